@@ -1,0 +1,47 @@
+package io.devflow.dr.api;
+
+import io.devflow.dr.backup.BackupNotFoundException;
+import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.support.Failures;
+import io.devflow.dr.support.InvalidRequestException;
+import io.devflow.dr.support.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns any failure of an API call into a status and a JSON body. Bad input is a 4xx with a message saying
+ * what to change; only failures of the server itself are a 500, logged with their cause.
+ */
+public final class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    public int status(Throwable failure) {
+        if (failure instanceof ApiException api) {
+            return api.status();
+        }
+        if (failure instanceof BackupNotFoundException) {
+            return 404;
+        }
+        if (failure instanceof InvalidRequestException || failure instanceof ConfigException) {
+            return 400;
+        }
+        return 500;
+    }
+
+    public String body(Throwable failure) {
+        int status = status(failure);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        if (status == 500) {
+            LOG.error("API call failed: {}", Failures.describe(failure), failure);
+            body.put("error", "internal error: " + Failures.describe(failure) + " (details in the server log)");
+        } else {
+            body.put("error", failure.getMessage());
+        }
+        return Json.pretty(body);
+    }
+}

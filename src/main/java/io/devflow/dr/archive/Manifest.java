@@ -1,0 +1,61 @@
+package io.devflow.dr.archive;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The commit record of a backup, written last: a backup exists (as completed) exactly when its manifest
+ * does. Sealed with a MAC under a key derived from the backup's data key, so it cannot be edited or
+ * swapped for another backup's without detection. {@code docs/archive-format.md} describes every field.
+ */
+public record Manifest(
+        int formatVersion,
+        String id,
+        String type,
+        String store,
+        String region,
+        String trigger,
+        Instant startedAt,
+        Instant completedAt,
+        String parent,
+        Map<String, String> source,
+        StoredObject object,
+        Encryption encryption,
+        Compression compression,
+        long items,
+        long bytes,
+        List<Section> sections,
+        Verification verification,
+        String seal) {
+
+    /** The data object: where it is, how big, and its SHA-256. */
+    public record StoredObject(String key, long size, String sha256, int parts) {
+    }
+
+    public record Encryption(String algorithm, String provider, String keyId, String wrappedKey) {
+    }
+
+    public record Compression(String algorithm, int level) {
+    }
+
+    public record Section(String name, long items, long bytes, String fingerprint) {
+
+        public static Section of(SectionSummary summary) {
+            return new Section(summary.name(), summary.items(), summary.bytes(), summary.fingerprint().hex());
+        }
+    }
+
+    /** The verification the pipeline ran before committing. */
+    public record Verification(String level, String result, Instant verifiedAt) {
+    }
+
+    public Manifest withSeal(String newSeal) {
+        return new Manifest(formatVersion, id, type, store, region, trigger, startedAt, completedAt, parent, source,
+                object, encryption, compression, items, bytes, sections, verification, newSeal);
+    }
+
+    public long durationMillis() {
+        return completedAt.toEpochMilli() - startedAt.toEpochMilli();
+    }
+}

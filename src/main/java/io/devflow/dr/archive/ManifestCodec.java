@@ -1,0 +1,91 @@
+package io.devflow.dr.archive;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.devflow.dr.crypto.DataKey;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+
+/** Reads, writes, seals and checks manifests. */
+public final class ManifestCodec {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private ManifestCodec() {
+    }
+
+    public static byte[] write(Manifest manifest) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize manifest " + manifest.id(), e);
+        }
+    }
+
+    /**
+     * @throws ArchiveIntegrityException when the bytes are not a manifest of this format
+     */
+    public static Manifest read(byte[] json, String what) {
+        Manifest manifest;
+        try {
+            manifest = JSON.readValue(json, Manifest.class);
+        } catch (IOException e) {
+            throw new ArchiveIntegrityException(what + ": the manifest is damaged (not a readable manifest)");
+        }
+        if (manifest.formatVersion() != ArchiveFormat.VERSION) {
+            throw new ArchiveIntegrityException(what + ": manifest format version " + manifest.formatVersion()
+                    + " is not supported by this version of dr");
+        }
+        if (manifest.id() == null || manifest.object() == null || manifest.encryption() == null
+                || manifest.sections() == null || manifest.seal() == null) {
+            throw new ArchiveIntegrityException(what + ": the manifest is damaged (fields are missing)");
+        }
+        return manifest;
+    }
+
+    public static Manifest seal(Manifest unsealed, DataKey key) {
+        try {
+            byte[] tag = key.seal(canonical(unsealed));
+            return unsealed.withSeal(Base64.getEncoder().encodeToString(tag));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal manifest " + unsealed.id(), e);
+        }
+    }
+
+    /**
+     * @throws ArchiveIntegrityException when the manifest was altered after sealing or taken from another backup
+     */
+    public static void checkSeal(Manifest manifest, DataKey key, String what) {
+        byte[] tag;
+        try {
+            tag = Base64.getDecoder().decode(manifest.seal());
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveIntegrityException(what + ": the manifest's seal is damaged");
+        }
+        if (!key.verifySeal(tag, canonical(manifest))) {
+            throw new ArchiveIntegrityException(what + ": the manifest was altered after it was written "
+                    + "(its seal does not match)");
+        }
+    }
+
+    private static byte[] canonical(Manifest manifest) {
+        try {
+            return JSON.writeValueAsBytes(manifest.withSeal(null));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.devflow.dr.backup;
+
+import io.devflow.dr.archive.FramingInputStream;
+import io.devflow.dr.archive.Manifest;
+import io.devflow.dr.archive.Progress;
+import io.devflow.dr.crypto.DataKey;
+import io.devflow.dr.crypto.KeyContext;
+import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.storage.ObjectStore;
+import io.devflow.dr.store.StoreKind;
+
+import java.time.Instant;
+
+/**
+ * One backup while it runs, passed from step to step of the pipeline route. A failed attempt is retried
+ * with the same id; {@link #beginAttempt()} drops whatever the previous attempt produced.
+ */
+public final class BackupJob {
+
+    private final BackupId id;
+    private final BackupRequest request;
+    private final RegionContext region;
+    private final Instant startedAt;
+    private int attempts;
+    private DataKey dataKey;
+    private FramingInputStream framing;
+    private ObjectStore.UploadResult upload;
+    private Manifest candidate;
+    private VerificationRecord verification;
+    private Manifest manifest;
+
+    BackupJob(BackupId id, BackupRequest request, RegionContext region, Instant startedAt) {
+        this.id = id;
+        this.request = request;
+        this.region = region;
+        this.startedAt = startedAt;
+    }
+
+    public BackupId id() {
+        return id;
+    }
+
+    public BackupRequest request() {
+        return request;
+    }
+
+    public StoreKind store() {
+        return request.store();
+    }
+
+    public RegionContext region() {
+        return region;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Progress progress() {
+        return request.progress();
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    public KeyContext keyContext() {
+        return new KeyContext(id.value(), store().id(), region.id().value());
+    }
+
+    /** The bucket of the region the backup is written to; used by the route's aws2-s3 endpoint. */
+    public String bucket() {
+        return region.config().storage().bucket();
+    }
+
+    public String folder() {
+        return region.layout().backupFolder(store(), id);
+    }
+
+    public String dataObjectKey() {
+        return region.layout().data(store(), id);
+    }
+
+    /** The manifest's object key; writing it commits the backup. */
+    public String manifestKey() {
+        return region.layout().manifest(store(), id);
+    }
+
+    void beginAttempt() {
+        release();
+        attempts++;
+        framing = null;
+        upload = null;
+        candidate = null;
+        verification = null;
+        manifest = null;
+    }
+
+    void dataKey(DataKey key) {
+        this.dataKey = key;
+    }
+
+    DataKey dataKey() {
+        return dataKey;
+    }
+
+    void framing(FramingInputStream framing) {
+        this.framing = framing;
+    }
+
+    FramingInputStream framing() {
+        return framing;
+    }
+
+    void upload(ObjectStore.UploadResult upload) {
+        this.upload = upload;
+    }
+
+    ObjectStore.UploadResult upload() {
+        return upload;
+    }
+
+    void candidate(Manifest candidate) {
+        this.candidate = candidate;
+    }
+
+    Manifest candidate() {
+        return candidate;
+    }
+
+    void verification(VerificationRecord verification) {
+        this.verification = verification;
+    }
+
+    VerificationRecord verification() {
+        return verification;
+    }
+
+    void manifest(Manifest manifest) {
+        this.manifest = manifest;
+    }
+
+    Manifest manifest() {
+        return manifest;
+    }
+
+    /** Forgets the cleartext data key; called when the backup ends either way. */
+    void release() {
+        if (dataKey != null) {
+            dataKey.close();
+            dataKey = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id.value();
+    }
+}

@@ -1,0 +1,158 @@
+package io.devflow.dr.backup;
+
+import io.devflow.dr.archive.ArchiveFormat;
+import io.devflow.dr.archive.ArchiveWriter;
+import io.devflow.dr.archive.FramingInputStream;
+import io.devflow.dr.archive.Manifest;
+import io.devflow.dr.archive.ManifestCodec;
+import io.devflow.dr.archive.ObjectHeader;
+import io.devflow.dr.archive.RecordSource;
+import io.devflow.dr.config.BackupConfig;
+import io.devflow.dr.support.InvalidRequestException;
+import io.devflow.dr.config.MongoConfig;
+import io.devflow.dr.crypto.DataKey;
+import io.devflow.dr.crypto.KeyProvider;
+import io.devflow.dr.metrics.DrMetrics;
+import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.region.RegionDirectory;
+import io.devflow.dr.storage.ObjectStore;
+import io.devflow.dr.store.mongodb.MongoSnapshotSource;
+
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The steps of the backup route ({@code routes/backup/mongodb-backup.camel.yaml}), one method per step.
+ * Each step takes the job and what the previous step produced. The stream steps are lazy: nothing is read
+ * from the database until {@link #upload} pulls, so extraction, compression, encryption and upload run as
+ * one stream with bounded memory.
+ */
+public final class BackupPipeline {
+
+    private final RegionDirectory regions;
+    private final BackupConfig config;
+    private final KeyProvider keys;
+    private final BackupVerifier verifier;
+    private final DrMetrics metrics;
+    private final RunningBackups running;
+    private final Clock clock;
+
+    public BackupPipeline(RegionDirectory regions, KeyProvider keys, BackupVerifier verifier, DrMetrics metrics,
+                          RunningBackups running, Clock clock) {
+        this.regions = regions;
+        this.running = running;
+        this.config = regions.config().backup();
+        this.keys = keys;
+        this.verifier = verifier;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Checks the request against the configuration and allocates the backup's id. */
+    public BackupJob plan(BackupRequest request) {
+        RegionContext region = regions.get(request.region());
+        if (request.type() != BackupType.FULL) {
+            throw new InvalidRequestException("backup type " + request.type() + " is not available for "
+                    + request.store() + "; use --type full");
+        }
+        region.config().requireMongodb();
+        Instant now = clock.instant();
+        BackupJob job = new BackupJob(BackupId.generate(request.type(), now), request, region, now);
+        running.add(job);
+        return job;
+    }
+
+    /** Opens the store's extraction. Starts a new attempt: a retry begins here. */
+    public RecordSource extract(BackupJob job) {
+        job.beginAttempt();
+        job.progress().restart("extracting");
+        MongoConfig mongo = job.region().config().requireMongodb();
+        return new MongoSnapshotSource(job.region().mongo(), job.region().mongoDisplay(), mongo.databases());
+    }
+
+    public FramingInputStream frame(BackupJob job, RecordSource source) {
+        FramingInputStream framing = ArchiveWriter.frame(source, job.progress());
+        job.framing(framing);
+        return framing;
+    }
+
+    public InputStream compress(BackupJob job, InputStream framed) {
+        return ArchiveWriter.compress(framed, config.compressionLevel());
+    }
+
+    /** Encrypts under a fresh data key, wrapped by the key provider; the header binds id, store and region. */
+    public InputStream encrypt(BackupJob job, InputStream compressed) throws GeneralSecurityException {
+        DataKey key = keys.newDataKey(job.keyContext());
+        job.dataKey(key);
+        ObjectHeader header = new ObjectHeader(ArchiveFormat.VERSION, job.id().value(), job.store().id(),
+                job.region().id().value(), job.startedAt().toString(), ArchiveFormat.COMPRESSION,
+                ArchiveFormat.ENCRYPTION, key.wrapped().provider(), key.wrapped().keyId());
+        return ArchiveWriter.encrypt(compressed, header, key.streamingAead());
+    }
+
+    /** Streams the archive to the region's bucket; this is where the whole pipeline actually runs. */
+    public ObjectStore.UploadResult upload(BackupJob job, InputStream encrypted) {
+        ObjectStore.UploadResult result;
+        try (InputStream in = encrypted) {
+            result = job.region().objectStore().upload(job.dataObjectKey(), in, config.partSizeMiB() * 1024 * 1024);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("closing the extraction of " + job.id() + " failed", e);
+        }
+        if (!job.framing().isComplete()) {
+            throw new IllegalStateException("backup " + job.id() + ": the upload finished before the extraction did");
+        }
+        job.upload(result);
+        job.candidate(ManifestCodec.seal(manifest(job, null), job.dataKey()));
+        return result;
+    }
+
+    /** Reads the uploaded object back at the configured depth before anything is committed. */
+    public VerificationRecord verify(BackupJob job) {
+        VerificationRecord record = verifier.verify(job.region(), job.candidate(), config.verify(), job.progress());
+        job.verification(record);
+        return record;
+    }
+
+    /** The sealed manifest, as the bytes the commit step writes to {@link BackupJob#manifestKey()}. */
+    public byte[] manifest(BackupJob job) {
+        VerificationRecord v = job.verification();
+        Manifest sealed = ManifestCodec.seal(manifest(job, new Manifest.Verification(v.level(),
+                v.passed() ? "passed" : "failed", v.verifiedAt())), job.dataKey());
+        job.manifest(sealed);
+        job.progress().phase("committing");
+        return ManifestCodec.write(sealed);
+    }
+
+    /** After the commit: metrics, and the record returned to whoever asked for the backup. */
+    public BackupRecord completed(BackupJob job) {
+        Manifest m = job.manifest();
+        job.release();
+        running.remove(job);
+        job.progress().phase("completed");
+        metrics.backupCompleted(m.store(), m.type(), m.region(), Duration.ofMillis(m.durationMillis()),
+                m.object().size(), m.completedAt());
+        return BackupRecord.completed(m, "s3://" + job.bucket() + "/" + job.folder(),
+                m.verification().level() + ": " + m.verification().result());
+    }
+
+    private Manifest manifest(BackupJob job, Manifest.Verification verification) {
+        ObjectStore.UploadResult upload = job.upload();
+        var summary = job.framing().summary();
+        MongoConfig mongo = job.region().config().requireMongodb();
+        return new Manifest(ArchiveFormat.VERSION, job.id().value(), job.request().type().id(), job.store().id(),
+                job.region().id().value(), job.request().trigger(), job.startedAt(),
+                verification == null ? job.startedAt() : clock.instant(), null,
+                Map.of("databases", String.join(",", mongo.databases())),
+                new Manifest.StoredObject(upload.key(), upload.size(), upload.sha256(), upload.parts()),
+                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, job.dataKey().wrapped().provider(),
+                        job.dataKey().wrapped().keyId(), job.dataKey().wrapped().ciphertext()),
+                new Manifest.Compression(ArchiveFormat.COMPRESSION, config.compressionLevel()),
+                summary.items(), summary.bytes(),
+                summary.sections().stream().map(Manifest.Section::of).toList(),
+                verification, null);
+    }
+}

@@ -1,0 +1,28 @@
+package io.devflow.dr.backup;
+
+import io.devflow.dr.archive.Progress;
+import io.devflow.dr.config.RegionId;
+import io.devflow.dr.store.StoreKind;
+
+import java.util.Objects;
+
+/**
+ * A request for one backup, whichever entry point it came from.
+ *
+ * @param trigger {@code cli}, {@code api}, {@code schedule} or {@code demo}; recorded in the manifest
+ * @param progress counters the caller may watch while the backup runs
+ */
+public record BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger, Progress progress) {
+
+    public BackupRequest {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(trigger, "trigger");
+        progress = progress == null ? new Progress() : progress;
+    }
+
+    public BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger) {
+        this(type, store, region, trigger, new Progress());
+    }
+}

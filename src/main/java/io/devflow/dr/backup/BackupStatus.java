@@ -1,0 +1,26 @@
+package io.devflow.dr.backup;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
+public enum BackupStatus {
+    /** Its manifest is committed: restorable. */
+    COMPLETED,
+    /** It failed and says why in failure.json. */
+    FAILED,
+    /** Data without a manifest or a failure record: still running elsewhere, or its process died. */
+    INCOMPLETE,
+    /** Running in this process. */
+    RUNNING;
+
+    @JsonValue
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return id();
+    }
+}

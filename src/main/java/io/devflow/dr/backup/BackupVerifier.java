@@ -1,0 +1,196 @@
+package io.devflow.dr.backup;
+
+import io.devflow.dr.archive.ArchiveIntegrityException;
+import io.devflow.dr.archive.ArchiveReader;
+import io.devflow.dr.archive.Manifest;
+import io.devflow.dr.archive.ManifestCodec;
+import io.devflow.dr.archive.Progress;
+import io.devflow.dr.archive.SectionSummary;
+import io.devflow.dr.archive.StorageReadException;
+import io.devflow.dr.config.VerifyLevel;
+import io.devflow.dr.crypto.DataKey;
+import io.devflow.dr.crypto.KeyContext;
+import io.devflow.dr.crypto.KeyProvider;
+import io.devflow.dr.crypto.WrappedKey;
+import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.storage.ObjectStore;
+import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.store.mongodb.MongoFingerprints;
+import io.devflow.dr.store.mongodb.MongoRestorer;
+import io.devflow.dr.support.Remote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a stored backup against its manifest at one of three depths. Every check that fails throws
+ * {@link ArchiveIntegrityException} naming the backup and what did not match; a returned record passed.
+ */
+public final class BackupVerifier {
+
+    private final KeyProvider keys;
+    private final Clock clock;
+
+    public BackupVerifier(KeyProvider keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    public VerificationRecord verify(RegionContext region, Manifest manifest, VerifyLevel level, Progress progress) {
+        Instant started = clock.instant();
+        String what = "backup " + manifest.id();
+        List<String> checks = new ArrayList<>();
+        KeyContext context = new KeyContext(manifest.id(), manifest.store(), manifest.region());
+        progress.restart("verifying " + manifest.id() + " (" + level.configName() + ")");
+        try (DataKey key = keys.open(wrapped(manifest), context)) {
+            ManifestCodec.checkSeal(manifest, key, what);
+            checks.add("manifest seal matches the data key");
+            ObjectStore store = region.objectStore();
+            ObjectStore.ObjectInfo info = store.head(manifest.object().key()).orElseThrow(() ->
+                    new ArchiveIntegrityException(what + ": its data object " + manifest.object().key() + " is missing"));
+            if (info.size() != manifest.object().size()) {
+                throw new ArchiveIntegrityException(what + ": the stored object is " + info.size()
+                        + " bytes but the manifest says " + manifest.object().size() + " (truncated or replaced)");
+            }
+            checks.add("object size " + info.size() + " bytes");
+            if (level == VerifyLevel.QUICK) {
+                checkDigest(store, manifest, what);
+                checks.add("object SHA-256 matches");
+            } else if (level == VerifyLevel.FULL) {
+                readAndCompare(store, manifest, key, progress, new ArchiveReader.Visitor() { }, what);
+                checks.add(contentCheck(manifest));
+            } else {
+                restoreAndCompare(region, store, manifest, key, progress, what, checks);
+            }
+        }
+        return new VerificationRecord(manifest.id(), level.configName(), true, clock.instant(),
+                Duration.between(started, clock.instant()).toMillis(), checks, null);
+    }
+
+    private static WrappedKey wrapped(Manifest manifest) {
+        Manifest.Encryption e = manifest.encryption();
+        return new WrappedKey(e.provider(), e.keyId(), e.wrappedKey());
+    }
+
+    private static void checkDigest(ObjectStore store, Manifest manifest, String what) {
+        MessageDigest sha256 = sha256();
+        long size = 0;
+        try (InputStream in = store.open(manifest.object().key())) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                sha256.update(buffer, 0, n);
+                size += n;
+            }
+        } catch (IOException e) {
+            throw new StorageReadException(what + ": reading the stored object failed: " + e.getMessage(), e);
+        }
+        compareDigest(manifest, size, HexFormat.of().formatHex(sha256.digest()), what);
+    }
+
+    private static ArchiveReader.Result readAndCompare(ObjectStore store, Manifest manifest, DataKey key,
+                                                      Progress progress, ArchiveReader.Visitor visitor, String what) {
+        ArchiveReader.Result result;
+        try (InputStream in = store.open(manifest.object().key())) {
+            result = ArchiveReader.read(in, new ArchiveReader.Expected(manifest.id(), manifest.store(), manifest.region()),
+                    header -> key.streamingAead(), progress, visitor);
+        } catch (IOException e) {
+            throw new UncheckedIOException(what + ": reading the stored object failed", e);
+        }
+        compareDigest(manifest, result.objectBytes(), result.sha256(), what);
+        compareSections(manifest, result.summary().sections(), what, "the archive");
+        return result;
+    }
+
+    private void restoreAndCompare(RegionContext region, ObjectStore store, Manifest manifest, DataKey key,
+                                   Progress progress, String what, List<String> checks) {
+        if (!StoreKind.MONGODB.id().equals(manifest.store())) {
+            throw new IllegalArgumentException("restore-level verification is not available for " + manifest.store());
+        }
+        Map<String, String> scratch = scratchDatabases(manifest);
+        try {
+            MongoRestorer restorer = new MongoRestorer(region.mongo(), region.mongoDisplay(), scratch::get);
+            readAndCompare(store, manifest, key, progress, restorer, what);
+            List<SectionSummary> restored = new ArrayList<>();
+            for (Map.Entry<String, String> db : scratch.entrySet()) {
+                for (SectionSummary s : MongoFingerprints.ofDatabase(region.mongo(), db.getValue())) {
+                    String collection = s.name().substring(db.getValue().length() + 1);
+                    restored.add(new SectionSummary(db.getKey() + "." + collection, s.items(), s.bytes(), s.fingerprint()));
+                }
+            }
+            checks.add(contentCheck(manifest));
+            compareSections(manifest, restored, what, "the scratch restore");
+            checks.add("restored into scratch databases " + String.join(", ", scratch.values())
+                    + " on " + region.id() + "; their fingerprints match");
+        } finally {
+            for (String db : scratch.values()) {
+                Remote.run("dropping scratch database " + db + " on " + region.mongoDisplay(),
+                        () -> region.mongo().getDatabase(db).drop());
+            }
+        }
+    }
+
+    private static String contentCheck(Manifest manifest) {
+        return "object SHA-256 matches; decrypted and decompressed, " + manifest.items() + " items in "
+                + manifest.sections().size() + " sections match the manifest's counts and fingerprints";
+    }
+
+    private static Map<String, String> scratchDatabases(Manifest manifest) {
+        Map<String, String> scratch = new LinkedHashMap<>();
+        String suffix = manifest.id().substring(manifest.id().length() - 6);
+        for (Manifest.Section section : manifest.sections()) {
+            String database = section.name().substring(0, section.name().indexOf('.'));
+            scratch.computeIfAbsent(database, d -> "dr_verify_" + suffix + "_" + scratch.size());
+        }
+        return scratch;
+    }
+
+    private static void compareDigest(Manifest manifest, long size, String sha256, String what) {
+        if (size != manifest.object().size()) {
+            throw new ArchiveIntegrityException(what + ": read " + size + " bytes but the manifest says "
+                    + manifest.object().size());
+        }
+        if (!sha256.equals(manifest.object().sha256())) {
+            throw new ArchiveIntegrityException(what + ": the stored object's SHA-256 does not match its manifest "
+                    + "(the object was modified)");
+        }
+    }
+
+    private static void compareSections(Manifest manifest, List<SectionSummary> actual, String what, String source) {
+        Map<String, Manifest.Section> expected = new LinkedHashMap<>();
+        manifest.sections().forEach(s -> expected.put(s.name(), s));
+        for (SectionSummary s : actual) {
+            Manifest.Section e = expected.remove(s.name());
+            if (e == null) {
+                throw new ArchiveIntegrityException(what + ": " + source + " has section " + s.name()
+                        + " that the manifest does not list");
+            }
+            if (e.items() != s.items() || !e.fingerprint().equals(s.fingerprint().hex())) {
+                throw new ArchiveIntegrityException(what + ": section " + s.name() + " in " + source + " has "
+                        + s.items() + " items (fingerprint " + s.fingerprint().hex().substring(0, 12) + "…) but the manifest says "
+                        + e.items() + " (" + e.fingerprint().substring(0, 12) + "…)");
+            }
+        }
+        if (!expected.isEmpty()) {
+            throw new ArchiveIntegrityException(what + ": " + source + " lacks section(s) " + String.join(", ", expected.keySet()));
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.devflow.dr.backup;
+
+import io.devflow.dr.archive.ArchiveReader;
+import io.devflow.dr.archive.Manifest;
+import io.devflow.dr.archive.ManifestCodec;
+import io.devflow.dr.archive.Progress;
+import io.devflow.dr.config.RegionId;
+import io.devflow.dr.crypto.DataKey;
+import io.devflow.dr.crypto.KeyContext;
+import io.devflow.dr.crypto.KeyProvider;
+import io.devflow.dr.crypto.WrappedKey;
+import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.region.RegionDirectory;
+import io.devflow.dr.store.mongodb.MongoRestorer;
+import io.devflow.dr.support.InvalidRequestException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Restores a committed backup into a region's MongoDB, optionally under other database names. The stored
+ * object is authenticated as it streams (a tampered or truncated backup stops the restore with an error)
+ * and its manifest seal is checked before anything is written.
+ */
+public final class RestoreService {
+
+    private final BackupCatalog catalog;
+    private final RegionDirectory regions;
+    private final KeyProvider keys;
+    private final Clock clock;
+
+    public RestoreService(BackupCatalog catalog, RegionDirectory regions, KeyProvider keys, Clock clock) {
+        this.catalog = catalog;
+        this.regions = regions;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** What a restore will do, shown before it does it. */
+    public record Plan(BackupId id, String sourceRegion, String targetRegion, String targetServer,
+                       Map<String, String> databases, long documents, long storedBytes) {
+    }
+
+    public record Report(String id, String targetRegion, Map<String, String> databases,
+                         Map<String, Long> documents, long total, List<String> warnings, long durationMs) {
+    }
+
+    /**
+     * @param targetDatabases {@code NAME} (for a single-database backup) or {@code SOURCE=TARGET} pairs; empty
+     *                        keeps the source names
+     */
+    public Plan plan(BackupId id, RegionId target, List<String> targetDatabases) {
+        BackupCatalog.Located located = catalog.find(id);
+        if (!located.record().isCompleted()) {
+            throw new InvalidRequestException("backup " + id + " is " + located.record().status()
+                    + "; only completed backups can be restored ('dr backups list' shows them)");
+        }
+        Manifest manifest = located.manifest();
+        List<String> sourceDatabases = Arrays.asList(manifest.source().getOrDefault("databases", "").split(","));
+        RegionContext targetRegion = regions.get(target);
+        return new Plan(id, located.region().id().value(), target.value(), targetRegion.mongoDisplay(),
+                mapDatabases(sourceDatabases, targetDatabases), manifest.items(), manifest.object().size());
+    }
+
+    public Report restore(Plan plan, Progress progress) {
+        Instant started = clock.instant();
+        BackupCatalog.Located located = catalog.find(plan.id());
+        Manifest manifest = located.manifest();
+        RegionContext target = regions.get(plan.targetRegion());
+        String what = "backup " + plan.id();
+        KeyContext context = new KeyContext(manifest.id(), manifest.store(), manifest.region());
+        Manifest.Encryption e = manifest.encryption();
+        MongoRestorer restorer = new MongoRestorer(target.mongo(), target.mongoDisplay(), plan.databases()::get);
+        try (DataKey key = keys.open(new WrappedKey(e.provider(), e.keyId(), e.wrappedKey()), context);
+             InputStream in = located.region().objectStore().open(manifest.object().key())) {
+            ManifestCodec.checkSeal(manifest, key, what);
+            progress.phase("restoring " + plan.id() + " into " + plan.targetRegion());
+            ArchiveReader.read(in, new ArchiveReader.Expected(manifest.id(), manifest.store(), manifest.region()),
+                    header -> key.streamingAead(), progress, restorer);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(what + ": reading the stored object failed", ex);
+        }
+        MongoRestorer.Result result = restorer.result();
+        progress.phase("restored");
+        return new Report(plan.id().value(), plan.targetRegion(), plan.databases(), result.documents(), result.total(),
+                result.warnings(), Duration.between(started, clock.instant()).toMillis());
+    }
+
+    static Map<String, String> mapDatabases(List<String> source, List<String> requested) {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        source.forEach(d -> mapping.put(d, d));
+        if (requested.isEmpty()) {
+            return mapping;
+        }
+        if (requested.size() == 1 && !requested.get(0).contains("=")) {
+            if (source.size() != 1) {
+                throw new InvalidRequestException("the backup holds " + source.size() + " databases ("
+                        + String.join(", ", source) + "); name each one as SOURCE=TARGET, e.g. --target-database "
+                        + source.get(0) + "=" + source.get(0) + "_restored");
+            }
+            mapping.put(source.get(0), requested.get(0));
+            return mapping;
+        }
+        for (String pair : requested) {
+            String[] parts = pair.split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new InvalidRequestException("'" + pair + "' is not SOURCE=TARGET");
+            }
+            if (!mapping.containsKey(parts[0])) {
+                throw new InvalidRequestException("the backup has no database '" + parts[0] + "'; it holds "
+                        + String.join(", ", source));
+            }
+            mapping.put(parts[0], parts[1]);
+        }
+        return mapping;
+    }
+}

@@ -1,0 +1,56 @@
+package io.devflow.dr.cli;
+
+import io.devflow.dr.backup.BackupRecord;
+import io.devflow.dr.backup.BackupRequest;
+import io.devflow.dr.backup.BackupType;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.RegionId;
+import io.devflow.dr.runtime.DrRuntime;
+import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.store.StoreKind;
+import org.apache.camel.CamelExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+
+/** {@code dr backup --type full}: runs one backup through the same pipeline route as the schedule and the API. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Back up a data store now and wait until the backup is committed and verified.")
+final class BackupCommand extends DrSubcommand {
+
+    @Option(names = "--type", required = true, paramLabel = "TYPE", converter = Arguments.BackupTypeConverter.class,
+            description = "full")
+    BackupType type;
+
+    @Option(names = "--store", paramLabel = "STORE", defaultValue = "mongodb",
+            converter = Arguments.StoreConverter.class, description = "Data store (default: ${DEFAULT-VALUE}).")
+    StoreKind store;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Region to back up (default: the primary region).")
+    String region;
+
+    @Override
+    public Integer call() throws Exception {
+        DrConfig config = loadConfig();
+        RegionId regionId = region == null ? config.primaryRegion().id() : config.requireRegion(region).id();
+        BackupRequest request = new BackupRequest(type, store, regionId, "cli");
+        BackupRecord record;
+        try (DrServices services = new DrServices(config);
+             DrRuntime runtime = DrRuntime.start(services, DrRuntime.Mode.ONE_SHOT, Map.of());
+             Terminal.ProgressLine progress = new Terminal.ProgressLine(request.progress(), err())) {
+            record = runtime.producer().requestBody("direct:backup", request, BackupRecord.class);
+        } catch (CamelExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        if (json()) {
+            Printer.json(out(), record);
+        } else {
+            Printer.backup(out(), record);
+        }
+        if (!record.isCompleted()) {
+            throw new OperationFailedException("backup " + record.id() + " failed: " + record.error());
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,74 @@
+package io.devflow.dr.cli;
+
+import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.config.ConfigLoader;
+import io.devflow.dr.config.ConfigProblem;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.RegionConfig;
+import picocli.CommandLine.Command;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code dr config validate}: loads the configuration and resolves every secret reference. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check the configuration.",
+        subcommands = ConfigCommand.Validate.class)
+final class ConfigCommand extends DrSubcommand {
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(out());
+        return ExitCode.USAGE;
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Validate the configuration and resolve its secrets; list every problem with its JSON path.")
+    static final class Validate extends DrSubcommand {
+        @Override
+        public Integer call() {
+            DrConfig config;
+            try {
+                config = loadConfig();
+            } catch (ConfigException e) {
+                if (json()) {
+                    Printer.json(out(), Map.of("valid", false, "source", common().configPath().toString(),
+                            "problems", e.problems().isEmpty() ? List.of(e.getMessage()) : e.problems().stream().map(ConfigProblem::toString).toList()));
+                }
+                throw e;
+            }
+            List<ConfigProblem> secrets = ConfigLoader.checkSecrets(config);
+            if (!secrets.isEmpty()) {
+                if (json()) {
+                    Printer.json(out(), Map.of("valid", false, "source", config.source().toString(),
+                            "problems", secrets.stream().map(ConfigProblem::toString).toList()));
+                }
+                throw ConfigException.of(config.source().toString(), secrets);
+            }
+            if (json()) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("valid", true);
+                body.put("source", config.source().toString());
+                Map<String, Object> regions = new LinkedHashMap<>();
+                config.sortedRegions().forEach((id, r) -> regions.put(id.value(), describe(r)));
+                body.put("regions", regions);
+                body.put("encryption", config.backup().encryption().provider().configName());
+                Printer.json(out(), body);
+            } else {
+                out().println("Configuration " + config.source() + " is valid.");
+                config.sortedRegions().forEach((id, r) -> out().println("  " + id + " (" + r.role().configName() + "): "
+                        + describe(r).values().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")));
+                out().println("  encryption: " + config.backup().encryption().provider().configName()
+                        + config.backup().encryption().keyId().map(k -> " key " + k).orElse(""));
+            }
+            return ExitCode.OK;
+        }
+
+        private static Map<String, Object> describe(RegionConfig region) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            region.mongodb().ifPresent(m -> d.put("mongodb", m.url().display() + " " + m.databases()));
+            d.put("storage", region.storage().location());
+            return d;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package io.devflow.dr.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.quartz.CronExpression;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Loads {@code dr-config.json} into {@link DrConfig}, reporting every problem at once with its JSON path,
+ * for example {@code disasterRecovery.regions.us-west-2.storage.bucket: required}.
+ */
+public final class ConfigLoader {
+
+    static final String ROOT = "disasterRecovery";
+
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern DATABASE = Pattern.compile("[^/\\\\. \"$*<>:|?]{1,63}");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@]+:)[^@/]+@");
+
+    private final SecretResolver secrets;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public ConfigLoader(SecretResolver secrets) {
+        this.secrets = secrets;
+    }
+
+    public static ConfigLoader system() {
+        return new ConfigLoader(SecretResolver.system());
+    }
+
+    public DrConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw ConfigException.general("configuration file " + file + " does not exist; pass --config FILE "
+                    + "or set DR_CONFIG (config/dr-config.example.json shows the format)");
+        } catch (IOException e) {
+            throw ConfigException.general("configuration file " + file + " cannot be read: " + e.getMessage());
+        }
+        return parse(text, file);
+    }
+
+    public DrConfig parse(String text, Path source) {
+        JsonNode root;
+        try {
+            root = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ConfigException.general("configuration file " + source + " is not valid JSON: line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+                    + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw ConfigException.general("configuration file " + source + " must hold a JSON object with a '"
+                    + ROOT + "' key");
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        JsonNode dr = root.get(ROOT);
+        if (dr == null || !dr.isObject()) {
+            problems.add(new ConfigProblem(ROOT, "required: the configuration lives under a top-level '"
+                    + ROOT + "' object"));
+            throw ConfigException.of(source.toString(), problems);
+        }
+        DrConfig config = read(new JsonObjectReader(dr, ROOT, problems, secrets), source);
+        if (!problems.isEmpty()) {
+            throw ConfigException.of(source.toString(), problems);
+        }
+        return config;
+    }
+
+    /**
+     * Resolves every secret reference of a loaded configuration, as {@code dr config validate} and
+     * {@code dr server} do, and returns the problems (empty when all resolve).
+     */
+    public static List<ConfigProblem> checkSecrets(DrConfig config) {
+        List<Secret> all = new ArrayList<>();
+        config.regions().values().forEach(r -> {
+            r.mongodb().ifPresent(m -> all.add(m.url()));
+            r.storage().accessKeyId().ifPresent(all::add);
+            r.storage().secretAccessKey().ifPresent(all::add);
+        });
+        config.backup().encryption().masterKey().ifPresent(all::add);
+        config.api().token().ifPresent(all::add);
+        return all.stream().map(Secret::check).filter(p -> p != null).toList();
+    }
+
+    private DrConfig read(JsonObjectReader dr, Path source) {
+        Map<RegionId, RegionConfig> regions = readRegions(dr);
+        BackupConfig backup = readBackup(dr, regions);
+        RecoveryConfig recovery = dr.object("recovery", false)
+                .map(r -> {
+                    RecoveryConfig c = new RecoveryConfig(
+                            r.integer("rto", 30, 1, 100_000),
+                            r.integer("rpo", 5, 1, 100_000),
+                            r.bool("autoFailover", false));
+                    r.rejectUnknown();
+                    return c;
+                })
+                .orElse(new RecoveryConfig(30, 5, false));
+        ApiConfig api = dr.object("api", false)
+                .map(a -> {
+                    ApiConfig c = new ApiConfig(
+                            a.string("host", "0.0.0.0"),
+                            a.integer("port", 8080, 1, 65535),
+                            a.secret("token", false, Secret::fullyMasked));
+                    a.rejectUnknown();
+                    return c;
+                })
+                .orElse(new ApiConfig("0.0.0.0", 8080, Optional.empty()));
+        dr.rejectUnknown();
+        return new DrConfig(source, regions, backup, recovery, api);
+    }
+
+    private Map<RegionId, RegionConfig> readRegions(JsonObjectReader dr) {
+        Map<RegionId, RegionConfig> regions = new LinkedHashMap<>();
+        Optional<JsonObjectReader> regionsNode = dr.object("regions", true);
+        if (regionsNode.isEmpty()) {
+            return regions;
+        }
+        if (regionsNode.get().isEmpty()) {
+            regionsNode.get().problem(null, "configure at least one region, e.g. \"us-east-1\"");
+        }
+        int primaries = 0;
+        for (JsonObjectReader region : regionsNode.get().entries()) {
+            String name = region.name();
+            if (!RegionId.isValid(name)) {
+                region.problem(null, "'" + name + "' is not a region name (lower-case letters, digits and '-')");
+                continue;
+            }
+            RegionId id = RegionId.of(name);
+            RegionRole role = region.optionalString("role")
+                    .map(r -> switch (r) {
+                        case "primary" -> RegionRole.PRIMARY;
+                        case "secondary" -> RegionRole.SECONDARY;
+                        default -> {
+                            region.problem("role", "must be primary or secondary, was '" + r + "'");
+                            yield RegionRole.SECONDARY;
+                        }
+                    })
+                    .orElseGet(() -> {
+                        region.problem("role", "required: primary or secondary");
+                        return RegionRole.SECONDARY;
+                    });
+            if (role == RegionRole.PRIMARY) {
+                primaries++;
+            }
+            Optional<MongoConfig> mongodb = region.object("mongodb", false).map(this::readMongo);
+            StorageConfig storage = region.object("storage", true).map(s -> readStorage(s, id)).orElse(null);
+            if (mongodb.isEmpty()) {
+                region.problem(null, "configure at least one data store (mongodb)");
+            }
+            region.rejectUnknown();
+            regions.put(id, new RegionConfig(id, role, mongodb, storage));
+        }
+        if (!regionsNode.get().isEmpty() && primaries != 1) {
+            regionsNode.get().problem(null, "exactly one region must have \"role\": \"primary\", found " + primaries);
+        }
+        return regions;
+    }
+
+    private MongoConfig readMongo(JsonObjectReader m) {
+        Optional<Secret> url = m.secret("url", true, ConfigLoader::maskUrlPassword);
+        url.ifPresent(u -> {
+            if (!u.isReference() && !(u.display().startsWith("mongodb://") || u.display().startsWith("mongodb+srv://"))) {
+                m.problem("url", "must start with mongodb:// or mongodb+srv://");
+            }
+        });
+        List<String> databases = new ArrayList<>(m.strings("databases"));
+        Optional<String> single = m.optionalString("database");
+        if (single.isPresent()) {
+            if (!databases.isEmpty()) {
+                m.problem("database", "give either 'database' or 'databases', not both");
+            }
+            databases.add(single.get());
+        }
+        if (databases.isEmpty() && !m.has("databases")) {
+            m.problem("databases", "required: a list of database names to back up");
+        } else if (databases.isEmpty()) {
+            m.problem("databases", "must name at least one database");
+        }
+        for (int i = 0; i < databases.size(); i++) {
+            if (!DATABASE.matcher(databases.get(i)).matches()) {
+                m.problem("databases", "'" + databases.get(i) + "' is not a valid MongoDB database name");
+            }
+        }
+        if (databases.stream().distinct().count() != databases.size()) {
+            m.problem("databases", "lists a database twice");
+        }
+        int timeoutMs = m.integer("serverSelectionTimeoutMs", 10_000, 100, 600_000);
+        m.rejectUnknown();
+        return new MongoConfig(url.orElse(null), databases, Duration.ofMillis(timeoutMs));
+    }
+
+    private StorageConfig readStorage(JsonObjectReader s, RegionId regionId) {
+        String type = s.string("type", "s3");
+        if (!"s3".equals(type)) {
+            s.problem("type", "must be s3 (AWS S3 or an S3-compatible store), was '" + type + "'");
+        }
+        if (s.has("config")) {
+            s.problem("config", "the seed's storage.config block is flattened here: move bucket and region up into "
+                    + s.path());
+        }
+        String bucket = s.string("bucket", null);
+        if (bucket != null && !BUCKET.matcher(bucket).matches()) {
+            s.problem("bucket", "'" + bucket + "' is not a valid bucket name (3-63 lower-case letters, digits, '.', '-')");
+        }
+        String region = s.string("region", regionId.value());
+        Optional<URI> endpoint = s.uri("endpoint");
+        String prefix = s.string("prefix", "devflow-dr").replaceAll("^/+|/+$", "");
+        boolean pathStyle = s.bool("pathStyleAccess", endpoint.isPresent());
+        Optional<Secret> accessKey = Optional.empty();
+        Optional<Secret> secretKey = Optional.empty();
+        Optional<JsonObjectReader> credentials = s.object("credentials", false);
+        if (credentials.isPresent()) {
+            accessKey = credentials.get().secret("accessKeyId", true, Secret::fullyMasked);
+            secretKey = credentials.get().secret("secretAccessKey", true, Secret::fullyMasked);
+            credentials.get().rejectUnknown();
+        }
+        s.rejectUnknown();
+        return new StorageConfig(type, bucket, region, endpoint, prefix, pathStyle, accessKey, secretKey);
+    }
+
+    private BackupConfig readBackup(JsonObjectReader dr, Map<RegionId, RegionConfig> regions) {
+        Optional<JsonObjectReader> node = dr.object("backup", true);
+        if (node.isEmpty()) {
+            return null;
+        }
+        JsonObjectReader b = node.get();
+        for (String moved : List.of("mongodb", "storage")) {
+            if (b.has(moved)) {
+                b.problem(moved, "configured per region now: move it to " + ROOT + ".regions.<region>." + moved);
+            }
+        }
+        String defaultKmsRegion = regions.values().stream()
+                .filter(r -> r.role() == RegionRole.PRIMARY).map(r -> r.id().value()).findFirst().orElse("us-east-1");
+        EncryptionConfig encryption = readEncryption(b, defaultKmsRegion);
+        RetentionConfig retention = b.object("retention", false)
+                .map(r -> {
+                    RetentionConfig c = new RetentionConfig(
+                            r.integer("daily", 7, 0, 3650),
+                            r.integer("weekly", 4, 0, 520),
+                            r.integer("monthly", 12, 0, 1200));
+                    r.rejectUnknown();
+                    return c;
+                })
+                .orElse(new RetentionConfig(7, 4, 12));
+        ScheduleConfig schedule = b.object("schedule", false).map(this::readSchedule)
+                .orElse(new ScheduleConfig(ScheduleDefaults.FULL, ScheduleDefaults.INCREMENTAL, ScheduleDefaults.RETENTION, "UTC"));
+        VerifyLevel verify = b.optionalString("verify")
+                .map(v -> VerifyLevel.parse(v).orElseGet(() -> {
+                    b.problem("verify", "must be quick, full or restore, was '" + v + "'");
+                    return VerifyLevel.FULL;
+                }))
+                .orElse(VerifyLevel.FULL);
+        int partSize = b.integer("partSizeMiB", 16, 5, 5120);
+        int level = b.integer("compressionLevel", 3, 1, 19);
+        RetryConfig retry = b.object("retry", false)
+                .map(r -> {
+                    RetryConfig c = new RetryConfig(
+                            r.integer("maxRedeliveries", 3, 0, 20),
+                            Duration.ofMillis(r.integer("initialDelayMs", 2_000, 0, 600_000)),
+                            Duration.ofMillis(r.integer("maxDelayMs", 60_000, 0, 3_600_000)));
+                    r.rejectUnknown();
+                    return c;
+                })
+                .orElse(new RetryConfig(3, Duration.ofSeconds(2), Duration.ofMinutes(1)));
+        b.rejectUnknown();
+        return new BackupConfig(encryption, retention, schedule, verify, partSize, level, retry);
+    }
+
+    private EncryptionConfig readEncryption(JsonObjectReader b, String defaultKmsRegion) {
+        Optional<JsonObjectReader> node = b.object("encryption", true);
+        if (node.isEmpty()) {
+            return null;
+        }
+        JsonObjectReader e = node.get();
+        if (!e.bool("enabled", true)) {
+            e.problem("enabled", "backups are always encrypted; set it to true (or remove it)");
+        }
+        KeyProviderKind provider = e.optionalString("provider")
+                .map(p -> KeyProviderKind.parse(p).orElseGet(() -> {
+                    e.problem("provider", "must be local or aws-kms, was '" + p + "'");
+                    return KeyProviderKind.LOCAL;
+                }))
+                .orElse(KeyProviderKind.AWS_KMS);
+        Optional<String> keyId = e.optionalString("keyId");
+        Optional<Path> keyFile = e.optionalString("keyFile").map(Path::of);
+        Optional<Secret> masterKey = e.secret("masterKey", false, Secret::fullyMasked);
+        Optional<URI> endpoint = e.uri("endpoint");
+        String kmsRegion = e.string("region", defaultKmsRegion);
+        switch (provider) {
+            case LOCAL -> {
+                if (keyFile.isPresent() == masterKey.isPresent()) {
+                    e.problem(null, "the local provider needs exactly one of keyFile (created by 'dr keys init') "
+                            + "or masterKey (e.g. ${env:DR_MASTER_KEY})");
+                }
+                if (masterKey.isPresent() && keyId.isEmpty()) {
+                    e.problem("keyId", "required with masterKey: the name recorded in each backup for this key");
+                }
+                if (endpoint.isPresent()) {
+                    e.problem("endpoint", "only used by the aws-kms provider");
+                }
+            }
+            case AWS_KMS -> {
+                if (keyId.isEmpty()) {
+                    e.problem("keyId", "required: the KMS key id, ARN or alias that wraps the data keys");
+                }
+                if (keyFile.isPresent() || masterKey.isPresent()) {
+                    e.problem(null, "keyFile and masterKey belong to the local provider, not aws-kms");
+                }
+            }
+        }
+        e.rejectUnknown();
+        return new EncryptionConfig(provider, keyId, keyFile, masterKey, endpoint, kmsRegion);
+    }
+
+    private ScheduleConfig readSchedule(JsonObjectReader s) {
+        String full = cron(s, "full", ScheduleDefaults.FULL);
+        String incremental = cron(s, "incremental", ScheduleDefaults.INCREMENTAL);
+        String retention = cron(s, "retention", ScheduleDefaults.RETENTION);
+        String zone = s.string("timezone", "UTC");
+        try {
+            ZoneId.of(zone);
+        } catch (RuntimeException ex) {
+            s.problem("timezone", "'" + zone + "' is not a time zone (e.g. UTC, Europe/Berlin)");
+        }
+        s.rejectUnknown();
+        return new ScheduleConfig(full, incremental, retention, zone);
+    }
+
+    private static String cron(JsonObjectReader s, String key, String defaultValue) {
+        String expression = s.string(key, defaultValue);
+        if (!CronExpression.isValidExpression(expression)) {
+            s.problem(key, "'" + expression + "' is not a Quartz cron expression (seconds first, e.g. \""
+                    + defaultValue + "\")");
+            return defaultValue;
+        }
+        return expression;
+    }
+
+    static String maskUrlPassword(String url) {
+        return URL_PASSWORD.matcher(url).replaceAll("$1****@");
+    }
+}

@@ -1,0 +1,224 @@
+package io.devflow.dr.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads one JSON object of the configuration, recording a {@link ConfigProblem} with the full JSON path
+ * for everything missing, mistyped or unknown instead of stopping at the first one. Readers return a
+ * default (or empty) after recording a problem so that reading can go on and report the rest.
+ */
+final class JsonObjectReader {
+
+    private final JsonNode node;
+    private final String path;
+    private final List<ConfigProblem> problems;
+    private final SecretResolver secrets;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    JsonObjectReader(JsonNode node, String path, List<ConfigProblem> problems, SecretResolver secrets) {
+        this.node = node;
+        this.path = path;
+        this.problems = problems;
+        this.secrets = secrets;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String child(String key) {
+        return path + "." + key;
+    }
+
+    void problem(String key, String message) {
+        problems.add(new ConfigProblem(key == null ? path : child(key), message));
+    }
+
+    boolean has(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        return value != null && !value.isNull();
+    }
+
+    /** Marks keys that are read elsewhere (or deliberately ignored) as known. */
+    void allow(String... keys) {
+        known.addAll(List.of(keys));
+    }
+
+    Optional<JsonObjectReader> object(String key, boolean required) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            if (required) {
+                problem(key, "required");
+            }
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            problem(key, "must be an object");
+            return Optional.empty();
+        }
+        return Optional.of(new JsonObjectReader(value, child(key), problems, secrets));
+    }
+
+    /** The entries of an object whose keys are names (regions, say), each as a reader. */
+    List<JsonObjectReader> entries() {
+        List<JsonObjectReader> result = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            known.add(key);
+            JsonNode value = node.get(key);
+            if (value.isObject()) {
+                result.add(new JsonObjectReader(value, child(key), problems, secrets));
+            } else {
+                problem(key, "must be an object");
+            }
+        }
+        return result;
+    }
+
+    String name() {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    boolean isEmpty() {
+        return node.isEmpty();
+    }
+
+    String string(String key, String defaultValue) {
+        return optionalString(key).orElseGet(() -> {
+            if (defaultValue == null && !has(key)) {
+                problem(key, "required");
+            }
+            return defaultValue;
+        });
+    }
+
+    Optional<String> optionalString(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            problem(key, "must be a string");
+            return Optional.empty();
+        }
+        if (value.asText().isBlank()) {
+            problem(key, "must not be empty");
+            return Optional.empty();
+        }
+        return Optional.of(value.asText().strip());
+    }
+
+    int integer(String key, int defaultValue, int min, int max) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            problem(key, "must be a whole number");
+            return defaultValue;
+        }
+        int v = value.intValue();
+        if (v < min || v > max) {
+            problem(key, "must be between " + min + " and " + max + ", was " + v);
+            return defaultValue;
+        }
+        return v;
+    }
+
+    boolean bool(String key, boolean defaultValue) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isBoolean()) {
+            problem(key, "must be true or false");
+            return defaultValue;
+        }
+        return value.booleanValue();
+    }
+
+    List<String> strings(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            problem(key, "must be a list of strings");
+            return List.of();
+        }
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isTextual() || item.asText().isBlank()) {
+                problems.add(new ConfigProblem(child(key) + "[" + i + "]", "must be a non-empty string"));
+            } else {
+                result.add(item.asText().strip());
+            }
+        }
+        return result;
+    }
+
+    Optional<URI> uri(String key) {
+        return optionalString(key).flatMap(text -> {
+            try {
+                URI uri = new URI(text);
+                if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                        || uri.getHost() == null) {
+                    problem(key, "'" + text + "' is not an http(s) URL");
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                problem(key, "'" + text + "' is not a URL");
+                return Optional.empty();
+            }
+        });
+    }
+
+    Optional<Secret> secret(String key, boolean required, Function<String, String> masker) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            if (required) {
+                problem(key, "required");
+            }
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            problem(key, "must be a non-empty string: the value, ${env:NAME} or ${file:/path}");
+            return Optional.empty();
+        }
+        String syntax = SecretResolver.syntaxProblem(value.asText());
+        if (syntax != null) {
+            problem(key, syntax);
+            return Optional.empty();
+        }
+        return Optional.of(new Secret(child(key), value.asText().strip(), secrets, masker));
+    }
+
+    /** Reports every key that no reader asked for: almost always a typo. */
+    void rejectUnknown() {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                problem(key, "unknown key; known keys here are " + String.join(", ", known));
+            }
+        }
+    }
+}

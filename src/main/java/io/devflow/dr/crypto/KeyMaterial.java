@@ -1,0 +1,166 @@
+package io.devflow.dr.crypto;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.Mac;
+import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.aead.AesGcmKey;
+import com.google.crypto.tink.aead.AesGcmParameters;
+import com.google.crypto.tink.mac.HmacKey;
+import com.google.crypto.tink.mac.HmacParameters;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+import com.google.crypto.tink.subtle.AesGcmJce;
+import com.google.crypto.tink.subtle.Hkdf;
+import com.google.crypto.tink.subtle.PrfMac;
+import com.google.crypto.tink.util.SecretBytes;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * A 256-bit symmetric key in cleartext. This is the only class that holds or reads cleartext key bytes:
+ * everything else passes instances around and asks them for Tink primitives. Instances are zeroed on
+ * {@link #close()} and never serialized except by {@link #toBase64()}, which exists solely for the local
+ * keyring file.
+ */
+public final class KeyMaterial implements AutoCloseable {
+
+    public static final int KEY_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final byte[] ARCHIVE_KEY_INFO = "devflow-dr archive key v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MANIFEST_KEY_INFO = "devflow-dr manifest mac v1".getBytes(StandardCharsets.US_ASCII);
+    private static final int SEGMENT_BYTES = 1 << 20;
+
+    private final byte[] bytes;
+    private volatile boolean destroyed;
+
+    private KeyMaterial(byte[] bytes) {
+        if (bytes.length != KEY_BYTES) {
+            throw new IllegalArgumentException("a key must be " + KEY_BYTES + " bytes, was " + bytes.length);
+        }
+        this.bytes = bytes;
+    }
+
+    public static KeyMaterial random() {
+        byte[] b = new byte[KEY_BYTES];
+        RANDOM.nextBytes(b);
+        return new KeyMaterial(b);
+    }
+
+    /** Takes ownership of a copy of {@code raw}; the caller should clear its own array. */
+    public static KeyMaterial copyOf(byte[] raw) {
+        return new KeyMaterial(raw.clone());
+    }
+
+    /**
+     * @throws IllegalArgumentException when the text is not base64 of exactly 32 bytes; the message never
+     *                                  contains the text
+     */
+    public static KeyMaterial fromBase64(String text) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the key is not valid base64");
+        }
+        if (decoded.length != KEY_BYTES) {
+            Arrays.fill(decoded, (byte) 0);
+            throw new IllegalArgumentException("the key must decode to " + KEY_BYTES + " bytes");
+        }
+        return new KeyMaterial(decoded);
+    }
+
+    /** For the local keyring file only. */
+    public String toBase64() {
+        return Base64.getEncoder().encodeToString(live());
+    }
+
+    /**
+     * Streaming AEAD (AES256_GCM_HKDF_1MB) under a key derived from this one, so the same data key can also
+     * authenticate the manifest without reusing key bytes across algorithms.
+     */
+    public StreamingAead streamingAead() throws GeneralSecurityException {
+        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], ARCHIVE_KEY_INFO, KEY_BYTES);
+        try {
+            AesGcmHkdfStreamingParameters parameters = AesGcmHkdfStreamingParameters.builder()
+                    .setKeySizeBytes(KEY_BYTES)
+                    .setDerivedAesGcmKeySizeBytes(KEY_BYTES)
+                    .setHkdfHashType(AesGcmHkdfStreamingParameters.HashType.SHA256)
+                    .setCiphertextSegmentSizeBytes(SEGMENT_BYTES)
+                    .build();
+            return AesGcmHkdfStreaming.create(AesGcmHkdfStreamingKey.create(
+                    parameters, SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get())));
+        } finally {
+            Arrays.fill(derived, (byte) 0);
+        }
+    }
+
+    /** HMAC-SHA256 under a key derived from this one, for sealing manifests. */
+    public Mac manifestMac() throws GeneralSecurityException {
+        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], MANIFEST_KEY_INFO, KEY_BYTES);
+        try {
+            HmacParameters parameters = HmacParameters.builder()
+                    .setKeySizeBytes(KEY_BYTES)
+                    .setTagSizeBytes(32)
+                    .setHashType(HmacParameters.HashType.SHA256)
+                    .setVariant(HmacParameters.Variant.NO_PREFIX)
+                    .build();
+            return PrfMac.create(HmacKey.builder()
+                    .setParameters(parameters)
+                    .setKeyBytes(SecretBytes.copyFrom(derived, InsecureSecretKeyAccess.get()))
+                    .build());
+        } finally {
+            Arrays.fill(derived, (byte) 0);
+        }
+    }
+
+    /** Encrypts another key under this one (AES-256-GCM) with associated data binding its use. */
+    public byte[] wrap(KeyMaterial key, byte[] associatedData) throws GeneralSecurityException {
+        return aead().encrypt(key.live(), associatedData);
+    }
+
+    /**
+     * Decrypts a key wrapped by {@link #wrap}.
+     *
+     * @throws GeneralSecurityException when this is the wrong key or the wrapped key or its binding was altered
+     */
+    public KeyMaterial unwrap(byte[] wrapped, byte[] associatedData) throws GeneralSecurityException {
+        return new KeyMaterial(aead().decrypt(wrapped, associatedData));
+    }
+
+    private Aead aead() throws GeneralSecurityException {
+        AesGcmParameters parameters = AesGcmParameters.builder()
+                .setKeySizeBytes(KEY_BYTES)
+                .setIvSizeBytes(12)
+                .setTagSizeBytes(16)
+                .setVariant(AesGcmParameters.Variant.NO_PREFIX)
+                .build();
+        return AesGcmJce.create(AesGcmKey.builder()
+                .setParameters(parameters)
+                .setKeyBytes(SecretBytes.copyFrom(live(), InsecureSecretKeyAccess.get()))
+                .build());
+    }
+
+    private byte[] live() {
+        if (destroyed) {
+            throw new IllegalStateException("key material was already destroyed");
+        }
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        destroyed = true;
+        Arrays.fill(bytes, (byte) 0);
+    }
+
+    @Override
+    public String toString() {
+        return "KeyMaterial[****]";
+    }
+}

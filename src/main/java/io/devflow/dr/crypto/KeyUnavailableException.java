@@ -1,0 +1,13 @@
+package io.devflow.dr.crypto;
+
+/** A data key cannot be produced or recovered: unknown key, wrong key, access denied. Not transient. */
+public class KeyUnavailableException extends RuntimeException {
+
+    public KeyUnavailableException(String message) {
+        super(message);
+    }
+
+    public KeyUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

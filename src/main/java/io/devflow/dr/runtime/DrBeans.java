@@ -1,0 +1,63 @@
+package io.devflow.dr.runtime;
+
+import io.devflow.dr.api.ApiErrors;
+import io.devflow.dr.api.ApiSecurity;
+import io.devflow.dr.api.BackupApi;
+import io.devflow.dr.backup.ScheduledBackups;
+import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.region.RegionContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Every bean the YAML routes refer to, by the name they use: the one place where the application graph
+ * meets Camel's registry. Beans are bound as suppliers, so a region's clients are only built when a route
+ * first needs them (a region that is down does not stop the others from starting).
+ */
+public final class DrBeans {
+
+    /** A named bean for the registry. */
+    public record Bean(String name, Class<?> type, Supplier<Object> supplier) {
+    }
+
+    private DrBeans() {
+    }
+
+    public static List<Bean> of(DrServices services, DrRuntime.Mode mode) {
+        List<Bean> beans = new ArrayList<>();
+        beans.add(bean(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class, services.meterRegistry()));
+        beans.add(bean("backupPipeline", services.pipeline()));
+        beans.add(bean("backupFailures", services.failures()));
+        beans.add(bean("scheduledBackups", new ScheduledBackups(services.config())));
+        for (RegionContext region : services.regions().all()) {
+            beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));
+        }
+        if (mode == DrRuntime.Mode.SERVER) {
+            beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
+                    services.running())));
+            beans.add(bean("apiSecurity", new ApiSecurity(services.config().api().token().orElseThrow(() ->
+                    ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; "
+                            + "set it to ${env:DR_API_TOKEN} or ${file:/path/to/token}")))));
+            beans.add(bean("apiErrors", new ApiErrors()));
+        }
+        return beans;
+    }
+
+    /** The registry name of a region's S3 client, as the aws2-s3 endpoints of the routes refer to it. */
+    public static String s3ClientName(RegionContext region) {
+        return "s3-" + region.id().value();
+    }
+
+    private static Bean bean(String name, Object instance) {
+        return bean(name, instance.getClass(), instance);
+    }
+
+    private static Bean bean(String name, Class<?> type, Object instance) {
+        return new Bean(name, type, () -> instance);
+    }
+}

@@ -1,0 +1,113 @@
+package io.devflow.dr.runtime;
+
+import io.devflow.dr.config.ApiConfig;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.RetryConfig;
+import io.devflow.dr.config.ScheduleConfig;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the YAML routes on camel-main. {@link Mode#SERVER} is {@code dr server}: every route, the cron
+ * schedules, the HTTP API and the management endpoints. {@link Mode#ONE_SHOT} is a CLI command: only the
+ * pipelines, no listeners, stopped when the command is done.
+ */
+public final class DrRuntime implements AutoCloseable {
+
+    /** Where routes are loaded from unless {@code dr.routes} points elsewhere (bin/dr points it at the repository). */
+    static final String DEFAULT_ROUTES = "classpath:routes";
+
+    public enum Mode { SERVER, ONE_SHOT }
+
+    private final Main main;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private DrRuntime(Main main) {
+        this.main = main;
+    }
+
+    /**
+     * @param overrides extra Camel or {@code dr.*} properties (tests use them to shorten schedules, say)
+     */
+    public static DrRuntime start(DrServices services, Mode mode, Map<String, String> overrides) throws Exception {
+        Main main = new Main();
+        main.setAppName("devflow-dr");
+        // Shutdown is ours: the CLI stops the runtime when its command ends, dr server on SIGTERM.
+        main.setShutdownStrategy(new SimpleMainShutdownStrategy());
+        Properties properties = properties(services.config(), mode);
+        overrides.forEach(properties::setProperty);
+        main.setOverrideProperties(properties);
+        String routes = properties.getProperty("dr.routes", System.getProperty("dr.routes", DEFAULT_ROUTES));
+        main.configure().withRoutesIncludePattern(mode == Mode.SERVER
+                ? routes + "/**/*.camel.yaml"
+                : routes + "/_shared/*.camel.yaml," + routes + "/backup/*.camel.yaml");
+        main.configure().withRoutesExcludePattern(mode == Mode.SERVER ? null : "**/*-schedule.camel.yaml");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                for (DrBeans.Bean bean : DrBeans.of(services, mode)) {
+                    support.getCamelContext().getRegistry().bind(bean.name(), bean.type(), bean.supplier());
+                }
+            }
+        });
+        DrRuntime runtime = new DrRuntime(main);
+        main.start();
+        return runtime;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public ProducerTemplate producer() {
+        return main.getCamelContext().createProducerTemplate();
+    }
+
+    /** Blocks until {@link #close()} is called, for instance by a shutdown hook on Ctrl-C. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    static Properties properties(DrConfig config, Mode mode) {
+        Properties p = new Properties();
+        ScheduleConfig schedule = config.backup().schedule();
+        p.setProperty("dr.schedule.full", schedule.full());
+        p.setProperty("dr.schedule.incremental", schedule.incremental());
+        p.setProperty("dr.schedule.retention", schedule.retention());
+        p.setProperty("dr.schedule.timezone", schedule.timezone());
+        RetryConfig retry = config.backup().retry();
+        p.setProperty("dr.backup.retry.maxRedeliveries", Integer.toString(retry.maxRedeliveries()));
+        p.setProperty("dr.backup.retry.initialDelayMs", Long.toString(retry.initialDelay().toMillis()));
+        p.setProperty("dr.backup.retry.maxDelayMs", Long.toString(retry.maxDelay().toMillis()));
+        boolean server = mode == Mode.SERVER;
+        ApiConfig api = config.api();
+        p.setProperty("camel.server.enabled", Boolean.toString(server));
+        p.setProperty("camel.management.enabled", Boolean.toString(server));
+        p.setProperty("camel.server.host", api.host());
+        p.setProperty("camel.server.port", Integer.toString(api.port()));
+        p.setProperty("camel.management.host", api.host());
+        p.setProperty("camel.management.port", Integer.toString(api.port()));
+        p.setProperty("camel.metrics.enabled", Boolean.toString(server));
+        if (server) {
+            p.setProperty("camel.rest.apiContextPath", "/api/openapi.json");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,136 @@
+package io.devflow.dr.runtime;
+
+import io.devflow.dr.backup.BackupCatalog;
+import io.devflow.dr.backup.BackupFailures;
+import io.devflow.dr.backup.BackupPipeline;
+import io.devflow.dr.backup.BackupVerifier;
+import io.devflow.dr.backup.RestoreService;
+import io.devflow.dr.backup.RunningBackups;
+import io.devflow.dr.backup.VerifyService;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.crypto.KeyProvider;
+import io.devflow.dr.crypto.KeyProviders;
+import io.devflow.dr.metrics.DrMetrics;
+import io.devflow.dr.region.RegionDirectory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * The application's object graph, built from configuration, with no Camel in it: the CLI uses it directly
+ * for read-only commands, and {@link DrBeans} binds it into Camel for the pipelines.
+ */
+public final class DrServices implements AutoCloseable {
+
+    private final DrConfig config;
+    private final RegionDirectory regions;
+    private final KeyProvider keys;
+    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DrMetrics metrics = new DrMetrics(meterRegistry);
+    private final RunningBackups running = new RunningBackups();
+    private final Clock clock;
+    private final BackupCatalog catalog;
+    private final BackupVerifier verifier;
+    private final BackupPipeline pipeline;
+    private final BackupFailures failures;
+    private final VerifyService verifyService;
+    private final RestoreService restoreService;
+
+    public DrServices(DrConfig config) {
+        this(config, new RegionDirectory(config), Clock.systemUTC());
+    }
+
+    public DrServices(DrConfig config, RegionDirectory regions, Clock clock) {
+        this.config = config;
+        this.regions = regions;
+        this.clock = clock;
+        this.keys = new DeferredKeyProvider(new Lazy<>(() -> KeyProviders.create(config.backup().encryption())));
+        this.catalog = new BackupCatalog(regions);
+        this.verifier = new BackupVerifier(keys, clock);
+        this.pipeline = new BackupPipeline(regions, keys, verifier, metrics, running, clock);
+        this.failures = new BackupFailures(metrics, running, clock);
+        this.verifyService = new VerifyService(catalog, verifier, clock);
+        this.restoreService = new RestoreService(catalog, regions, keys, clock);
+    }
+
+    public DrConfig config() {
+        return config;
+    }
+
+    public RegionDirectory regions() {
+        return regions;
+    }
+
+    /** The key provider; it is created at its first use, so commands that need no key never load one. */
+    public KeyProvider keys() {
+        return keys;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public DrMetrics metrics() {
+        return metrics;
+    }
+
+    public RunningBackups running() {
+        return running;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public BackupCatalog catalog() {
+        return catalog;
+    }
+
+    public BackupPipeline pipeline() {
+        return pipeline;
+    }
+
+    public BackupFailures failures() {
+        return failures;
+    }
+
+    public VerifyService verifyService() {
+        return verifyService;
+    }
+
+    public RestoreService restoreService() {
+        return restoreService;
+    }
+
+    @Override
+    public void close() {
+        regions.close();
+        meterRegistry.close();
+    }
+
+    /** Memoizes a supplier; a failure is not cached, so a fixed keyring is picked up on the next call. */
+    private static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    if (value == null) {
+                        value = factory.get();
+                    }
+                    v = value;
+                }
+            }
+            return v;
+        }
+    }
+}

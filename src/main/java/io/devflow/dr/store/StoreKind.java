@@ -1,0 +1,34 @@
+package io.devflow.dr.store;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The data stores this tool protects. */
+public enum StoreKind {
+    MONGODB("mongodb");
+
+    private final String id;
+
+    StoreKind(String id) {
+        this.id = id;
+    }
+
+    /** The name used in configuration, CLI arguments, object keys and manifests. */
+    public String id() {
+        return id;
+    }
+
+    public static Optional<StoreKind> parse(String text) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(text)).findFirst();
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(StoreKind::id).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

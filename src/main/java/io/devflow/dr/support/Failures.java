@@ -1,0 +1,72 @@
+package io.devflow.dr.support;
+
+import com.mongodb.MongoCursorNotFoundException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import io.devflow.dr.archive.StorageReadException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+/**
+ * Tells transient faults (worth a retry: a connection dropped, a server briefly unavailable, throttling)
+ * from permanent ones (wrong key, tampered archive, access denied, bad configuration).
+ */
+public final class Failures {
+
+    private Failures() {
+    }
+
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RemoteOperationException r) {
+                return r.isTransient();
+            }
+            if (t instanceof AwsServiceException aws) {
+                int status = aws.statusCode();
+                return status >= 500 || status == 429 || aws.isThrottlingException();
+            }
+            if (t instanceof SdkClientException
+                    || t instanceof StorageReadException
+                    || t instanceof MongoSocketException
+                    || t instanceof MongoTimeoutException
+                    || t instanceof MongoNotPrimaryException
+                    || t instanceof MongoNodeIsRecoveringException
+                    || t instanceof MongoCursorNotFoundException
+                    || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof SocketException
+                    || (t instanceof InterruptedIOException && !(t.getCause() instanceof InterruptedException))) {
+                return true;
+            }
+            if (t instanceof UnknownHostException) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The most telling message in a failure's cause chain, for one-line reports. */
+    public static String describe(Throwable failure) {
+        if (failure instanceof RemoteOperationException || failure.getCause() == null) {
+            return String.valueOf(failure.getMessage());
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = failure.getMessage();
+        String bottom = root.getMessage();
+        if (top == null) {
+            return bottom;
+        }
+        return bottom == null || top.contains(bottom) ? top : top + " (" + bottom + ")";
+    }
+}
