@@ -141,6 +141,11 @@ public final class BackupCatalog {
             } catch (ArchiveIntegrityException e) {
                 return damaged(folder, context, location, e.getMessage());
             }
+            if (!folder.id.value().equals(manifest.id()) || !folder.store.id().equals(manifest.store())
+                    || !layout.data(folder.store, folder.id).equals(manifest.object().key())) {
+                return damaged(folder, context, location, what + ": its manifest belongs to backup " + manifest.id()
+                        + " (" + manifest.object().key() + "): manifests were swapped or copied");
+            }
             String verification = folder.files.contains(ObjectLayout.VERIFICATION)
                     ? readVerification(context, folder).orElse(null)
                     : manifest.verification() != null

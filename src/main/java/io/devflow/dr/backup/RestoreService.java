@@ -5,6 +5,7 @@ import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.ManifestCodec;
 import io.devflow.dr.archive.Progress;
 import io.devflow.dr.config.RegionId;
+import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.DataKey;
 import io.devflow.dr.crypto.KeyContext;
 import io.devflow.dr.crypto.KeyProvider;
@@ -26,21 +27,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Restores a committed backup into a region's MongoDB, optionally under other database names. The stored
- * object is authenticated as it streams (a tampered or truncated backup stops the restore with an error)
- * and its manifest seal is checked before anything is written.
+ * Restores a committed backup into a region's MongoDB, optionally under other database names. Before anything
+ * is written, the manifest's seal and the stored object's size and SHA-256 are checked; while restoring, the
+ * object is authenticated again segment by segment as it streams.
  */
 public final class RestoreService {
 
     private final BackupCatalog catalog;
     private final RegionDirectory regions;
     private final KeyProvider keys;
+    private final BackupVerifier verifier;
     private final Clock clock;
 
-    public RestoreService(BackupCatalog catalog, RegionDirectory regions, KeyProvider keys, Clock clock) {
+    public RestoreService(BackupCatalog catalog, RegionDirectory regions, KeyProvider keys, BackupVerifier verifier,
+                          Clock clock) {
         this.catalog = catalog;
         this.regions = regions;
         this.keys = keys;
+        this.verifier = verifier;
         this.clock = clock;
     }
 
@@ -74,6 +78,12 @@ public final class RestoreService {
         Instant started = clock.instant();
         BackupCatalog.Located located = catalog.find(plan.id());
         Manifest manifest = located.manifest();
+        if (!located.record().isCompleted()) {
+            throw new InvalidRequestException("backup " + plan.id() + " is " + located.record().status()
+                    + " (" + located.record().error() + ")");
+        }
+        // Nothing is written until the stored object is known to be the one the sealed manifest describes.
+        verifier.verify(located.region(), manifest, VerifyLevel.QUICK, progress);
         RegionContext target = regions.get(plan.targetRegion());
         String what = "backup " + plan.id();
         KeyContext context = new KeyContext(manifest.id(), manifest.store(), manifest.region());

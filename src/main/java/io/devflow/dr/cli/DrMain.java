@@ -31,8 +31,8 @@ public final class DrMain {
     }
 
     /**
-     * One-shot commands print their own results; the service commands log. Set before logging starts, so
-     * a user-facing command does not show Camel's start-up lines or stack traces.
+     * One-shot commands print their own results; the service commands log (Camel itself at WARN: its start-up
+     * report is noise for an operator). DR_LOG_LEVEL overrides both. Set before logging starts.
      */
     private static void quietLoggingForCommands(String[] args) {
         boolean service = false;
@@ -45,10 +45,17 @@ public final class DrMain {
                 break;
             }
         }
-        if (!service) {
-            System.setProperty("dr.log.level", System.getProperty("dr.log.level", "WARN"));
-            System.setProperty("dr.camel.level", System.getProperty("dr.camel.level", "WARN"));
-            System.setProperty("dr.log.stack", System.getProperty("dr.log.stack", "%nopex"));
+        String level = System.getenv("DR_LOG_LEVEL");
+        if (level != null && !level.isBlank()) {
+            System.setProperty("dr.log.level", level);
+            System.setProperty("dr.camel.level", level);
+        } else if (service) {
+            System.setProperty("dr.camel.level", "WARN");
+        } else {
+            // A command reports its outcome itself, in one line; its log is there on request (DR_LOG_LEVEL=INFO).
+            System.setProperty("dr.log.level", "OFF");
+            System.setProperty("dr.camel.level", "OFF");
+            System.setProperty("dr.log.stack", "%nopex");
         }
     }
 }

@@ -52,7 +52,7 @@ public final class DrServices implements AutoCloseable {
         this.pipeline = new BackupPipeline(regions, keys, verifier, metrics, running, clock);
         this.failures = new BackupFailures(metrics, running, clock);
         this.verifyService = new VerifyService(catalog, verifier, clock);
-        this.restoreService = new RestoreService(catalog, regions, keys, clock);
+        this.restoreService = new RestoreService(catalog, regions, keys, verifier, clock);
     }
 
     public DrConfig config() {

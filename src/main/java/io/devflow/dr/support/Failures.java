@@ -21,7 +21,22 @@ import java.net.UnknownHostException;
  */
 public final class Failures {
 
+    private static final java.util.regex.Pattern CAUSED_BY =
+            java.util.regex.Pattern.compile("caused by \\{[\\w.$]+: ([^}]*)}");
+
     private Failures() {
+    }
+
+    /** The driver's server-selection timeout, without its dump of the cluster state. */
+    private static String describeServerSelection(MongoTimeoutException timeout) {
+        String message = String.valueOf(timeout.getMessage());
+        java.util.regex.Matcher cause = CAUSED_BY.matcher(message);
+        String last = null;
+        while (cause.find()) {
+            last = cause.group(1);
+        }
+        return "no MongoDB server reachable" + (last != null ? " (" + last + ")" : "")
+                + (message.startsWith("Timed out") ? " before the server selection timeout" : "");
     }
 
     public static boolean isTransient(Throwable failure) {
@@ -53,8 +68,36 @@ public final class Failures {
         return false;
     }
 
+    /**
+     * True when the failure already includes a wait for the server (the driver's server selection, a client
+     * timeout): retrying it at once only multiplies the wait.
+     */
+    public static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MongoTimeoutException || t instanceof SocketTimeoutException
+                    || t instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the failure is the result of this thread being interrupted (cancelled work). */
+    public static boolean isInterruption(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof software.amazon.awssdk.core.exception.AbortedException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
+    }
+
     /** The most telling message in a failure's cause chain, for one-line reports. */
     public static String describe(Throwable failure) {
+        if (failure instanceof MongoTimeoutException timeout) {
+            return describeServerSelection(timeout);
+        }
         if (failure instanceof RemoteOperationException || failure.getCause() == null) {
             return String.valueOf(failure.getMessage());
         }
@@ -63,7 +106,7 @@ public final class Failures {
             root = root.getCause();
         }
         String top = failure.getMessage();
-        String bottom = root.getMessage();
+        String bottom = root instanceof MongoTimeoutException timeout ? describeServerSelection(timeout) : root.getMessage();
         if (top == null) {
             return bottom;
         }

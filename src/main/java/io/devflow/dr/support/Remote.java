@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 /**
  * Runs one call to a remote server, described in words: transient faults are retried a bounded number of
  * times with exponential backoff, interruption is respected, and a final failure says what was being done.
+ * Timeouts are not retried here: the client already waited, and the pipeline's redelivery retries later.
  */
 public final class Remote {
 
@@ -35,7 +36,11 @@ public final class Remote {
                 throw e;
             } catch (Exception e) {
                 boolean transientFailure = Failures.isTransient(e);
-                if (!transientFailure || attempt >= ATTEMPTS) {
+                if (Failures.isInterruption(e)) {
+                    Thread.currentThread().interrupt();
+                    throw new RemoteOperationException(description + " was interrupted", e, false);
+                }
+                if (!transientFailure || Failures.isTimeout(e) || attempt >= ATTEMPTS) {
                     throw new RemoteOperationException(description + " failed: " + Failures.describe(e), e, transientFailure);
                 }
                 LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", description, attempt, ATTEMPTS,

@@ -1,0 +1,171 @@
+package io.devflow.dr.testing;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.devflow.dr.config.ConfigLoader;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.SecretResolver;
+import io.devflow.dr.crypto.LocalKeyring;
+import io.devflow.dr.embedded.EmbeddedMongo;
+import io.devflow.dr.embedded.EmbeddedS3;
+import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.storage.S3Clients;
+import io.devflow.dr.storage.S3ObjectStore;
+import io.devflow.dr.support.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Real servers for integration tests: per region an in-memory mongo-java-server (oplog on) and an s3proxy
+ * on a temporary directory, all on free loopback ports, plus a local keyring and a dr-config.json that
+ * points at them. The first region is the primary.
+ */
+public final class TestEnvironment implements AutoCloseable {
+
+    public static final String EAST = "us-east-1";
+    public static final String WEST = "us-west-2";
+
+    private final Path dir;
+    private final Map<String, EmbeddedMongo> mongos = new LinkedHashMap<>();
+    private final Map<String, EmbeddedS3> s3s = new LinkedHashMap<>();
+    private final Map<String, MongoClient> clients = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ObjectNode config;
+    private final Path configFile;
+
+    private TestEnvironment(Path dir, List<String> regions, Consumer<ObjectNode> customize) {
+        this.dir = dir;
+        LocalKeyring.create(dir.resolve("keyring.json"), Clock.systemUTC());
+        for (String region : regions) {
+            mongos.put(region, EmbeddedMongo.inMemory());
+            s3s.put(region, EmbeddedS3.start(dir.resolve("s3-" + region), bucket(region), "secret-" + region, 0));
+        }
+        config = Json.MAPPER.createObjectNode();
+        ObjectNode dr = config.putObject("disasterRecovery");
+        ObjectNode regionsNode = dr.putObject("regions");
+        for (String region : regions) {
+            ObjectNode r = regionsNode.putObject(region);
+            r.put("role", region.equals(regions.get(0)) ? "primary" : "secondary");
+            ObjectNode mongo = r.putObject("mongodb");
+            mongo.put("url", mongos.get(region).connectionString());
+            ArrayNode databases = mongo.putArray("databases");
+            databases.add("devflow");
+            mongo.put("serverSelectionTimeoutMs", 2_000);
+            ObjectNode storage = r.putObject("storage");
+            storage.put("type", "s3").put("bucket", bucket(region)).put("region", region)
+                    .put("endpoint", s3s.get(region).endpoint().toString()).put("prefix", "dr");
+            storage.putObject("credentials").put("accessKeyId", EmbeddedS3.ACCESS_KEY)
+                    .put("secretAccessKey", s3s.get(region).secretKey());
+        }
+        ObjectNode backup = dr.putObject("backup");
+        backup.putObject("encryption").put("provider", "local").put("keyFile", dir.resolve("keyring.json").toString());
+        backup.put("partSizeMiB", 5);
+        backup.putObject("retry").put("maxRedeliveries", 1).put("initialDelayMs", 50).put("maxDelayMs", 100);
+        dr.putObject("api").put("host", "127.0.0.1").put("port", freePort()).put("token", "test-token");
+        customize.accept(dr);
+        configFile = dir.resolve("dr-config.json");
+        writeConfig();
+    }
+
+    public static TestEnvironment start(Path dir, String... regions) {
+        return start(dir, dr -> { }, regions);
+    }
+
+    /** Starts the servers; {@code customize} may change the {@code disasterRecovery} object before it is written. */
+    public static TestEnvironment start(Path dir, Consumer<ObjectNode> customize, String... regions) {
+        return new TestEnvironment(dir, List.of(regions), customize);
+    }
+
+    public static String bucket(String region) {
+        return "backups-" + region;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** The {@code disasterRecovery} object; call {@link #writeConfig()} after changing it. */
+    public ObjectNode drConfig() {
+        return (ObjectNode) config.get("disasterRecovery");
+    }
+
+    public void writeConfig() {
+        try {
+            Files.write(configFile, Json.bytes(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public DrConfig config() {
+        return new ConfigLoader(SecretResolver.system()).load(configFile);
+    }
+
+    /** Services over this environment; closed with it. */
+    public DrServices services() {
+        DrServices services = new DrServices(config());
+        closeables.add(services);
+        return services;
+    }
+
+    public EmbeddedMongo mongo(String region) {
+        return mongos.get(region);
+    }
+
+    public EmbeddedS3 s3(String region) {
+        return s3s.get(region);
+    }
+
+    public MongoClient client(String region) {
+        return clients.computeIfAbsent(region, r -> MongoClients.create(mongos.get(r).connectionString()));
+    }
+
+    /** A client store for the region's bucket, independent of the services under test. */
+    public S3ObjectStore bucketStore(String region) {
+        S3ObjectStore store = new S3ObjectStore(S3Clients.create(TestStorage.configFor(s3s.get(region), "dr")),
+                bucket(region), "s3://" + bucket(region));
+        closeables.add(() -> {
+            store.close();
+            store.client().close();
+        });
+        return store;
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception ignored) {
+                // best effort: the servers below are stopped regardless
+            }
+        }
+        clients.values().forEach(MongoClient::close);
+        s3s.values().forEach(EmbeddedS3::close);
+        mongos.values().forEach(EmbeddedMongo::close);
+    }
+}
