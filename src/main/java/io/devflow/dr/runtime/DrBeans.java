@@ -5,9 +5,12 @@ import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.config.RetryConfig;
 import io.devflow.dr.region.RegionContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ public final class DrBeans {
         beans.add(bean("backupPipeline", services.pipeline()));
         beans.add(bean("backupFailures", services.failures()));
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config())));
+        beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
         for (RegionContext region : services.regions().all()) {
             beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));
         }
@@ -51,6 +55,22 @@ public final class DrBeans {
     /** The registry name of a region's S3 client, as the aws2-s3 endpoints of the routes refer to it. */
     public static String s3ClientName(RegionContext region) {
         return "s3-" + region.id().value();
+    }
+
+    /** Redelivery of a whole backup attempt: exponential backoff, logged as one line per retry. */
+    static RedeliveryPolicy redelivery(RetryConfig retry) {
+        RedeliveryPolicy policy = new RedeliveryPolicy();
+        policy.setMaximumRedeliveries(retry.maxRedeliveries());
+        policy.setRedeliveryDelay(retry.initialDelay().toMillis());
+        policy.setMaximumRedeliveryDelay(retry.maxDelay().toMillis());
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(2);
+        policy.setRetryAttemptedLogLevel(LoggingLevel.WARN);
+        policy.setLogRetryAttempted(true);
+        policy.setLogStackTrace(false);
+        policy.setLogRetryStackTrace(false);
+        policy.setLogExhausted(false);
+        return policy;
     }
 
     private static Bean bean(String name, Object instance) {

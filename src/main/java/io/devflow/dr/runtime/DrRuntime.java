@@ -2,7 +2,6 @@ package io.devflow.dr.runtime;
 
 import io.devflow.dr.config.ApiConfig;
 import io.devflow.dr.config.DrConfig;
-import io.devflow.dr.config.RetryConfig;
 import io.devflow.dr.config.ScheduleConfig;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -85,17 +84,14 @@ public final class DrRuntime implements AutoCloseable {
         }
     }
 
-    static Properties properties(DrConfig config, Mode mode) {
+    /** The Camel and {@code dr.*} properties that come from the configuration (schedules, HTTP). */
+    public static Properties properties(DrConfig config, Mode mode) {
         Properties p = new Properties();
         ScheduleConfig schedule = config.backup().schedule();
         p.setProperty("dr.schedule.full", schedule.full());
         p.setProperty("dr.schedule.incremental", schedule.incremental());
         p.setProperty("dr.schedule.retention", schedule.retention());
         p.setProperty("dr.schedule.timezone", schedule.timezone());
-        RetryConfig retry = config.backup().retry();
-        p.setProperty("dr.backup.retry.maxRedeliveries", Integer.toString(retry.maxRedeliveries()));
-        p.setProperty("dr.backup.retry.initialDelayMs", Long.toString(retry.initialDelay().toMillis()));
-        p.setProperty("dr.backup.retry.maxDelayMs", Long.toString(retry.maxDelay().toMillis()));
         boolean server = mode == Mode.SERVER;
         ApiConfig api = config.api();
         p.setProperty("camel.server.enabled", Boolean.toString(server));

@@ -1,0 +1,177 @@
+package io.devflow.dr.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.devflow.dr.runtime.DrBeans;
+import io.devflow.dr.runtime.DrRuntime;
+import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.support.Json;
+import io.devflow.dr.testing.BsonSamples;
+import io.devflow.dr.testing.TestEnvironment;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static io.devflow.dr.testing.TestEnvironment.EAST;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The YAML routes as dr server runs them (camel-main, every route file), on real servers: the cron schedule
+ * and the HTTP API both reach the same backup pipeline route and produce committed backups; the API answers
+ * bad input with 4xx; health and metrics are served without a token.
+ */
+class BackupEntryPointsIT extends CamelMainTestSupport {
+
+    static TestEnvironment env;
+    static DrServices services;
+    static Path properties;
+    static int port;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void servers(@TempDir Path dir) throws IOException {
+        env = TestEnvironment.start(dir, EAST);
+        env.client(EAST).getDatabase("devflow").getCollection("things")
+                .insertMany(IntStream.range(0, 100).mapToObj(BsonSamples::everyType).toList());
+        services = env.services();
+        port = services.config().api().port();
+        Properties p = DrRuntime.properties(services.config(), DrRuntime.Mode.SERVER);
+        p.setProperty("dr.schedule.full", "0/3 * * * * ?");
+        properties = dir.resolve("test.properties");
+        try (OutputStream out = Files.newOutputStream(properties)) {
+            p.store(out, null);
+        }
+    }
+
+    @AfterAll
+    static void stopServers() {
+        env.close();
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.withRoutesIncludePattern("classpath:routes/**/*.camel.yaml");
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "classpath:application.properties,file:" + properties;
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        DrBeans.of(services, DrRuntime.Mode.SERVER).forEach(b -> registry.bind(b.name(), b.type(), b.supplier()));
+    }
+
+    @Test
+    void shouldRunScheduledAndApiBackupsThroughTheSamePipeline() throws Exception {
+        NotifyBuilder scheduled = new NotifyBuilder(context).fromRoute("backup-schedule-full").whenCompleted(1).create();
+        NotifyBuilder pipeline = new NotifyBuilder(context).fromCurrentRoute("mongodb-backup").whenCompleted(2).create();
+
+        HttpResponse<String> accepted = call("POST", "/api/backups", "{\"type\":\"full\",\"store\":\"mongodb\"}", true);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = Json.MAPPER.readTree(accepted.body()).path("id").asText();
+        assertThat(id).startsWith("backup-full-");
+
+        assertThat(scheduled.matches(60, TimeUnit.SECONDS)).as("a scheduled backup ran").isTrue();
+        assertThat(pipeline.matches(60, TimeUnit.SECONDS)).as("both went through mongodb-backup").isTrue();
+        JsonNode apiBackup = awaitCompleted(id);
+        assertThat(apiBackup.path("trigger").asText()).isEqualTo("api");
+        assertThat(apiBackup.path("verification").asText()).isEqualTo("full: passed");
+
+        JsonNode all = Json.MAPPER.readTree(call("GET", "/api/backups", null, true).body());
+        assertThat(all.path("backups").findValuesAsText("trigger")).contains("api", "schedule");
+        for (JsonNode backup : all.path("backups")) {
+            if (backup.path("status").asText().equals("completed")) {
+                assertThat(backup.path("items").asLong()).isEqualTo(100);
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerBadRequestsWithFourHundreds() throws Exception {
+        assertStatus(call("POST", "/api/backups", "{\"type\":\"full\"}", false), 401, "Authorization: Bearer");
+        assertStatus(callWithToken("POST", "/api/backups", "{\"type\":\"full\"}", "wrong"), 401, "invalid bearer token");
+        assertStatus(call("POST", "/api/backups", "{not json", true), 400, "not valid JSON");
+        assertStatus(call("POST", "/api/backups", "{\"type\":\"full\",\"colour\":\"red\"}", true), 400, "unknown field(s) colour");
+        assertStatus(call("POST", "/api/backups", "{\"type\":\"hourly\"}", true), 400, "type must be full or incremental");
+        assertStatus(call("POST", "/api/backups", "{\"type\":\"full\",\"store\":\"db2\"}", true), 400, "store must be one of");
+        assertStatus(call("POST", "/api/backups", "{\"type\":\"full\",\"region\":\"moon-1\"}", true), 400, "unknown region 'moon-1'");
+        assertStatus(call("POST", "/api/backups", "[]", true), 400, "must be a JSON object");
+        assertStatus(call("GET", "/api/backups/nonsense", null, true), 400, "is not a backup id");
+        assertStatus(call("GET", "/api/backups/backup-full-20200101-000000-aaaaaa", null, true), 404, "no backup");
+        assertStatus(call("GET", "/api/backups?store=oracle", null, true), 400, "store must be one of");
+    }
+
+    @Test
+    void shouldServeHealthMetricsAndTheOpenApiDocument() throws Exception {
+        HttpResponse<String> health = call("GET", "/observe/health", null, false);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(health.body()).path("status").asText()).isEqualTo("UP");
+
+        HttpResponse<String> openapi = call("GET", "/api/openapi.json", null, false);
+        assertThat(openapi.statusCode()).isEqualTo(200);
+        assertThat(openapi.body()).contains("/api/backups");
+
+        NotifyBuilder done = new NotifyBuilder(context).fromCurrentRoute("mongodb-backup").whenCompleted(1).create();
+        assertThat(done.matches(60, TimeUnit.SECONDS)).isTrue();
+        HttpResponse<String> metrics = call("GET", "/observe/metrics", null, false);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("dr_backup_success_rate{store=\"mongodb\"}")
+                .contains("dr_backup_total{").contains("dr_backup_duration_seconds_count{");
+    }
+
+    private JsonNode awaitCompleted(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = call("GET", "/api/backups/" + id, null, true);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode backup = Json.MAPPER.readTree(r.body());
+            if (!backup.path("status").asText().equals("running")) {
+                assertThat(backup.path("status").asText()).as(r.body()).isEqualTo("completed");
+                return backup;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("backup " + id + " did not finish within 60 s");
+    }
+
+    private static void assertStatus(HttpResponse<String> response, int status, String message) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("error").asText()).contains(message);
+    }
+
+    private static HttpResponse<String> call(String method, String path, String body, boolean authorized) throws Exception {
+        return callWithToken(method, path, body, authorized ? "test-token" : null);
+    }
+
+    private static HttpResponse<String> callWithToken(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,69 @@
+package io.devflow.dr.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every YAML route file validates against Camel's YAML DSL JSON schema, so a typo fails the build. */
+class RouteSchemaTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static JsonSchema schema;
+
+    @BeforeAll
+    static void loadSchema() throws IOException {
+        try (InputStream in = RouteSchemaTest.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            assertThat(in).as("camel-yaml-dsl ships its schema").isNotNull();
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        }
+    }
+
+    static Stream<Path> routeFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("routes"))) {
+            List<Path> list = files.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+            assertThat(list).isNotEmpty();
+            return list.stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("routeFiles")
+    void shouldMatchTheYamlDslSchema(Path file) throws IOException {
+        Set<ValidationMessage> problems = schema.validate(YAML.readTree(file.toFile()));
+
+        assertThat(problems).as(file.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldRejectAMisspelledKey() throws IOException {
+        JsonNode route = YAML.readTree("""
+                - route:
+                    id: typo
+                    from:
+                      uri: direct:typo
+                      steps:
+                        - bean:
+                            reff: backupPipeline
+                """);
+
+        assertThat(schema.validate(route)).isNotEmpty();
+    }
+}
