@@ -10,9 +10,11 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
  * Runs the YAML routes on camel-main. {@link Mode#SERVER} is {@code dr server}: every route, the cron
@@ -25,6 +27,10 @@ public final class DrRuntime implements AutoCloseable {
     static final String DEFAULT_ROUTES = "classpath:routes";
 
     public enum Mode { SERVER, ONE_SHOT }
+
+    /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
+    private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup");
+    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "api");
 
     private final Main main;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -45,9 +51,7 @@ public final class DrRuntime implements AutoCloseable {
         overrides.forEach(properties::setProperty);
         main.setOverrideProperties(properties);
         String routes = properties.getProperty("dr.routes", System.getProperty("dr.routes", DEFAULT_ROUTES));
-        main.configure().withRoutesIncludePattern(mode == Mode.SERVER
-                ? routes + "/**/*.camel.yaml"
-                : routes + "/_shared/*.camel.yaml," + routes + "/backup/*.camel.yaml");
+        main.configure().withRoutesIncludePattern(routesPattern(routes, mode));
         main.configure().withRoutesExcludePattern(mode == Mode.SERVER ? null : "**/*-schedule.camel.yaml");
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -60,6 +64,15 @@ public final class DrRuntime implements AutoCloseable {
         DrRuntime runtime = new DrRuntime(main);
         main.start();
         return runtime;
+    }
+
+    /**
+     * The route files a mode loads, directory by directory: a {@code **} pattern does not resolve inside a jar
+     * (the scanner drops the sub-directory from the names it finds).
+     */
+    public static String routesPattern(String base, Mode mode) {
+        List<String> directories = mode == Mode.SERVER ? SERVER_ROUTES : ONE_SHOT_ROUTES;
+        return directories.stream().map(d -> base + "/" + d + "/*.camel.yaml").collect(Collectors.joining(","));
     }
 
     public CamelContext context() {

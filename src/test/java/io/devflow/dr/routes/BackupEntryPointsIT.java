@@ -67,7 +67,7 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.withRoutesIncludePattern("classpath:routes/**/*.camel.yaml");
+        configuration.withRoutesIncludePattern(DrRuntime.routesPattern("classpath:routes", DrRuntime.Mode.SERVER));
     }
 
     @Override
