@@ -70,7 +70,7 @@ public final class BackupApi {
         StoreKind store = StoreKind.parse(storeText)
                 .orElseThrow(() -> new ApiException(400, "store must be one of " + StoreKind.names() + ", was '" + storeText + "'"));
         RegionId region = text(json, "region")
-                .map(r -> config.region(RegionId.isValid(r) ? RegionId.of(r) : null)
+                .map(r -> Optional.of(r).filter(RegionId::isValid).map(RegionId::of).flatMap(config::region)
                         .orElseThrow(() -> new ApiException(400, "unknown region '" + r + "'; configured regions are "
                                 + String.join(", ", config.sortedRegions().keySet().stream().map(RegionId::value).toList())))
                         .id())
