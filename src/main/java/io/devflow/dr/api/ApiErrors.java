@@ -20,16 +20,31 @@ public final class ApiErrors {
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
     public int status(Throwable failure) {
-        if (failure instanceof ApiException api) {
+        Throwable known = known(failure);
+        if (known instanceof ApiException api) {
             return api.status();
         }
-        if (failure instanceof BackupNotFoundException) {
+        if (known instanceof BackupNotFoundException) {
             return 404;
         }
-        if (failure instanceof InvalidRequestException || failure instanceof ConfigException) {
+        if (known instanceof InvalidRequestException || known instanceof ConfigException) {
             return 400;
         }
         return 500;
+    }
+
+    /**
+     * The failure the caller should hear about: Camel wraps what a bean throws (for instance when the bean is
+     * called with simple-language parameters), so look through the cause chain for one of ours.
+     */
+    private static Throwable known(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException || t instanceof BackupNotFoundException
+                    || t instanceof InvalidRequestException || t instanceof ConfigException) {
+                return t;
+            }
+        }
+        return failure;
     }
 
     public String body(Throwable failure) {
@@ -40,7 +55,7 @@ public final class ApiErrors {
             LOG.error("API call failed: {}", Failures.describe(failure), failure);
             body.put("error", "internal error: " + Failures.describe(failure) + " (details in the server log)");
         } else {
-            body.put("error", failure.getMessage());
+            body.put("error", known(failure).getMessage());
         }
         return Json.pretty(body);
     }

@@ -69,6 +69,9 @@ public final class ManifestCodec {
      * @throws ArchiveIntegrityException when the manifest was altered after sealing or taken from another backup
      */
     public static void checkSeal(Manifest manifest, DataKey key, String what) {
+        if (manifest.seal() == null) {
+            throw new ArchiveIntegrityException(what + ": the manifest has no seal");
+        }
         byte[] tag;
         try {
             tag = Base64.getDecoder().decode(manifest.seal());

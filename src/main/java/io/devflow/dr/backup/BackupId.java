@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,14 +20,22 @@ public record BackupId(String value) implements Comparable<BackupId> {
 
     private static final Pattern SHAPE = Pattern.compile("backup-(full|incremental)-(\\d{8})-(\\d{6})-([a-z0-9]{6})");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STRICT_STAMP = DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss")
+            .withResolverStyle(ResolverStyle.STRICT);
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public static final String EXAMPLE = "backup-full-20260125-020000-x7k2p9";
 
     public BackupId {
-        if (value == null || !SHAPE.matcher(value).matches()) {
+        Matcher m = value == null ? null : SHAPE.matcher(value);
+        if (m == null || !m.matches()) {
             throw new IllegalArgumentException("'" + value + "' is not a backup id (for example " + EXAMPLE + ")");
+        }
+        try {
+            LocalDateTime.parse(m.group(2) + "-" + m.group(3), STRICT_STAMP);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a backup id: it names no real date and time");
         }
     }
 
@@ -43,10 +52,8 @@ public record BackupId(String value) implements Comparable<BackupId> {
             return Optional.empty();
         }
         try {
-            BackupId id = new BackupId(text);
-            id.startedAt();
-            return Optional.of(id);
-        } catch (DateTimeParseException e) {
+            return Optional.of(new BackupId(text));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
@@ -62,8 +69,7 @@ public record BackupId(String value) implements Comparable<BackupId> {
 
     public Instant startedAt() {
         Matcher m = matcher();
-        return LocalDateTime.parse(m.group(2) + "-" + m.group(3), DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                .toInstant(ZoneOffset.UTC);
+        return LocalDateTime.parse(m.group(2) + "-" + m.group(3), STRICT_STAMP).toInstant(ZoneOffset.UTC);
     }
 
     private Matcher matcher() {

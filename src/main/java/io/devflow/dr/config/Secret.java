@@ -57,7 +57,7 @@ public final class Secret {
         return value;
     }
 
-    /** Resolves without keeping the value, for validation. Returns the problem, or null. */
+    /** Resolves the value (as {@link #reveal()} does), for validation. Returns the problem, or null. */
     public ConfigProblem check() {
         try {
             reveal();

@@ -1,7 +1,9 @@
 package io.devflow.dr.crypto;
 
 import io.devflow.dr.config.KeyProviderKind;
+import io.devflow.dr.support.RemoteOperationException;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.DecryptResponse;
@@ -45,6 +47,8 @@ public final class AwsKmsKeyProvider implements KeyProvider {
         } catch (KmsException e) {
             throw new KeyUnavailableException("KMS refused to generate a data key with key '" + keyId + "': "
                     + describe(e), e);
+        } catch (SdkClientException e) {
+            throw unreachable("generating the data key of backup " + context.backupId(), e);
         }
         byte[] plaintext = response.plaintext().asByteArray();
         try {
@@ -55,6 +59,11 @@ public final class AwsKmsKeyProvider implements KeyProvider {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    @Override
+    public void close() {
+        kms.close();
     }
 
     @Override
@@ -76,6 +85,8 @@ public final class AwsKmsKeyProvider implements KeyProvider {
                     + " with key '" + wrapped.keyId() + "': " + describe(e), e);
         } catch (IllegalArgumentException e) {
             throw new KeyUnavailableException("the wrapped data key of backup " + context.backupId() + " is not base64");
+        } catch (SdkClientException e) {
+            throw unreachable("decrypting the data key of backup " + context.backupId(), e);
         }
         byte[] plaintext = response.plaintext().asByteArray();
         try {
@@ -83,6 +94,11 @@ public final class AwsKmsKeyProvider implements KeyProvider {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    private RemoteOperationException unreachable(String what, SdkClientException e) {
+        return new RemoteOperationException(what + " with KMS key '" + keyId + "' failed: KMS is unreachable ("
+                + e.getMessage() + ")", e, true);
     }
 
     static String describe(KmsException e) {

@@ -3,7 +3,7 @@ package io.devflow.dr.crypto;
 import io.devflow.dr.config.KeyProviderKind;
 
 /** Wraps and unwraps per-backup data keys: the envelope half of envelope encryption. */
-public interface KeyProvider {
+public interface KeyProvider extends AutoCloseable {
 
     KeyProviderKind kind();
 
@@ -19,4 +19,9 @@ public interface KeyProvider {
      * @throws KeyUnavailableException when the wrapping key is unknown, wrong or not accessible
      */
     DataKey open(WrappedKey wrapped, KeyContext context);
+
+    /** Releases clients the provider holds (a KMS connection pool, say). */
+    @Override
+    default void close() {
+    }
 }

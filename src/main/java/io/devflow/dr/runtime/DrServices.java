@@ -16,7 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
-import java.util.function.Supplier;
 
 /**
  * The application's object graph, built from configuration, with no Camel in it: the CLI uses it directly
@@ -46,7 +45,7 @@ public final class DrServices implements AutoCloseable {
         this.config = config;
         this.regions = regions;
         this.clock = clock;
-        this.keys = new DeferredKeyProvider(new Lazy<>(() -> KeyProviders.create(config.backup().encryption())));
+        this.keys = new DeferredKeyProvider(() -> KeyProviders.create(config.backup().encryption()));
         this.catalog = new BackupCatalog(regions);
         this.verifier = new BackupVerifier(keys, clock);
         this.pipeline = new BackupPipeline(regions, keys, verifier, metrics, running, clock);
@@ -106,31 +105,8 @@ public final class DrServices implements AutoCloseable {
 
     @Override
     public void close() {
+        keys.close();
         regions.close();
         meterRegistry.close();
-    }
-
-    /** Memoizes a supplier; a failure is not cached, so a fixed keyring is picked up on the next call. */
-    private static final class Lazy<T> implements Supplier<T> {
-        private final Supplier<T> factory;
-        private volatile T value;
-
-        Lazy(Supplier<T> factory) {
-            this.factory = factory;
-        }
-
-        @Override
-        public T get() {
-            T v = value;
-            if (v == null) {
-                synchronized (this) {
-                    if (value == null) {
-                        value = factory.get();
-                    }
-                    v = value;
-                }
-            }
-            return v;
-        }
     }
 }

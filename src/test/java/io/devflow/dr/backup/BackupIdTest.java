@@ -95,4 +95,13 @@ class BackupIdTest {
         assertThat(earlier).isLessThan(later);
         assertThat(new BackupId(BackupId.EXAMPLE)).isEqualTo(BackupId.parse(BackupId.EXAMPLE).orElseThrow());
     }
+
+    @Test
+    void shouldRejectDatesThatDoNotExist() {
+        assertThat(BackupId.parse("backup-full-20260230-020000-abc123")).isEmpty();
+        assertThat(BackupId.parse("backup-full-20261301-020000-abc123")).isEmpty();
+        assertThat(BackupId.parse("backup-full-20260101-250000-abc123")).isEmpty();
+        assertThatThrownBy(() -> new BackupId("backup-full-20260230-020000-abc123"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no real date");
+    }
 }

@@ -4,6 +4,7 @@ import com.google.crypto.tink.StreamingAead;
 import io.devflow.dr.config.EncryptionConfig;
 import io.devflow.dr.config.KeyProviderKind;
 import io.devflow.dr.support.Failures;
+import io.devflow.dr.support.RemoteOperationException;
 import io.devflow.dr.testing.KmsProtocolTestEndpoint;
 import io.devflow.dr.testing.KmsProtocolTestEndpoint.Outage;
 import org.junit.jupiter.api.AfterEach;
@@ -187,11 +188,14 @@ class AwsKmsKeyProviderAgainstKmsProtocolEndpointTest {
     }
 
     @Test
-    void shouldFailTransientlyWithAnSdkClientExceptionWhenTheEndpointIsDown() {
+    void shouldFailTransientlyNamingTheBackupAndKeyWhenTheEndpointIsDown() {
         kms.close();
 
         assertThatThrownBy(() -> provider.newDataKey(BACKUP))
-                .isInstanceOf(SdkClientException.class)
+                .isInstanceOf(RemoteOperationException.class)
+                .hasMessageContaining(BACKUP.backupId())
+                .hasMessageContaining("KMS is unreachable")
+                .hasCauseInstanceOf(SdkClientException.class)
                 .satisfies(e -> assertThat(Failures.isTransient(e)).isTrue());
     }
 

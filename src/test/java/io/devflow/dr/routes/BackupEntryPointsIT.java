@@ -10,6 +10,7 @@ import io.devflow.dr.testing.TestEnvironment;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,9 +76,12 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
         return "classpath:application.properties,file:" + properties;
     }
 
+    /** The beans must be there before camel-main configures itself (its metrics look up our meter registry). */
     @Override
-    protected void bindToRegistry(Registry registry) {
+    protected Registry createCamelRegistry() {
+        Registry registry = new DefaultRegistry();
         DrBeans.of(services, DrRuntime.Mode.SERVER).forEach(b -> registry.bind(b.name(), b.type(), b.supplier()));
+        return registry;
     }
 
     @Test
