@@ -1,0 +1,29 @@
+package io.devflow.dr.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped example stays a valid configuration, in the seed's shape. */
+class ExampleConfigTest {
+
+    @Test
+    void shouldLoadTheExampleWithItsSecretsResolved() {
+        SecretResolver env = SecretResolver.of(Map.of(
+                "DR_MONGODB_URL_US_EAST_1", "mongodb://dr:s3cret@mongo-east:27017",
+                "DR_MONGODB_URL_US_WEST_2", "mongodb://mongo-west:27017",
+                "DR_API_TOKEN", "token"));
+        DrConfig config = new ConfigLoader(env).load(Path.of("config/dr-config.example.json"));
+
+        assertThat(ConfigLoader.checkSecrets(config)).isEmpty();
+        assertThat(config.primaryRegion().id()).isEqualTo(RegionId.of("us-east-1"));
+        assertThat(config.regions()).containsKeys(RegionId.of("us-east-1"), RegionId.of("us-west-2"));
+        assertThat(config.backup().retention()).isEqualTo(new RetentionConfig(7, 4, 12));
+        assertThat(config.backup().encryption().provider()).isEqualTo(KeyProviderKind.AWS_KMS);
+        assertThat(config.recovery()).isEqualTo(new RecoveryConfig(30, 5, true));
+        assertThat(config.primaryRegion().requireMongodb().url().display()).isEqualTo("${env:DR_MONGODB_URL_US_EAST_1}");
+    }
+}
