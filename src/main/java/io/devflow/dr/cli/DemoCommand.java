@@ -38,6 +38,7 @@ final class DemoCommand extends DrSubcommand {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
+        ServerCommand.ensureAddressFree("127.0.0.1", httpPort, "pass --http-port PORT");
         out.println("Starting the embedded environment in " + dataDir.toAbsolutePath().normalize() + " ...");
         out.flush();
         try (DemoEnvironment env = DemoEnvironment.start(dataDir, httpPort)) {

@@ -8,7 +8,10 @@ import io.devflow.dr.runtime.DrRuntime;
 import io.devflow.dr.runtime.DrServices;
 import picocli.CommandLine.Command;
 
-import java.net.BindException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +24,10 @@ final class ServerCommand extends DrSubcommand {
     @Override
     public Integer call() throws Exception {
         DrConfig config = loadConfig();
+        if (config.api().token().isEmpty()) {
+            throw ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; set it to "
+                    + "${env:DR_API_TOKEN} or ${file:/path/to/token} (" + config.source() + ")");
+        }
         List<ConfigProblem> problems = ConfigLoader.checkSecrets(config);
         if (!problems.isEmpty()) {
             throw ConfigException.of(config.source().toString(), problems);
@@ -36,18 +43,22 @@ final class ServerCommand extends DrSubcommand {
         return ExitCode.OK;
     }
 
-    /** Starts the service, turning a port conflict into a message that says what to change. */
+    /** Starts the service once the HTTP address is known to be free. */
     static DrRuntime start(DrServices services, DrConfig config) throws Exception {
-        try {
-            return DrRuntime.start(services, DrRuntime.Mode.SERVER, Map.of());
-        } catch (Exception e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof BindException) {
-                    throw new OperationFailedException("cannot listen on " + config.api().host() + ":" + config.api().port()
-                            + " (" + t.getMessage() + "); stop the other process or change disasterRecovery.api.port");
-                }
-            }
-            throw e;
+        ensureAddressFree(config.api().host(), config.api().port(), "change disasterRecovery.api.port");
+        return DrRuntime.start(services, DrRuntime.Mode.SERVER, Map.of());
+    }
+
+    /**
+     * The embedded HTTP server reports a taken port only asynchronously, after Camel has started, so the
+     * address is tried first: a conflict stops the start with a message saying what to change.
+     */
+    static void ensureAddressFree(String host, int port, String remedy) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (IOException e) {
+            throw new OperationFailedException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); stop the other process or " + remedy);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.devflow.dr.backup;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.archive.ArchiveIntegrityException;
+import io.devflow.dr.cli.ExitCode;
+import io.devflow.dr.testing.CliRun;
 import io.devflow.dr.archive.Progress;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.VerifyLevel;
@@ -72,6 +74,10 @@ class BackupTamperIT {
                     .hasMessageContaining("backup " + backup.id());
         }
         assertRestoreRefusedAndNothingWritten(backup);
+        CliRun cli = CliRun.of("--config", env.configFile().toString(), "verify", backup.id());
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(cli.err()).startsWith("dr: verification failed: backup " + backup.id());
+        assertThat(cli.errIsOneCleanLine()).as(cli.toString()).isTrue();
     }
 
     @Test
@@ -102,6 +108,11 @@ class BackupTamperIT {
                 .plan(id(backup), RegionId.of(WEST), List.of()), new Progress()))
                 .isInstanceOf(KeyUnavailableException.class);
         assertThat(env.client(WEST).listDatabaseNames().into(new ArrayList<>())).doesNotContain("devflow");
+        CliRun cli = CliRun.of("--config", env.configFile().toString(), "restore", backup.id(),
+                "--target-region", WEST, "--yes");
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(cli.err()).contains("restore stopped").contains(backup.id()).contains("wrong key");
+        assertThat(cli.errIsOneCleanLine()).as(cli.toString()).isTrue();
     }
 
     @Test
