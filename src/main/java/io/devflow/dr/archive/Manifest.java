@@ -19,6 +19,8 @@ public record Manifest(
         Instant startedAt,
         Instant completedAt,
         String parent,
+        Instant coveredUntil,
+        Positions positions,
         Map<String, String> source,
         StoredObject object,
         Encryption encryption,
@@ -28,6 +30,17 @@ public record Manifest(
         List<Section> sections,
         Verification verification,
         String seal) {
+
+    /**
+     * Where in the store's history this backup starts and ends, per stream (a MongoDB collection, an InfluxDB
+     * database), in the store's own position format. An incremental starts where its parent ended.
+     */
+    public record Positions(Map<String, String> start, Map<String, String> end) {
+
+        public static Positions none() {
+            return new Positions(Map.of(), Map.of());
+        }
+    }
 
     /** The data object: where it is, how big, and its SHA-256. */
     public record StoredObject(String key, long size, String sha256, int parts) {
@@ -51,8 +64,9 @@ public record Manifest(
     }
 
     public Manifest withSeal(String newSeal) {
-        return new Manifest(formatVersion, id, type, store, region, trigger, startedAt, completedAt, parent, source,
-                object, encryption, compression, items, bytes, sections, verification, newSeal);
+        return new Manifest(formatVersion, id, type, store, region, trigger, startedAt, completedAt, parent,
+                coveredUntil, positions, source, object, encryption, compression, items, bytes, sections, verification,
+                newSeal);
     }
 
     public long durationMillis() {

@@ -68,6 +68,14 @@ public final class BackupCatalog {
         return new Listing(backups, unreachable);
     }
 
+    /** Completed backups of one store in one region, newest first. Storage failures propagate. */
+    public List<BackupRecord> completed(StoreKind store, RegionContext region) {
+        List<BackupRecord> records = new ArrayList<>(listPrefix(region, region.layout().storePrefix(store)));
+        records.removeIf(r -> !r.isCompleted());
+        records.sort(Comparator.comparing(BackupRecord::startedAt).reversed());
+        return records;
+    }
+
     /**
      * @throws BackupNotFoundException naming the regions searched (and those that could not be)
      */

@@ -7,6 +7,7 @@ import io.devflow.dr.crypto.DataKey;
 import io.devflow.dr.crypto.KeyContext;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.storage.ObjectStore;
+import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.store.StoreKind;
 
 import java.time.Instant;
@@ -21,7 +22,9 @@ public final class BackupJob {
     private final BackupRequest request;
     private final RegionContext region;
     private final Instant startedAt;
+    private final Manifest parent;
     private int attempts;
+    private StoreOperations.Extraction extraction;
     private DataKey dataKey;
     private FramingInputStream framing;
     private ObjectStore.UploadResult upload;
@@ -29,11 +32,17 @@ public final class BackupJob {
     private VerificationRecord verification;
     private Manifest manifest;
 
-    BackupJob(BackupId id, BackupRequest request, RegionContext region, Instant startedAt) {
+    BackupJob(BackupId id, BackupRequest request, RegionContext region, Instant startedAt, Manifest parent) {
         this.id = id;
         this.request = request;
         this.region = region;
         this.startedAt = startedAt;
+        this.parent = parent;
+    }
+
+    /** The backup an incremental continues from; null for a full backup. */
+    public Manifest parent() {
+        return parent;
     }
 
     public BackupId id() {
@@ -89,11 +98,20 @@ public final class BackupJob {
     void beginAttempt() {
         release();
         attempts++;
+        extraction = null;
         framing = null;
         upload = null;
         candidate = null;
         verification = null;
         manifest = null;
+    }
+
+    void extraction(StoreOperations.Extraction extraction) {
+        this.extraction = extraction;
+    }
+
+    StoreOperations.Extraction extraction() {
+        return extraction;
     }
 
     void dataKey(DataKey key) {

@@ -9,21 +9,22 @@ import io.devflow.dr.archive.ObjectHeader;
 import io.devflow.dr.archive.RecordSource;
 import io.devflow.dr.config.BackupConfig;
 import io.devflow.dr.support.InvalidRequestException;
-import io.devflow.dr.config.MongoConfig;
+import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.DataKey;
 import io.devflow.dr.crypto.KeyProvider;
 import io.devflow.dr.metrics.DrMetrics;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.storage.ObjectStore;
-import io.devflow.dr.store.mongodb.MongoSnapshotSource;
+import io.devflow.dr.store.StoreOperations;
 
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The steps of the backup route ({@code routes/backup/mongodb-backup.camel.yaml}), one method per step.
@@ -35,43 +36,80 @@ public final class BackupPipeline {
 
     private final RegionDirectory regions;
     private final BackupConfig config;
+    private final StoreRegistry stores;
+    private final BackupCatalog catalog;
     private final KeyProvider keys;
     private final BackupVerifier verifier;
     private final DrMetrics metrics;
     private final RunningBackups running;
     private final Clock clock;
 
-    public BackupPipeline(RegionDirectory regions, KeyProvider keys, BackupVerifier verifier, DrMetrics metrics,
-                          RunningBackups running, Clock clock) {
+    public BackupPipeline(RegionDirectory regions, StoreRegistry stores, BackupCatalog catalog, KeyProvider keys,
+                          BackupVerifier verifier, DrMetrics metrics, RunningBackups running, Clock clock) {
         this.regions = regions;
-        this.running = running;
         this.config = regions.config().backup();
+        this.stores = stores;
+        this.catalog = catalog;
         this.keys = keys;
         this.verifier = verifier;
         this.metrics = metrics;
+        this.running = running;
         this.clock = clock;
     }
 
-    /** Checks the request against the configuration and allocates the backup's id. */
+    /**
+     * Checks the request against the configuration, finds the backup an incremental continues from, and
+     * allocates the backup's id.
+     */
     public BackupJob plan(BackupRequest request) {
         RegionContext region = regions.get(request.region());
-        if (request.type() != BackupType.FULL) {
-            throw new InvalidRequestException("backup type " + request.type() + " is not available for "
-                    + request.store() + "; use --type full");
+        StoreOperations store = stores.get(request.store());
+        if (!store.isConfigured(region.config())) {
+            throw new InvalidRequestException("region " + region.id() + " has no " + request.store()
+                    + " configured (disasterRecovery.regions." + region.id() + "." + request.store() + ")");
         }
-        region.config().requireMongodb();
+        Manifest parent = null;
+        if (request.type() == BackupType.INCREMENTAL) {
+            if (!store.supportsIncremental()) {
+                throw new InvalidRequestException(request.store() + " backups are always full snapshots; use --type full");
+            }
+            parent = parentOf(request, region);
+        }
         Instant now = clock.instant();
-        BackupJob job = new BackupJob(BackupId.generate(request.type(), now), request, region, now);
+        BackupJob job = new BackupJob(BackupId.generate(request.type(), now), request, region, now, parent);
         running.add(job);
         return job;
+    }
+
+    /**
+     * An incremental continues the newest incremental when that one is not older than the newest full
+     * backup, so the chain of increments stays unbroken across full backups; otherwise (no increments yet,
+     * or capture was stopped for longer than a full backup interval) it starts a new chain at the full backup.
+     */
+    private Manifest parentOf(BackupRequest request, RegionContext region) {
+        List<BackupRecord> completed = catalog.completed(request.store(), region);
+        Optional<BackupRecord> full = completed.stream().filter(r -> BackupType.FULL.id().equals(r.type())).findFirst();
+        Optional<BackupRecord> increment = completed.stream().filter(r -> BackupType.INCREMENTAL.id().equals(r.type())).findFirst();
+        if (full.isEmpty()) {
+            throw new InvalidRequestException("no completed full " + request.store() + " backup in " + region.id()
+                    + " to continue from; run 'dr backup --type full --store " + request.store() + "' first");
+        }
+        if (increment.isPresent() && !increment.get().completedAt().isBefore(full.get().startedAt())) {
+            return increment.get().manifest();
+        }
+        return full.get().manifest();
     }
 
     /** Opens the store's extraction. Starts a new attempt: a retry begins here. */
     public RecordSource extract(BackupJob job) {
         job.beginAttempt();
         job.progress().restart("extracting");
-        MongoConfig mongo = job.region().config().requireMongodb();
-        return new MongoSnapshotSource(job.region().mongo(), job.region().mongoDisplay(), mongo.databases());
+        StoreOperations store = stores.get(job.store());
+        StoreOperations.Extraction extraction = job.parent() == null
+                ? store.full(job.region(), job.startedAt())
+                : store.incremental(job.region(), job.parent(), job.startedAt(), job.request().until());
+        job.extraction(extraction);
+        return extraction.source();
     }
 
     public FramingInputStream frame(BackupJob job, RecordSource source) {
@@ -112,7 +150,12 @@ public final class BackupPipeline {
 
     /** Reads the uploaded object back at the configured depth before anything is committed. */
     public VerificationRecord verify(BackupJob job) {
-        VerificationRecord record = verifier.verify(job.region(), job.candidate(), config.verify(), job.progress());
+        VerifyLevel level = config.verify();
+        if (level == VerifyLevel.RESTORE && (job.parent() != null || !stores.get(job.store()).supportsScratchRestore(job.region().config()))) {
+            // An increment restores only on top of its chain, and some stores have no scratch databases.
+            level = VerifyLevel.FULL;
+        }
+        VerificationRecord record = verifier.verify(job.region(), job.candidate(), level, job.progress());
         job.verification(record);
         return record;
     }
@@ -142,11 +185,14 @@ public final class BackupPipeline {
     private Manifest manifest(BackupJob job, Manifest.Verification verification) {
         ObjectStore.UploadResult upload = job.upload();
         var summary = job.framing().summary();
-        MongoConfig mongo = job.region().config().requireMongodb();
+        StoreOperations.Extraction extraction = job.extraction();
         return new Manifest(ArchiveFormat.VERSION, job.id().value(), job.request().type().id(), job.store().id(),
                 job.region().id().value(), job.request().trigger(), job.startedAt(),
-                verification == null ? job.startedAt() : clock.instant(), null,
-                Map.of("databases", String.join(",", mongo.databases())),
+                verification == null ? job.startedAt() : clock.instant(),
+                job.parent() == null ? null : job.parent().id(),
+                extraction.coveredUntil().get(),
+                new Manifest.Positions(extraction.start(), extraction.end().get()),
+                extraction.description(),
                 new Manifest.StoredObject(upload.key(), upload.size(), upload.sha256(), upload.parts()),
                 new Manifest.Encryption(ArchiveFormat.ENCRYPTION, job.dataKey().wrapped().provider(),
                         job.dataKey().wrapped().keyId(), job.dataKey().wrapped().ciphertext()),

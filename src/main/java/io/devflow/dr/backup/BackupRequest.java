@@ -4,15 +4,19 @@ import io.devflow.dr.archive.Progress;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.store.StoreKind;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
  * A request for one backup, whichever entry point it came from.
  *
- * @param trigger {@code cli}, {@code api}, {@code schedule} or {@code demo}; recorded in the manifest
+ * @param trigger {@code cli}, {@code api}, {@code schedule}, {@code capture} or {@code demo}; recorded in the manifest
+ * @param until incremental only: keep capturing changes until then (the capture worker); null to stop once
+ *              caught up
  * @param progress counters the caller may watch while the backup runs
  */
-public record BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger, Progress progress) {
+public record BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger, Instant until,
+                            Progress progress) {
 
     public BackupRequest {
         Objects.requireNonNull(type, "type");
@@ -23,6 +27,10 @@ public record BackupRequest(BackupType type, StoreKind store, RegionId region, S
     }
 
     public BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger) {
-        this(type, store, region, trigger, new Progress());
+        this(type, store, region, trigger, null, new Progress());
+    }
+
+    public BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger, Progress progress) {
+        this(type, store, region, trigger, null, progress);
     }
 }

@@ -14,10 +14,8 @@ import io.devflow.dr.crypto.KeyProvider;
 import io.devflow.dr.crypto.WrappedKey;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.storage.ObjectStore;
-import io.devflow.dr.store.StoreKind;
-import io.devflow.dr.store.mongodb.MongoFingerprints;
-import io.devflow.dr.store.mongodb.MongoRestorer;
-import io.devflow.dr.support.Remote;
+import io.devflow.dr.store.StoreOperations;
+import io.devflow.dr.support.InvalidRequestException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,10 +38,12 @@ import java.util.Map;
 public final class BackupVerifier {
 
     private final KeyProvider keys;
+    private final StoreRegistry stores;
     private final Clock clock;
 
-    public BackupVerifier(KeyProvider keys, Clock clock) {
+    public BackupVerifier(KeyProvider keys, StoreRegistry stores, Clock clock) {
         this.keys = keys;
+        this.stores = stores;
         this.clock = clock;
     }
 
@@ -114,29 +114,22 @@ public final class BackupVerifier {
 
     private void restoreAndCompare(RegionContext region, ObjectStore store, Manifest manifest, DataKey key,
                                    Progress progress, String what, List<String> checks) {
-        if (!StoreKind.MONGODB.id().equals(manifest.store())) {
-            throw new IllegalArgumentException("restore-level verification is not available for " + manifest.store());
+        StoreOperations operations = stores.get(manifest.store());
+        if (!"full".equals(manifest.type()) || !operations.supportsScratchRestore(region.config())) {
+            throw new InvalidRequestException("restore-level verification needs a full backup of a store with scratch "
+                    + "databases; " + manifest.id() + " is a " + manifest.type() + " " + manifest.store()
+                    + " backup: verify it with --level full");
         }
         Map<String, String> scratch = scratchDatabases(manifest);
         try {
-            MongoRestorer restorer = new MongoRestorer(region.mongo(), region.mongoDisplay(), scratch::get);
+            StoreOperations.Restorer restorer = operations.restorer(region, scratch::get, null, Map.of());
             readAndCompare(store, manifest, key, progress, restorer, what);
-            List<SectionSummary> restored = new ArrayList<>();
-            for (Map.Entry<String, String> db : scratch.entrySet()) {
-                for (SectionSummary s : MongoFingerprints.ofDatabase(region.mongo(), db.getValue())) {
-                    String collection = s.name().substring(db.getValue().length() + 1);
-                    restored.add(new SectionSummary(db.getKey() + "." + collection, s.items(), s.bytes(), s.fingerprint()));
-                }
-            }
             checks.add(contentCheck(manifest));
-            compareSections(manifest, restored, what, "the scratch restore");
+            compareSections(manifest, operations.fingerprint(region, scratch), what, "the scratch restore");
             checks.add("restored into scratch databases " + String.join(", ", scratch.values())
                     + " on " + region.id() + "; their fingerprints match");
         } finally {
-            for (String db : scratch.values()) {
-                Remote.run("dropping scratch database " + db + " on " + region.mongoDisplay(),
-                        () -> region.mongo().getDatabase(db).drop());
-            }
+            scratch.values().forEach(db -> operations.drop(region, db));
         }
     }
 
@@ -145,12 +138,14 @@ public final class BackupVerifier {
                 + manifest.sections().size() + " sections match the manifest's counts and fingerprints";
     }
 
+    /** Source database to scratch database, e.g. devflow -> dr_verify_x7k2p9_0. */
     private static Map<String, String> scratchDatabases(Manifest manifest) {
         Map<String, String> scratch = new LinkedHashMap<>();
         String suffix = manifest.id().substring(manifest.id().length() - 6);
-        for (Manifest.Section section : manifest.sections()) {
-            String database = section.name().substring(0, section.name().indexOf('.'));
-            scratch.computeIfAbsent(database, d -> "dr_verify_" + suffix + "_" + scratch.size());
+        for (String database : manifest.source().getOrDefault("databases", "").split(",")) {
+            if (!database.isBlank()) {
+                scratch.put(database, "dr_verify_" + suffix + "_" + scratch.size());
+            }
         }
         return scratch;
     }

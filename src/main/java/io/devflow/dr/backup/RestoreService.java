@@ -12,7 +12,7 @@ import io.devflow.dr.crypto.KeyProvider;
 import io.devflow.dr.crypto.WrappedKey;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
-import io.devflow.dr.store.mongodb.MongoRestorer;
+import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.support.InvalidRequestException;
 
 import java.io.IOException;
@@ -35,26 +35,29 @@ public final class RestoreService {
 
     private final BackupCatalog catalog;
     private final RegionDirectory regions;
+    private final StoreRegistry stores;
     private final KeyProvider keys;
     private final BackupVerifier verifier;
     private final Clock clock;
 
-    public RestoreService(BackupCatalog catalog, RegionDirectory regions, KeyProvider keys, BackupVerifier verifier,
-                          Clock clock) {
+    public RestoreService(BackupCatalog catalog, RegionDirectory regions, StoreRegistry stores, KeyProvider keys,
+                          BackupVerifier verifier, Clock clock) {
         this.catalog = catalog;
         this.regions = regions;
+        this.stores = stores;
         this.keys = keys;
         this.verifier = verifier;
         this.clock = clock;
     }
 
     /** What a restore will do, shown before it does it. */
-    public record Plan(BackupId id, String sourceRegion, String targetRegion, String targetServer,
-                       Map<String, String> databases, long documents, long storedBytes) {
+    /** What a restore will do, shown before it does it. */
+    public record Plan(BackupId id, String store, String sourceRegion, String targetRegion, Map<String, String> databases,
+                       long items, long storedBytes) {
     }
 
-    public record Report(String id, String targetRegion, Map<String, String> databases,
-                         Map<String, Long> documents, long total, List<String> warnings, long durationMs) {
+    public record Report(String id, String store, String targetRegion, Map<String, String> databases,
+                         Map<String, Long> written, long total, List<String> warnings, long durationMs) {
     }
 
     /**
@@ -68,10 +71,18 @@ public final class RestoreService {
                     + "; only completed backups can be restored ('dr backups list' shows them)");
         }
         Manifest manifest = located.manifest();
-        List<String> sourceDatabases = Arrays.asList(manifest.source().getOrDefault("databases", "").split(","));
+        if (!"full".equals(manifest.type())) {
+            throw new InvalidRequestException("backup " + id + " is an incremental segment: it only restores on top of "
+                    + "its full backup; restore to a point in time with --point-in-time instead");
+        }
         RegionContext targetRegion = regions.get(target);
-        return new Plan(id, located.region().id().value(), target.value(), targetRegion.mongoDisplay(),
-                mapDatabases(sourceDatabases, targetDatabases), manifest.items(), manifest.object().size());
+        StoreOperations store = stores.get(manifest.store());
+        if (!store.isConfigured(targetRegion.config())) {
+            throw new InvalidRequestException("region " + target + " has no " + manifest.store() + " to restore into "
+                    + "(disasterRecovery.regions." + target + "." + manifest.store() + ")");
+        }
+        return new Plan(id, manifest.store(), located.region().id().value(), target.value(),
+                mapDatabases(databases(manifest), targetDatabases), manifest.items(), manifest.object().size());
     }
 
     public Report restore(Plan plan, Progress progress) {
@@ -85,23 +96,36 @@ public final class RestoreService {
         // Nothing is written until the stored object is known to be the one the sealed manifest describes.
         verifier.verify(located.region(), manifest, VerifyLevel.QUICK, progress);
         RegionContext target = regions.get(plan.targetRegion());
-        String what = "backup " + plan.id();
+        StoreOperations.Restorer restorer = stores.get(manifest.store())
+                .restorer(target, plan.databases()::get, null, Map.of());
+        apply(located.region(), manifest, restorer, progress, "restoring " + plan.id() + " into " + plan.targetRegion());
+        StoreOperations.RestoreResult result = restorer.result();
+        progress.phase("restored");
+        return new Report(plan.id().value(), manifest.store(), plan.targetRegion(), plan.databases(), result.written(),
+                result.total(), result.warnings(), Duration.between(started, clock.instant()).toMillis());
+    }
+
+    /**
+     * Streams one stored backup into a restorer: checks the seal, then authenticates every segment as it
+     * reads. Shared with point-in-time recovery, which applies a chain of backups this way.
+     */
+    void apply(RegionContext source, Manifest manifest, StoreOperations.Restorer restorer, Progress progress, String phase) {
+        String what = "backup " + manifest.id();
         KeyContext context = new KeyContext(manifest.id(), manifest.store(), manifest.region());
         Manifest.Encryption e = manifest.encryption();
-        MongoRestorer restorer = new MongoRestorer(target.mongo(), target.mongoDisplay(), plan.databases()::get);
         try (DataKey key = keys.open(new WrappedKey(e.provider(), e.keyId(), e.wrappedKey()), context);
-             InputStream in = located.region().objectStore().open(manifest.object().key())) {
+             InputStream in = source.objectStore().open(manifest.object().key())) {
             ManifestCodec.checkSeal(manifest, key, what);
-            progress.phase("restoring " + plan.id() + " into " + plan.targetRegion());
+            progress.phase(phase);
             ArchiveReader.read(in, new ArchiveReader.Expected(manifest.id(), manifest.store(), manifest.region()),
                     header -> key.streamingAead(), progress, restorer);
         } catch (IOException ex) {
             throw new UncheckedIOException(what + ": reading the stored object failed", ex);
         }
-        MongoRestorer.Result result = restorer.result();
-        progress.phase("restored");
-        return new Report(plan.id().value(), plan.targetRegion(), plan.databases(), result.documents(), result.total(),
-                result.warnings(), Duration.between(started, clock.instant()).toMillis());
+    }
+
+    static List<String> databases(Manifest manifest) {
+        return Arrays.stream(manifest.source().getOrDefault("databases", "").split(",")).filter(d -> !d.isBlank()).toList();
     }
 
     static Map<String, String> mapDatabases(List<String> source, List<String> requested) {

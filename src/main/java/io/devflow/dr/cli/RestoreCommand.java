@@ -44,9 +44,9 @@ final class RestoreCommand extends DrSubcommand {
             if (!json()) {
                 out().println("Restore plan");
                 Printer.field(out(), "Backup", plan.id() + " (from " + plan.sourceRegion() + ")");
-                Printer.field(out(), "Target", plan.targetServer());
+                Printer.field(out(), "Target", plan.store() + " in " + plan.targetRegion());
                 plan.databases().forEach((from, to) -> Printer.field(out(), "Database", from + " -> " + to));
-                Printer.field(out(), "Documents", Terminal.count(plan.documents()));
+                Printer.field(out(), "Items", Terminal.count(plan.items()));
                 out().flush();
             }
             confirm(plan);
@@ -60,9 +60,9 @@ final class RestoreCommand extends DrSubcommand {
             if (json()) {
                 Printer.json(out(), report);
             } else {
-                out().println("Restored " + Terminal.count(report.total()) + " documents into " + report.targetRegion()
+                out().println("Restored " + Terminal.count(report.total()) + " items into " + report.targetRegion()
                         + " in " + Terminal.duration(report.durationMs()));
-                report.documents().forEach((collection, n) -> out().printf("  %-40s %12s%n", collection, Terminal.count(n)));
+                report.written().forEach((collection, n) -> out().printf("  %-40s %12s%n", collection, Terminal.count(n)));
                 report.warnings().forEach(w -> err().println("dr: warning: " + w));
             }
         }

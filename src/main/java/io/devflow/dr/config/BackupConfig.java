@@ -12,5 +12,6 @@ public record BackupConfig(
         VerifyLevel verify,
         int partSizeMiB,
         int compressionLevel,
-        RetryConfig retry) {
+        RetryConfig retry,
+        IncrementalConfig incremental) {
 }

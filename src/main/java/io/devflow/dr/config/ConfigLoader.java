@@ -91,6 +91,16 @@ public final class ConfigLoader {
         List<Secret> all = new ArrayList<>();
         config.regions().values().forEach(r -> {
             r.mongodb().ifPresent(m -> all.add(m.url()));
+            r.redis().ifPresent(redis -> {
+                all.add(redis.url());
+                redis.password().ifPresent(all::add);
+            });
+            r.influxdb().ifPresent(influx -> {
+                all.add(influx.url());
+                influx.username().ifPresent(all::add);
+                influx.password().ifPresent(all::add);
+                influx.token().ifPresent(all::add);
+            });
             r.storage().accessKeyId().ifPresent(all::add);
             r.storage().secretAccessKey().ifPresent(all::add);
         });
@@ -160,12 +170,14 @@ public final class ConfigLoader {
                 primaries++;
             }
             Optional<MongoConfig> mongodb = region.object("mongodb", false).map(this::readMongo);
+            Optional<RedisConfig> redis = region.object("redis", false).map(this::readRedis);
+            Optional<InfluxConfig> influxdb = region.object("influxdb", false).map(this::readInflux);
             StorageConfig storage = region.object("storage", true).map(s -> readStorage(s, id)).orElse(null);
-            if (mongodb.isEmpty()) {
-                region.problem(null, "configure at least one data store (mongodb)");
+            if (mongodb.isEmpty() && redis.isEmpty() && influxdb.isEmpty()) {
+                region.problem(null, "configure at least one data store (mongodb, redis or influxdb)");
             }
             region.rejectUnknown();
-            regions.put(id, new RegionConfig(id, role, mongodb, storage));
+            regions.put(id, new RegionConfig(id, role, mongodb, redis, influxdb, storage));
         }
         if (!regionsNode.get().isEmpty() && primaries != 1) {
             regionsNode.get().problem(null, "exactly one region must have \"role\": \"primary\", found " + primaries);
@@ -204,6 +216,62 @@ public final class ConfigLoader {
         int timeoutMs = m.integer("serverSelectionTimeoutMs", 10_000, 100, 600_000);
         m.rejectUnknown();
         return new MongoConfig(url.orElse(null), databases, Duration.ofMillis(timeoutMs));
+    }
+
+    private RedisConfig readRedis(JsonObjectReader r) {
+        Optional<Secret> url = r.secret("url", true, ConfigLoader::maskUrlPassword);
+        url.ifPresent(u -> {
+            if (!u.isReference() && !(u.display().startsWith("redis://") || u.display().startsWith("rediss://"))) {
+                r.problem("url", "must start with redis:// or rediss://");
+            }
+        });
+        List<Integer> databases = r.integers("databases", 0, 15);
+        if (databases.stream().distinct().count() != databases.size()) {
+            r.problem("databases", "lists a database twice");
+        }
+        Optional<Secret> password = r.secret("password", false, Secret::fullyMasked);
+        int timeoutMs = r.integer("timeoutMs", 10_000, 100, 600_000);
+        r.rejectUnknown();
+        return new RedisConfig(url.orElse(null), databases.isEmpty() ? List.of(0) : databases, password,
+                Duration.ofMillis(timeoutMs));
+    }
+
+    private InfluxConfig readInflux(JsonObjectReader i) {
+        Optional<Secret> url = i.secret("url", true, ConfigLoader::maskUrlPassword);
+        url.ifPresent(u -> {
+            if (!u.isReference() && !(u.display().startsWith("http://") || u.display().startsWith("https://"))) {
+                i.problem("url", "must be an http(s) URL such as http://influxdb:8086");
+            }
+        });
+        int version = i.integer("version", 1, 1, 2);
+        List<String> databases = i.strings("databases");
+        if (databases.isEmpty()) {
+            i.problem("databases", "required: a list of database names to back up");
+        }
+        Optional<Secret> username = i.secret("username", false, Secret::fullyMasked);
+        Optional<Secret> password = i.secret("password", false, Secret::fullyMasked);
+        Optional<Secret> token = i.secret("token", false, Secret::fullyMasked);
+        Optional<String> org = i.optionalString("org");
+        java.util.Map<String, String> buckets = i.stringMap("buckets");
+        if (version == 2) {
+            if (token.isEmpty()) {
+                i.problem("token", "required with version 2: an API token allowed to read and write the buckets");
+            }
+            if (org.isEmpty()) {
+                i.problem("org", "required with version 2: the organisation that owns the buckets");
+            }
+        } else if (token.isPresent() || org.isPresent() || !buckets.isEmpty()) {
+            i.problem(null, "token, org and buckets belong to version 2; set \"version\": 2 or remove them");
+        }
+        if (username.isPresent() != password.isPresent()) {
+            i.problem(null, "give both username and password, or neither");
+        }
+        buckets.keySet().stream().filter(d -> !databases.contains(d))
+                .forEach(d -> i.problem("buckets", "maps database '" + d + "' that is not in databases"));
+        int timeoutMs = i.integer("timeoutMs", 30_000, 100, 600_000);
+        i.rejectUnknown();
+        return new InfluxConfig(url.orElse(null), version, databases, username, password, token, org, buckets,
+                Duration.ofMillis(timeoutMs));
     }
 
     private StorageConfig readStorage(JsonObjectReader s, RegionId regionId) {
@@ -279,8 +347,17 @@ public final class ConfigLoader {
                     return c;
                 })
                 .orElse(new RetryConfig(3, Duration.ofSeconds(2), Duration.ofMinutes(1)));
+        IncrementalConfig incremental = b.object("incremental", false)
+                .map(r -> {
+                    IncrementalConfig c = new IncrementalConfig(
+                            Duration.ofMinutes(r.integer("segmentMinutes", 60, 1, 24 * 60)),
+                            r.bool("captureWorker", true));
+                    r.rejectUnknown();
+                    return c;
+                })
+                .orElse(new IncrementalConfig(Duration.ofHours(1), true));
         b.rejectUnknown();
-        return new BackupConfig(encryption, retention, schedule, verify, partSize, level, retry);
+        return new BackupConfig(encryption, retention, schedule, verify, partSize, level, retry, incremental);
     }
 
     private EncryptionConfig readEncryption(JsonObjectReader b, String defaultKmsRegion) {

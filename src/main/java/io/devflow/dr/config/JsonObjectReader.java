@@ -174,6 +174,50 @@ final class JsonObjectReader {
         return result;
     }
 
+    List<Integer> integers(String key, int min, int max) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            problem(key, "must be a list of whole numbers");
+            return List.of();
+        }
+        List<Integer> result = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isIntegralNumber() || item.asLong() < min || item.asLong() > max) {
+                problems.add(new ConfigProblem(child(key) + "[" + i + "]", "must be a whole number between " + min + " and " + max));
+            } else {
+                result.add(item.intValue());
+            }
+        }
+        return result;
+    }
+
+    /** An object of string values, such as a name mapping. */
+    java.util.Map<String, String> stringMap(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        java.util.Map<String, String> result = new java.util.LinkedHashMap<>();
+        if (value == null || value.isNull()) {
+            return result;
+        }
+        if (!value.isObject()) {
+            problem(key, "must be an object of names");
+            return result;
+        }
+        value.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual() && !e.getValue().asText().isBlank()) {
+                result.put(e.getKey(), e.getValue().asText().strip());
+            } else {
+                problems.add(new ConfigProblem(child(key) + "." + e.getKey(), "must be a non-empty string"));
+            }
+        });
+        return result;
+    }
+
     Optional<URI> uri(String key) {
         return optionalString(key).flatMap(text -> {
             try {

@@ -33,10 +33,12 @@ public final class DrRuntime implements AutoCloseable {
     private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "api");
 
     private final Main main;
+    private final DrServices services;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private DrRuntime(Main main) {
+    private DrRuntime(Main main, DrServices services) {
         this.main = main;
+        this.services = services;
     }
 
     /**
@@ -61,7 +63,7 @@ public final class DrRuntime implements AutoCloseable {
                 }
             }
         });
-        DrRuntime runtime = new DrRuntime(main);
+        DrRuntime runtime = new DrRuntime(main, services);
         main.start();
         return runtime;
     }
@@ -90,6 +92,7 @@ public final class DrRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        services.beginShutdown();
         try {
             main.stop();
         } finally {

@@ -6,16 +6,22 @@ import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.BackupVerifier;
 import io.devflow.dr.backup.RestoreService;
 import io.devflow.dr.backup.RunningBackups;
+import io.devflow.dr.backup.StoreRegistry;
 import io.devflow.dr.backup.VerifyService;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.crypto.KeyProvider;
 import io.devflow.dr.crypto.KeyProviders;
 import io.devflow.dr.metrics.DrMetrics;
 import io.devflow.dr.region.RegionDirectory;
+import io.devflow.dr.store.influxdb.InfluxOperations;
+import io.devflow.dr.store.mongodb.MongoOperations;
+import io.devflow.dr.store.redis.RedisOperations;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The application's object graph, built from configuration, with no Camel in it: the CLI uses it directly
@@ -36,6 +42,8 @@ public final class DrServices implements AutoCloseable {
     private final BackupFailures failures;
     private final VerifyService verifyService;
     private final RestoreService restoreService;
+    private final StoreRegistry stores;
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     public DrServices(DrConfig config) {
         this(config, new RegionDirectory(config), Clock.systemUTC());
@@ -46,12 +54,14 @@ public final class DrServices implements AutoCloseable {
         this.regions = regions;
         this.clock = clock;
         this.keys = new DeferredKeyProvider(() -> KeyProviders.create(config.backup().encryption()));
+        this.stores = new StoreRegistry(List.of(new MongoOperations(clock, stopping::get), new RedisOperations(clock),
+                new InfluxOperations(clock)));
         this.catalog = new BackupCatalog(regions);
-        this.verifier = new BackupVerifier(keys, clock);
-        this.pipeline = new BackupPipeline(regions, keys, verifier, metrics, running, clock);
+        this.verifier = new BackupVerifier(keys, stores, clock);
+        this.pipeline = new BackupPipeline(regions, stores, catalog, keys, verifier, metrics, running, clock);
         this.failures = new BackupFailures(metrics, running, clock);
         this.verifyService = new VerifyService(catalog, verifier, clock);
-        this.restoreService = new RestoreService(catalog, regions, keys, verifier, clock);
+        this.restoreService = new RestoreService(catalog, regions, stores, keys, verifier, clock);
     }
 
     public DrConfig config() {
@@ -101,6 +111,15 @@ public final class DrServices implements AutoCloseable {
 
     public RestoreService restoreService() {
         return restoreService;
+    }
+
+    public StoreRegistry stores() {
+        return stores;
+    }
+
+    /** Tells long-running work (the change-capture worker) to finish what it has and stop. */
+    public void beginShutdown() {
+        stopping.set(true);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /** The data stores this tool protects. */
 public enum StoreKind {
-    MONGODB("mongodb");
+    MONGODB("mongodb"), REDIS("redis"), INFLUXDB("influxdb");
 
     private final String id;
 

@@ -146,6 +146,7 @@ class ManifestCodecTest {
     private static Manifest manifest() {
         return new Manifest(ArchiveFormat.VERSION, ID, "full", "mongodb", "us-east-1", "cli",
                 Instant.parse("2026-01-25T02:00:00.120Z"), Instant.parse("2026-01-25T02:01:30.450Z"), null,
+                Instant.parse("2026-01-25T02:01:30.450Z"), new Manifest.Positions(Map.of("*", "1769306400.1"), Map.of()),
                 Map.of("server", "mongodb://db-east:27017", "databases", "devflow,audit"),
                 new Manifest.StoredObject("devflow-dr/mongodb/2026/01/25/" + ID + "/data.dre", 123_456, "ab".repeat(32), 1),
                 new Manifest.Encryption(ArchiveFormat.ENCRYPTION, "local", "local-20260125-0a1b2c3d", "d3JhcHBlZCBrZXk="),

@@ -8,11 +8,14 @@ import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.SecretResolver;
 import io.devflow.dr.crypto.LocalKeyring;
+import io.devflow.dr.embedded.EmbeddedInflux;
 import io.devflow.dr.embedded.EmbeddedMongo;
+import io.devflow.dr.embedded.EmbeddedRedis;
 import io.devflow.dr.embedded.EmbeddedS3;
 import io.devflow.dr.runtime.DrServices;
 import io.devflow.dr.storage.S3Clients;
 import io.devflow.dr.storage.S3ObjectStore;
+import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.support.Json;
 
 import java.io.IOException;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -40,16 +44,26 @@ public final class TestEnvironment implements AutoCloseable {
     private final Path dir;
     private final Map<String, EmbeddedMongo> mongos = new LinkedHashMap<>();
     private final Map<String, EmbeddedS3> s3s = new LinkedHashMap<>();
+    private final Map<String, EmbeddedRedis> redises = new LinkedHashMap<>();
+    private final Map<String, EmbeddedInflux> influxes = new LinkedHashMap<>();
     private final Map<String, MongoClient> clients = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ObjectNode config;
     private final Path configFile;
 
-    private TestEnvironment(Path dir, List<String> regions, Consumer<ObjectNode> customize) {
+    private TestEnvironment(Path dir, Set<StoreKind> stores, List<String> regions, Consumer<ObjectNode> customize) {
         this.dir = dir;
         LocalKeyring.create(dir.resolve("keyring.json"), Clock.systemUTC());
         for (String region : regions) {
-            mongos.put(region, EmbeddedMongo.inMemory());
+            if (stores.contains(StoreKind.MONGODB)) {
+                mongos.put(region, EmbeddedMongo.inMemory());
+            }
+            if (stores.contains(StoreKind.REDIS)) {
+                redises.put(region, EmbeddedRedis.inMemory());
+            }
+            if (stores.contains(StoreKind.INFLUXDB)) {
+                influxes.put(region, EmbeddedInflux.start(dir.resolve("influx-" + region), 0));
+            }
             s3s.put(region, EmbeddedS3.start(dir.resolve("s3-" + region), bucket(region), "secret-" + region, 0));
         }
         config = Json.MAPPER.createObjectNode();
@@ -58,11 +72,24 @@ public final class TestEnvironment implements AutoCloseable {
         for (String region : regions) {
             ObjectNode r = regionsNode.putObject(region);
             r.put("role", region.equals(regions.get(0)) ? "primary" : "secondary");
-            ObjectNode mongo = r.putObject("mongodb");
-            mongo.put("url", mongos.get(region).connectionString());
-            ArrayNode databases = mongo.putArray("databases");
-            databases.add("devflow");
-            mongo.put("serverSelectionTimeoutMs", 2_000);
+            if (mongos.containsKey(region)) {
+                ObjectNode mongo = r.putObject("mongodb");
+                mongo.put("url", mongos.get(region).connectionString());
+                ArrayNode databases = mongo.putArray("databases");
+                databases.add("devflow");
+                mongo.put("serverSelectionTimeoutMs", 2_000);
+            }
+            if (redises.containsKey(region)) {
+                ObjectNode redis = r.putObject("redis");
+                redis.put("url", redises.get(region).url());
+                redis.putArray("databases").add(0).add(3);
+                redis.put("timeoutMs", 5_000);
+            }
+            if (influxes.containsKey(region)) {
+                ObjectNode influx = r.putObject("influxdb");
+                influx.put("url", influxes.get(region).url());
+                influx.putArray("databases").add("metrics");
+            }
             ObjectNode storage = r.putObject("storage");
             storage.put("type", "s3").put("bucket", bucket(region)).put("region", region)
                     .put("endpoint", s3s.get(region).endpoint().toString()).put("prefix", "dr");
@@ -79,13 +106,19 @@ public final class TestEnvironment implements AutoCloseable {
         writeConfig();
     }
 
+    /** MongoDB and S3 in each region. */
     public static TestEnvironment start(Path dir, String... regions) {
         return start(dir, dr -> { }, regions);
     }
 
     /** Starts the servers; {@code customize} may change the {@code disasterRecovery} object before it is written. */
     public static TestEnvironment start(Path dir, Consumer<ObjectNode> customize, String... regions) {
-        return new TestEnvironment(dir, List.of(regions), customize);
+        return new TestEnvironment(dir, Set.of(StoreKind.MONGODB), List.of(regions), customize);
+    }
+
+    /** The given data stores and S3 in each region (InfluxDB needs influxd on the PATH). */
+    public static TestEnvironment startWith(Path dir, Set<StoreKind> stores, String... regions) {
+        return new TestEnvironment(dir, stores, List.of(regions), dr -> { });
     }
 
     public static String bucket(String region) {
@@ -122,6 +155,14 @@ public final class TestEnvironment implements AutoCloseable {
         DrServices services = new DrServices(config());
         closeables.add(services);
         return services;
+    }
+
+    public EmbeddedRedis redis(String region) {
+        return redises.get(region);
+    }
+
+    public EmbeddedInflux influx(String region) {
+        return influxes.get(region);
     }
 
     public EmbeddedMongo mongo(String region) {
@@ -167,5 +208,7 @@ public final class TestEnvironment implements AutoCloseable {
         clients.values().forEach(MongoClient::close);
         s3s.values().forEach(EmbeddedS3::close);
         mongos.values().forEach(EmbeddedMongo::close);
+        redises.values().forEach(EmbeddedRedis::close);
+        influxes.values().forEach(EmbeddedInflux::close);
     }
 }

@@ -10,7 +10,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
-import io.devflow.dr.archive.ArchiveReader;
+import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.archive.SectionSummary;
 import io.devflow.dr.support.Remote;
 import org.bson.Document;
@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  * documents in batches: bulk inserts into a collection this restore created, upserts by {@code _id} into
  * one that existed. Re-running an interrupted restore therefore completes it without duplicates.
  */
-public final class MongoRestorer implements ArchiveReader.Visitor {
+public final class MongoRestorer implements StoreOperations.Restorer {
 
     private static final int MAX_BATCH_DOCUMENTS = 1_000;
     private static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
@@ -43,13 +43,6 @@ public final class MongoRestorer implements ArchiveReader.Visitor {
     private String section;
     private boolean createdByThisRestore;
     private int batchBytes;
-
-    /** What a restore wrote, per target collection ({@code database.collection}). */
-    public record Result(Map<String, Long> documents, List<String> warnings) {
-        public long total() {
-            return documents.values().stream().mapToLong(Long::longValue).sum();
-        }
-    }
 
     /**
      * @param databaseMapping source database name to target database name
@@ -139,7 +132,9 @@ public final class MongoRestorer implements ArchiveReader.Visitor {
         batchBytes = 0;
     }
 
-    public Result result() {
-        return new Result(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(restored)), List.copyOf(warnings));
+    @Override
+    public StoreOperations.RestoreResult result() {
+        return new StoreOperations.RestoreResult(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(restored)),
+                0, List.copyOf(warnings));
     }
 }

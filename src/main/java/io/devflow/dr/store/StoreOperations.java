@@ -1,0 +1,80 @@
+package io.devflow.dr.store;
+
+import io.devflow.dr.archive.ArchiveReader;
+import io.devflow.dr.archive.Manifest;
+import io.devflow.dr.archive.RecordSource;
+import io.devflow.dr.archive.SectionSummary;
+import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.region.RegionContext;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * What the backup pipeline, verification and restore need from one kind of data store. Implementations
+ * hold no Camel types; the pipeline route calls them through {@link BackupPipeline}.
+ */
+public interface StoreOperations {
+
+    StoreKind store();
+
+    boolean isConfigured(RegionConfig region);
+
+    /** Whether the store has incremental backups (otherwise every backup is a full snapshot). */
+    boolean supportsIncremental();
+
+    /** Whether restore-level verification can restore into scratch databases in the region and drop them afterwards. */
+    default boolean supportsScratchRestore(RegionConfig region) {
+        return true;
+    }
+
+    /** The store's databases (names as they appear in the archive) in a region. */
+    List<String> databases(RegionConfig region);
+
+    /** A full snapshot of the region's store. */
+    Extraction full(RegionContext region, Instant startedAt);
+
+    /**
+     * The changes since {@code parent} ended.
+     *
+     * @param until when to stop capturing; null to stop once caught up
+     */
+    Extraction incremental(RegionContext region, Manifest parent, Instant startedAt, Instant until);
+
+    /**
+     * Writes an archive of this store into a region.
+     *
+     * @param databaseMapping source database name to target database name
+     * @param cutoff for point-in-time recovery: leave out everything after this instant; null for everything
+     * @param after per stream, the position up to which the target already holds the data (incremental
+     *              replay after a full); empty for a full
+     */
+    Restorer restorer(RegionContext target, UnaryOperator<String> databaseMapping, Instant cutoff,
+                      Map<String, String> after);
+
+    /** Fingerprints of what a restore wrote, named like the archive's sections, for restore-level verification. */
+    List<SectionSummary> fingerprint(RegionContext region, Map<String, String> databases);
+
+    /** Drops scratch databases made for restore-level verification. */
+    void drop(RegionContext region, String database);
+
+    /** An extraction in progress: its records, what it describes, and where it started and ended. */
+    record Extraction(RecordSource source, Map<String, String> description, Map<String, String> start,
+                      Supplier<Map<String, String>> end, Supplier<Instant> coveredUntil) {
+    }
+
+    /** A restore in progress. */
+    interface Restorer extends ArchiveReader.Visitor {
+        /** Per target collection, measurement or database: how many items were written; and warnings. */
+        RestoreResult result();
+    }
+
+    record RestoreResult(Map<String, Long> written, long skipped, List<String> warnings) {
+        public long total() {
+            return written.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}

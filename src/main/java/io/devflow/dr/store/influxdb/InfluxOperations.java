@@ -1,0 +1,127 @@
+package io.devflow.dr.store.influxdb;
+
+import io.devflow.dr.archive.Fingerprint;
+import io.devflow.dr.archive.Manifest;
+import io.devflow.dr.archive.SectionSummary;
+import io.devflow.dr.archive.SourceRecord;
+import io.devflow.dr.config.InfluxConfig;
+import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.store.StoreOperations;
+import io.devflow.dr.support.Remote;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * InfluxDB: full backups export every point up to the backup's start; incrementals the points with time in
+ * (previous watermark, start]; point-in-time recovery filters by time. Points written later with older
+ * timestamps (backfill) are only picked up by the next full backup.
+ */
+public final class InfluxOperations implements StoreOperations {
+
+    static final String WATERMARK = "time";
+
+    private final Clock clock;
+
+    public InfluxOperations(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public StoreKind store() {
+        return StoreKind.INFLUXDB;
+    }
+
+    @Override
+    public boolean isConfigured(RegionConfig region) {
+        return region.influxdb().isPresent();
+    }
+
+    @Override
+    public boolean supportsIncremental() {
+        return true;
+    }
+
+    @Override
+    public List<String> databases(RegionConfig region) {
+        return region.requireInfluxdb().databases();
+    }
+
+    @Override
+    public Extraction full(RegionContext region, Instant startedAt) {
+        return extraction(region, null, startedAt);
+    }
+
+    @Override
+    public Extraction incremental(RegionContext region, Manifest parent, Instant startedAt, Instant until) {
+        String watermark = parent.positions().end().get(WATERMARK);
+        if (watermark == null) {
+            throw new IllegalStateException("backup " + parent.id() + " records no InfluxDB watermark to continue from");
+        }
+        return extraction(region, Long.parseLong(watermark), startedAt);
+    }
+
+    private Extraction extraction(RegionContext region, Long afterNanos, Instant startedAt) {
+        InfluxConfig influx = region.config().requireInfluxdb();
+        long untilNanos = nanos(startedAt);
+        InfluxSource source = new InfluxSource(new InfluxHttp(influx), influx.databases(), afterNanos, untilNanos);
+        Map<String, String> start = afterNanos == null ? Map.of() : Map.of(WATERMARK, Long.toString(afterNanos));
+        return new Extraction(source, Map.of("databases", String.join(",", influx.databases())), start,
+                () -> Map.of(WATERMARK, Long.toString(untilNanos)), () -> startedAt);
+    }
+
+    @Override
+    public Restorer restorer(RegionContext target, UnaryOperator<String> databaseMapping, Instant cutoff,
+                             Map<String, String> after) {
+        InfluxConfig influx = target.config().requireInfluxdb();
+        InfluxHttp http = new InfluxHttp(influx);
+        InfluxWriter writer = influx.version() == 2 ? new InfluxV2Writer(influx, http.display()) : new InfluxV1Writer(http);
+        return new InfluxRestorer(writer, databaseMapping, cutoff == null ? null : nanos(cutoff), http.display());
+    }
+
+    /** Scratch restores create and drop databases: the v1 API does; with v2 buckets are the operator's. */
+    @Override
+    public boolean supportsScratchRestore(RegionConfig region) {
+        return region.requireInfluxdb().version() == 1;
+    }
+
+    @Override
+    public List<SectionSummary> fingerprint(RegionContext region, Map<String, String> databases) {
+        InfluxHttp http = new InfluxHttp(region.config().requireInfluxdb());
+        List<SectionSummary> result = new ArrayList<>();
+        databases.forEach((source, scratch) -> {
+            try (InfluxSource points = new InfluxSource(http, List.of(scratch), null, Long.MAX_VALUE)) {
+                String section = null;
+                Fingerprint.Accumulator accumulator = null;
+                for (SourceRecord record = points.next(); record != null; record = points.next()) {
+                    if (record instanceof SourceRecord.SectionStart start) {
+                        section = source + start.name().substring(scratch.length());
+                        accumulator = new Fingerprint.Accumulator();
+                    } else if (record instanceof SourceRecord.Item item) {
+                        accumulator.add(item.bytes());
+                    } else {
+                        result.add(new SectionSummary(section, accumulator.count(), accumulator.bytes(), accumulator.fingerprint()));
+                    }
+                }
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public void drop(RegionContext region, String database) {
+        InfluxHttp http = new InfluxHttp(region.config().requireInfluxdb());
+        Remote.run("dropping database " + database + " on " + http.display(),
+                () -> http.execute("DROP DATABASE " + InfluxHttp.identifier(database)));
+    }
+
+    static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+}

@@ -1,0 +1,81 @@
+package io.devflow.dr.store.redis;
+
+import io.devflow.dr.archive.Manifest;
+import io.devflow.dr.archive.SectionSummary;
+import io.devflow.dr.config.RedisConfig;
+import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.store.StoreOperations;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/** Redis: full snapshots only (an hourly incremental is a new full); point-in-time = newest snapshot before T. */
+public final class RedisOperations implements StoreOperations {
+
+    private final Clock clock;
+
+    public RedisOperations(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public StoreKind store() {
+        return StoreKind.REDIS;
+    }
+
+    @Override
+    public boolean isConfigured(RegionConfig region) {
+        return region.redis().isPresent();
+    }
+
+    @Override
+    public boolean supportsIncremental() {
+        return false;
+    }
+
+    /** Scratch restores would need a spare logical database on the production server; none is assumed. */
+    @Override
+    public boolean supportsScratchRestore(RegionConfig region) {
+        return false;
+    }
+
+    @Override
+    public List<String> databases(RegionConfig region) {
+        return region.requireRedis().databases().stream().map(String::valueOf).toList();
+    }
+
+    @Override
+    public Extraction full(RegionContext region, Instant startedAt) {
+        RedisConfig redis = region.config().requireRedis();
+        RedisSnapshotSource source = new RedisSnapshotSource(new RedisConnections(redis), redis.databases(), clock);
+        String databases = redis.databases().stream().map(String::valueOf).collect(Collectors.joining(","));
+        return new Extraction(source, Map.of("databases", databases), Map.of(), Map::of, () -> startedAt);
+    }
+
+    @Override
+    public Extraction incremental(RegionContext region, Manifest parent, Instant startedAt, Instant until) {
+        throw new UnsupportedOperationException("Redis backups are full snapshots");
+    }
+
+    @Override
+    public Restorer restorer(RegionContext target, UnaryOperator<String> databaseMapping, Instant cutoff,
+                             Map<String, String> after) {
+        return new RedisRestorer(new RedisConnections(target.config().requireRedis()), databaseMapping, clock);
+    }
+
+    @Override
+    public List<SectionSummary> fingerprint(RegionContext region, Map<String, String> databases) {
+        throw new UnsupportedOperationException("Redis has no scratch databases to fingerprint");
+    }
+
+    @Override
+    public void drop(RegionContext region, String database) {
+        throw new UnsupportedOperationException("Redis has no scratch databases to drop");
+    }
+}
