@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Backup throughput and memory: a generated MongoDB collection backed up through the whole pipeline
+# (extract -> frame -> zstd -> Tink -> multipart upload -> verify -> manifest) in a JVM capped at -Xmx256m,
+# side by side with the same bytes through the archive stages alone (frame -> zstd -> Tink -> upload, read
+# from a local dump), so that the extract cost is the difference. See bench/README.md.
+#
+#   bench/backup-pipeline.sh [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]
+#
+# Each round runs archive, pipeline with verify=quick, pipeline with verify=full, each in a fresh JVM; the
+# table gives the median over the rounds. The servers (mongo-java-server and s3proxy) run in a separate JVM
+# started here and stopped on exit; the data set is generated on the first run and reused afterwards.
+set -euo pipefail
+
+size_gb=1
+rounds=3
+work_dir=bench/work
+heap=256m
+# mongo-java-server holds a whole query result in memory: several times the collection's size
+server_heap=8g
+mongo_port=27517
+s3_port=27518
+
+usage() {
+  echo "usage: bench/backup-pipeline.sh [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]" >&2
+  exit 2
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size-gb) size_gb="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --work-dir) work_dir="$2"; shift 2 ;;
+    --heap) heap="$2"; shift 2 ;;
+    --server-heap) server_heap="$2"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "unknown option: $1" >&2; usage ;;
+  esac
+done
+
+cd "$(dirname "$0")/.."
+mkdir -p "$work_dir/logs" bench/results
+work_dir="$(cd "$work_dir" && pwd)"
+results="bench/results/backup-pipeline-$(date -u +%Y%m%d-%H%M%S).txt"
+
+for port in "$mongo_port" "$s3_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is in use (an earlier run still going?)" >&2
+    exit 1
+  fi
+done
+
+echo "== build"
+./mvnw -q -B -DskipTests test-compile
+./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work_dir/classpath.txt"
+java_args="$work_dir/java.args"
+echo "-cp $PWD/target/classes:$PWD/target/test-classes:$(cat "$work_dir/classpath.txt")" > "$java_args"
+
+echo "== servers"
+config="$work_dir/dr-config.json"
+rm -f "$config"
+java "-Xmx$server_heap" @"$java_args" io.devflow.dr.bench.BenchServers --work-dir "$work_dir" --size-gb "$size_gb" \
+  --mongo-port "$mongo_port" --s3-port "$s3_port" > "$work_dir/logs/servers.log" 2>&1 &
+server_pid=$!
+tail -n +1 -F "$work_dir/logs/servers.log" 2>/dev/null \
+  | grep --line-buffered -E '^(generating|  [0-9]|generated|reusing|ready)' &
+tail_pid=$!
+stop() {
+  kill "$tail_pid" 2>/dev/null || true
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+  fi
+}
+trap stop EXIT
+
+until [ -f "$config" ]; do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "the servers stopped; see $work_dir/logs/servers.log" >&2
+    exit 1
+  fi
+  sleep 2
+done
+for port in "$mongo_port" "$s3_port"; do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") || { echo "nothing listens on port $port" >&2; exit 1; }
+done
+kill "$tail_pid" 2>/dev/null || true
+
+# CPU seconds the server JVM has used so far (user + system), to tell its share of a run.
+server_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$server_pid/stat"
+}
+
+# Runs one measured JVM; appends its RESULT line, with the process's figures from /usr/bin/time, to $results.
+measure() {
+  local name="$1"; shift
+  local log="$work_dir/logs/$name.log" timing="$work_dir/logs/$name.time"
+  local cpu_before cpu_after status=0
+  cpu_before=$(server_cpu)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v -o "$timing" java "-Xmx$heap" @"$java_args" io.devflow.dr.bench.BackupBench "$@" \
+      > "$log" 2>&1 || status=$?
+  else
+    java "-Xmx$heap" @"$java_args" io.devflow.dr.bench.BackupBench "$@" > "$log" 2>&1 || status=$?
+    : > "$timing"
+  fi
+  cpu_after=$(server_cpu)
+  if [ "$status" -ne 0 ] || ! grep -q '^RESULT ' "$log"; then
+    echo "$name failed (exit $status); see $log" >&2
+    grep -m1 -B2 -A12 'OutOfMemoryError' "$log" >&2 || tail -n 30 "$log" >&2
+    exit 1
+  fi
+  local line
+  line="$(grep '^RESULT ' "$log") serverCpuSeconds=$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { printf "%.1f", b - a }')"
+  if [ -s "$timing" ]; then
+    line="$line $(awk -F': ' '
+      /Maximum resident set size/ { rss = $2 / 1024 }
+      /User time/ { cpu += $2 } /System time/ { cpu += $2 }
+      END { printf "processRssMiB=%.0f clientCpuSeconds=%.1f", rss, cpu }' "$timing")"
+  fi
+  echo "$line" | tee -a "$results"
+}
+
+dump="$work_dir/dump"
+if ! cmp -s "$work_dir/dataset.json" "$dump/dataset.json"; then
+  echo "== dump (not measured)"
+  rm -rf "$dump"
+  java "-Xmx$heap" @"$java_args" io.devflow.dr.bench.BackupBench dump "$config" "$dump" \
+    > "$work_dir/logs/dump.log" 2>&1 || { tail -n 30 "$work_dir/logs/dump.log" >&2; exit 1; }
+  grep '^dumped' "$work_dir/logs/dump.log"
+  cp "$work_dir/dataset.json" "$dump/dataset.json"
+fi
+
+echo "== measure: $rounds round(s), -Xmx$heap, $(nproc) cores"
+{
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores"
+  echo "# data set: $(tr -d '\n ' < "$work_dir/dataset.json")"
+} > "$results"
+for round in $(seq 1 "$rounds"); do
+  measure "archive-$round" archive "$config" "$dump"
+  measure "pipeline-quick-$round" pipeline "$config" quick
+  measure "pipeline-full-$round" pipeline "$config" full
+done
+
+echo
+awk '
+  function field(name,   i, kv) {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
+    return ""
+  }
+  function median(list,   n, v, i, j, t) {
+    n = split(list, v, " ")
+    if (n == 0) return ""
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  function show(x) { return x == "" ? "-" : sprintf("%.1f", x) }
+  function maximum(list,   n, v, i, m) {
+    n = split(list, v, " "); m = v[1]
+    for (i = 2; i <= n; i++) if (v[i] + 0 > m + 0) m = v[i]
+    return m
+  }
+  /^RESULT / {
+    m = field("mode")
+    if (!(m in seen)) { seen[m] = 1; order[++modes] = m }
+    for (k = split("seconds mbPerSec writeSeconds verifySeconds serverCpuSeconds clientCpuSeconds gcSeconds", keys, " "); k > 0; k--)
+      values[m, keys[k]] = values[m, keys[k]] " " field(keys[k])
+    heapMax[m] = heapMax[m] " " field("peakHeapMiB")
+    afterGcMax[m] = afterGcMax[m] " " field("heapAfterGcMiB")
+    rssMax[m] = rssMax[m] " " (field("processRssMiB") != "" ? field("processRssMiB") : field("maxRssMiB"))
+    docs = field("documents"); raw = field("uncompressedMB"); stored = field("storedMB")
+  }
+  END {
+    printf "data set: %d documents, %.0f MB of BSON, stored %.0f MB (zstd+Tink, %.2fx)\n\n", docs, raw, stored, raw / stored
+    printf "%-15s %6s %7s %7s %7s %7s %7s %7s %7s %7s %6s\n", "", "MB/s", "seconds", "write", "verify",
+      "server", "client", "heap", "heap", "RSS", "GC"
+    printf "%-15s %6s %7s %7s %7s %7s %7s %7s %7s %7s %6s\n", "mode", "", "", "s", "s",
+      "CPU s", "CPU s", "peak", "aft.GC", "MiB", "s"
+    for (i = 1; i <= modes; i++) {
+      m = order[i]
+      printf "%-15s %6s %7s %7s %7s %7s %7s %7s %7s %7s %6s\n", m, show(median(values[m, "mbPerSec"])),
+        show(median(values[m, "seconds"])), show(median(values[m, "writeSeconds"])),
+        show(median(values[m, "verifySeconds"])), show(median(values[m, "serverCpuSeconds"])),
+        show(median(values[m, "clientCpuSeconds"])), maximum(heapMax[m]), maximum(afterGcMax[m]),
+        maximum(rssMax[m]), show(median(values[m, "gcSeconds"]))
+    }
+    print "\nMedians over the rounds; memory: the maximum over the rounds, in MiB. heap peak: peaks of the heap"
+    print "pools summed (an upper bound); heap aft.GC: the most left in use after any collection; RSS: peak"
+    print "resident set of the measured JVM. CPU: seconds used during the run by the servers and by the client."
+  }' "$results" | tee -a "$results"
+echo "raw figures and table: $results"
