@@ -122,7 +122,7 @@ public final class BackupVerifier {
         }
         Map<String, String> scratch = scratchDatabases(manifest);
         try {
-            StoreOperations.Restorer restorer = operations.restorer(region, scratch::get, null, Map.of());
+            StoreOperations.Restorer restorer = operations.restorer(region, manifest, scratch::get, null, Map.of());
             readAndCompare(store, manifest, key, progress, restorer, what);
             checks.add(contentCheck(manifest));
             compareSections(manifest, operations.fingerprint(region, scratch), what, "the scratch restore");

@@ -97,7 +97,7 @@ public final class RestoreService {
         verifier.verify(located.region(), manifest, VerifyLevel.QUICK, progress);
         RegionContext target = regions.get(plan.targetRegion());
         StoreOperations.Restorer restorer = stores.get(manifest.store())
-                .restorer(target, plan.databases()::get, null, Map.of());
+                .restorer(target, manifest, plan.databases()::get, null, Map.of());
         apply(located.region(), manifest, restorer, progress, "restoring " + plan.id() + " into " + plan.targetRegion());
         StoreOperations.RestoreResult result = restorer.result();
         progress.phase("restored");

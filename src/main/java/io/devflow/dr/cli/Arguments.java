@@ -16,7 +16,7 @@ final class Arguments {
         @Override
         public BackupType convert(String value) {
             return BackupType.parse(value).orElseThrow(() ->
-                    new CommandLine.TypeConversionException("'" + value + "' is not a backup type; use full"));
+                    new CommandLine.TypeConversionException("'" + value + "' is not a backup type; use full or incremental"));
         }
     }
 
@@ -33,6 +33,19 @@ final class Arguments {
         public BackupId convert(String value) {
             return BackupId.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
                     "'" + value + "' is not a backup id (for example " + BackupId.EXAMPLE + "; 'dr backups list' shows them)"));
+        }
+    }
+
+    /** An instant with its zone: 2026-01-27T10:00:00Z or 2026-01-27T11:00:00+01:00. */
+    static final class InstantConverter implements CommandLine.ITypeConverter<java.time.Instant> {
+        @Override
+        public java.time.Instant convert(String value) {
+            try {
+                return java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a point in time; give it with "
+                        + "its zone, for example 2026-01-27T10:00:00Z");
+            }
         }
     }
 

@@ -36,7 +36,8 @@ public final class DrBeans {
         beans.add(bean(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class, services.meterRegistry()));
         beans.add(bean("backupPipeline", services.pipeline()));
         beans.add(bean("backupFailures", services.failures()));
-        beans.add(bean("scheduledBackups", new ScheduledBackups(services.config())));
+        beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
+                services.regions(), services.clock())));
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
         for (RegionContext region : services.regions().all()) {
             beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));

@@ -54,7 +54,7 @@ public final class DrRuntime implements AutoCloseable {
         main.setOverrideProperties(properties);
         String routes = properties.getProperty("dr.routes", System.getProperty("dr.routes", DEFAULT_ROUTES));
         main.configure().withRoutesIncludePattern(routesPattern(routes, mode));
-        main.configure().withRoutesExcludePattern(mode == Mode.SERVER ? null : "**/*-schedule.camel.yaml");
+        main.configure().withRoutesExcludePattern(mode == Mode.SERVER ? null : "**/*-schedule.camel.yaml,**/*-worker.camel.yaml");
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
@@ -63,6 +63,7 @@ public final class DrRuntime implements AutoCloseable {
                 }
             }
         });
+        services.acceptWork();
         DrRuntime runtime = new DrRuntime(main, services);
         main.start();
         return runtime;
@@ -109,6 +110,8 @@ public final class DrRuntime implements AutoCloseable {
         p.setProperty("dr.schedule.retention", schedule.retention());
         p.setProperty("dr.schedule.timezone", schedule.timezone());
         boolean server = mode == Mode.SERVER;
+        p.setProperty("dr.capture.enabled", Boolean.toString(server && config.backup().incremental().captureWorker()
+                && config.primaryRegion().mongodb().isPresent()));
         ApiConfig api = config.api();
         p.setProperty("camel.server.enabled", Boolean.toString(server));
         p.setProperty("camel.management.enabled", Boolean.toString(server));

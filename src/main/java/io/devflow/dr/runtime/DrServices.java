@@ -3,6 +3,7 @@ package io.devflow.dr.runtime;
 import io.devflow.dr.backup.BackupCatalog;
 import io.devflow.dr.backup.BackupFailures;
 import io.devflow.dr.backup.BackupPipeline;
+import io.devflow.dr.backup.PointInTimeRecovery;
 import io.devflow.dr.backup.BackupVerifier;
 import io.devflow.dr.backup.RestoreService;
 import io.devflow.dr.backup.RunningBackups;
@@ -42,6 +43,7 @@ public final class DrServices implements AutoCloseable {
     private final BackupFailures failures;
     private final VerifyService verifyService;
     private final RestoreService restoreService;
+    private final PointInTimeRecovery pointInTime;
     private final StoreRegistry stores;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -62,6 +64,7 @@ public final class DrServices implements AutoCloseable {
         this.failures = new BackupFailures(metrics, running, clock);
         this.verifyService = new VerifyService(catalog, verifier, clock);
         this.restoreService = new RestoreService(catalog, regions, stores, keys, verifier, clock);
+        this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
     }
 
     public DrConfig config() {
@@ -113,6 +116,10 @@ public final class DrServices implements AutoCloseable {
         return restoreService;
     }
 
+    public PointInTimeRecovery pointInTime() {
+        return pointInTime;
+    }
+
     public StoreRegistry stores() {
         return stores;
     }
@@ -120,6 +127,11 @@ public final class DrServices implements AutoCloseable {
     /** Tells long-running work (the change-capture worker) to finish what it has and stop. */
     public void beginShutdown() {
         stopping.set(true);
+    }
+
+    /** Lets long-running work run again: a new runtime started on these services. */
+    public void acceptWork() {
+        stopping.set(false);
     }
 
     @Override

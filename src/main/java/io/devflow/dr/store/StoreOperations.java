@@ -45,15 +45,37 @@ public interface StoreOperations {
     Extraction incremental(RegionContext region, Manifest parent, Instant startedAt, Instant until);
 
     /**
-     * Writes an archive of this store into a region.
+     * Writes one backup of this store into a region.
      *
+     * @param backup the backup being applied: a full backup, or an increment replayed over one
      * @param databaseMapping source database name to target database name
      * @param cutoff for point-in-time recovery: leave out everything after this instant; null for everything
      * @param after per stream, the position up to which the target already holds the data (incremental
      *              replay after a full); empty for a full
      */
-    Restorer restorer(RegionContext target, UnaryOperator<String> databaseMapping, Instant cutoff,
+    Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                       Map<String, String> after);
+
+    /**
+     * Whether replaying {@code increment} and the increments after it, over {@code full}, reaches everything the
+     * full backup did not hold: by default when the increment was taken from that full backup.
+     */
+    default boolean continuesFrom(Manifest increment, Manifest full) {
+        return full.id().equals(increment.parent());
+    }
+
+    /**
+     * Whether a full backup is consistent as of the instant it covers. A MongoDB full backup is not (collections
+     * are copied one after another while writes go on) and needs its increments replayed from where it started.
+     */
+    default boolean fullIsConsistent() {
+        return true;
+    }
+
+    /** Per stream, what a restored full backup already holds: where replaying increments over it starts. */
+    default Map<String, String> heldBy(Manifest full) {
+        return Map.of();
+    }
 
     /** Fingerprints of what a restore wrote, named like the archive's sections, for restore-level verification. */
     List<SectionSummary> fingerprint(RegionContext region, Map<String, String> databases);

@@ -77,7 +77,7 @@ public final class InfluxOperations implements StoreOperations {
     }
 
     @Override
-    public Restorer restorer(RegionContext target, UnaryOperator<String> databaseMapping, Instant cutoff,
+    public Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                              Map<String, String> after) {
         InfluxConfig influx = target.config().requireInfluxdb();
         InfluxHttp http = new InfluxHttp(influx);

@@ -44,8 +44,10 @@ public record ChangePosition(BsonTimestamp time, BsonDocument token) implements 
             if (operationTime != null) {
                 return at(operationTime);
             }
+            // Only servers without operation times get here (replica sets report them); some of those do not
+            // honour a $natural sort on the oplog, so sort by the operation time itself.
             Document newest = client.getDatabase("local").getCollection("oplog.rs").find()
-                    .sort(Sorts.descending("$natural")).limit(1).first();
+                    .sort(Sorts.descending("ts")).limit(1).first();
             if (newest == null || !(newest.get("ts") instanceof BsonTimestamp ts)) {
                 throw new IllegalStateException(server + " has no oplog: incremental backups and point-in-time "
                         + "recovery need a replica set (change streams)");

@@ -80,6 +80,14 @@ public final class MongoChangeReplayer implements StoreOperations.Restorer {
         String op = event.getString("op").getValue();
         BsonValue id = event.containsKey("key") ? event.getDocument("key").get("_id") : null;
         String target = database + "." + collectionName;
+        if (id == null && !"drop".equals(op)) {
+            // Never write without an _id (an upsert would create a stray document). Only servers whose events
+            // lack document keys get here, for a document that was gone by the time the event was read; the
+            // later delete event settles its final state.
+            warnings.add("skipped a '" + op + "' event on " + target + " without a document key");
+            skipped++;
+            return;
+        }
         Remote.run("replaying a " + op + " on " + target + " on " + server, () -> apply(collection, op, id, event, target));
         written.merge(target, 1L, Long::sum);
     }

@@ -75,13 +75,38 @@ public final class MongoOperations implements StoreOperations {
     }
 
     @Override
-    public Restorer restorer(RegionContext target, UnaryOperator<String> databaseMapping, Instant cutoff,
+    public Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                              Map<String, String> after) {
-        if (after.isEmpty() && cutoff == null) {
+        if ("full".equals(backup.type())) {
             return new MongoRestorer(target.mongo(), target.mongoDisplay(), databaseMapping);
         }
         return new MongoChangeReplayer(target.mongo(), target.mongoDisplay(), databaseMapping, cutoff,
                 ChangePosition.decodeAll(after));
+    }
+
+    /**
+     * Segments chain across full backups, so an increment continues from a full backup when every collection's
+     * stream starts at or before the position the full backup started copying from.
+     */
+    @Override
+    public boolean continuesFrom(Manifest increment, Manifest full) {
+        if (full.id().equals(increment.parent())) {
+            return true;
+        }
+        ChangePosition fullStart = ChangePosition.decode(full.positions().start().get(ChangePosition.ALL_STREAMS));
+        return increment.positions().start().values().stream()
+                .map(ChangePosition::decode)
+                .noneMatch(position -> position.isAfter(fullStart));
+    }
+
+    @Override
+    public boolean fullIsConsistent() {
+        return false;
+    }
+
+    @Override
+    public Map<String, String> heldBy(Manifest full) {
+        return full.positions().start();
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class RedisOperations implements StoreOperations {
     }
 
     @Override
-    public Restorer restorer(RegionContext target, UnaryOperator<String> databaseMapping, Instant cutoff,
+    public Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                              Map<String, String> after) {
         return new RedisRestorer(new RedisConnections(target.config().requireRedis()), databaseMapping, clock);
     }
