@@ -1,6 +1,7 @@
 package io.devflow.dr.cli;
 
 import io.devflow.dr.archive.Progress;
+import io.devflow.dr.backup.BackupId;
 import io.devflow.dr.backup.BackupRecord;
 import io.devflow.dr.backup.BackupRequest;
 import io.devflow.dr.backup.BackupType;
@@ -16,12 +17,15 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code dr demo}: the whole system on an embedded two-region environment. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start an embedded two-region environment (MongoDB and S3 per region, on loopback) with "
-                + "sample data, run the DR service on it, take a full backup and verify it by restoring it into "
-                + "a scratch database, print a summary, and keep running until Ctrl-C.")
+        description = "Start an embedded two-region environment (MongoDB, Redis, InfluxDB when installed, and S3 per "
+                + "region, on loopback) with sample data, run the DR service on it, take a full backup of every store, "
+                + "verify the MongoDB one by restoring it into a scratch database, print a summary, and keep running "
+                + "(with the change-capture worker) until Ctrl-C.")
 final class DemoCommand extends DrSubcommand {
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".dr-demo",
@@ -45,29 +49,41 @@ final class DemoCommand extends DrSubcommand {
             if (env.seeded() > 0) {
                 out.println("Seeded " + Terminal.count(env.seeded()) + " sample documents into us-east-1.");
             }
+            if (!env.influxAvailable()) {
+                out.println("InfluxDB is not installed (no influxd on the PATH): the demo runs without it. "
+                        + "Install InfluxDB 1.x to include it (Debian: apt-get install influxdb).");
+            }
             DrConfig config = root().loader.load(env.configFile());
             try (DrServices services = new DrServices(config);
                  DrRuntime runtime = ServerCommand.start(services, config)) {
                 Progress progress = new Progress();
-                BackupRecord backup;
+                List<BackupRecord> backups = new ArrayList<>();
                 VerificationRecord verification = null;
                 try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
-                    backup = runtime.producer().requestBody("direct:backup", new BackupRequest(BackupType.FULL,
-                            StoreKind.MONGODB, config.primaryRegion().id(), "demo", progress), BackupRecord.class);
-                    if (backup.isCompleted()) {
-                        verification = services.verifyService().verify(
-                                io.devflow.dr.backup.BackupId.parse(backup.id()).orElseThrow(), VerifyLevel.RESTORE, progress);
+                    for (StoreKind store : StoreKind.values()) {
+                        if (services.stores().get(store).isConfigured(config.primaryRegion())) {
+                            backups.add(runtime.producer().requestBody("direct:backup", new BackupRequest(BackupType.FULL,
+                                    store, config.primaryRegion().id(), "demo", progress), BackupRecord.class));
+                        }
+                    }
+                    BackupRecord mongo = backups.get(0);
+                    if (mongo.isCompleted()) {
+                        verification = services.verifyService().verify(BackupId.parse(mongo.id()).orElseThrow(),
+                                VerifyLevel.RESTORE, progress);
                     }
                 }
-                summary(out, env, config, backup, verification);
-                if (!backup.isCompleted()) {
-                    throw new OperationFailedException("the demo backup failed: " + backup.error());
+                summary(out, env, config, backups, verification);
+                List<String> failed = backups.stream().filter(b -> !b.isCompleted())
+                        .map(b -> b.store() + ": " + b.error()).toList();
+                if (!failed.isEmpty()) {
+                    throw new OperationFailedException("the demo backup failed: " + String.join("; ", failed));
                 }
                 if (once) {
                     return ExitCode.OK;
                 }
                 out.println();
-                out.println("Running. Press Ctrl-C to stop.");
+                out.println("Running: the change-capture worker commits a MongoDB segment every minute. "
+                        + "Press Ctrl-C to stop.");
                 out.flush();
                 Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "dr-demo-shutdown"));
                 runtime.awaitStop();
@@ -76,7 +92,7 @@ final class DemoCommand extends DrSubcommand {
         return ExitCode.OK;
     }
 
-    private void summary(PrintWriter out, DemoEnvironment env, DrConfig config, BackupRecord backup,
+    private void summary(PrintWriter out, DemoEnvironment env, DrConfig config, List<BackupRecord> backups,
                          VerificationRecord verification) {
         String dir = relative(env.dataDir());
         out.println();
@@ -85,18 +101,20 @@ final class DemoCommand extends DrSubcommand {
         out.println("Regions");
         env.describe().forEach(line -> out.println("  " + line));
         out.println();
-        out.println("Backup");
-        out.printf("  %s %s: %s documents in %s collections, %s stored, %s%n", backup.id(), backup.status(),
-                backup.items() == null ? "-" : Terminal.count(backup.items()),
-                backup.sections() == null ? "-" : backup.sections(),
-                backup.size() == null ? "-" : Terminal.bytes(backup.size()),
-                backup.durationMs() == null ? "-" : Terminal.duration(backup.durationMs()));
-        if (backup.error() != null) {
-            out.println("  error: " + backup.error());
+        out.println("Backups");
+        for (BackupRecord backup : backups) {
+            out.printf("  %-8s %s %s: %s items in %s sections, %s stored, %s%n", backup.store(), backup.id(), backup.status(),
+                    backup.items() == null ? "-" : Terminal.count(backup.items()),
+                    backup.sections() == null ? "-" : backup.sections(),
+                    backup.size() == null ? "-" : Terminal.bytes(backup.size()),
+                    backup.durationMs() == null ? "-" : Terminal.duration(backup.durationMs()));
+            if (backup.error() != null) {
+                out.println("           error: " + backup.error());
+            }
         }
         if (verification != null) {
-            out.println("  verified: " + backup.verification() + " (in the pipeline), restore: passed "
-                    + "(restored into a scratch database, fingerprints match)");
+            out.println("  verified: every backup " + backups.get(0).verification().split(":")[0] + " in the pipeline; "
+                    + "mongodb also by a restore into a scratch database (fingerprints match)");
         }
         out.println();
         String base = "http://" + config.api().host() + ":" + config.api().port();
@@ -107,11 +125,16 @@ final class DemoCommand extends DrSubcommand {
         out.println();
         out.println("Try, from another terminal:");
         String c = "bin/dr --config " + relative(env.configFile());
+        String id = backups.get(0).id();
+        out.println("  " + c + " status");
         out.println("  " + c + " backups list");
-        out.println("  " + c + " backup --type full");
-        out.println("  " + c + " verify " + backup.id() + " --level full");
-        out.println("  " + c + " restore " + backup.id() + " --target-region us-west-2 --yes");
-        out.println("  curl -H \"Authorization: Bearer $(cat " + relative(env.apiTokenFile()) + ")\" " + base + "/api/backups");
+        out.println("  " + c + " backup --type full --store redis");
+        out.println("  " + c + " verify " + id + " --level full");
+        out.println("  " + c + " restore " + id + " --target-region us-west-2 --yes");
+        out.println("  " + c + " restore --point-in-time $(date -u -d '1 minute ago' +%Y-%m-%dT%H:%M:%SZ) "
+                + "--target-region us-west-2 --target-database devflow=devflow_pitr --store mongodb --yes");
+        out.println("  " + c + " retention apply --dry-run");
+        out.println("  curl -H \"Authorization: Bearer $(cat " + relative(env.apiTokenFile()) + ")\" " + base + "/api/status");
         out.flush();
     }
 

@@ -16,6 +16,8 @@ import picocli.CommandLine.Mixin;
                 BackupsCommand.class,
                 VerifyCommand.class,
                 RestoreCommand.class,
+                RetentionCommand.class,
+                StatusCommand.class,
                 KeysCommand.class,
                 ConfigCommand.class,
                 ServerCommand.class,
@@ -42,6 +44,6 @@ public final class DrCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is required: backup, backups, verify, restore, keys, config, server or demo");
+                "a command is required: backup, backups, verify, restore, retention, status, keys, config, server or demo");
     }
 }

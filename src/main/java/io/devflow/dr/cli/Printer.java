@@ -32,9 +32,10 @@ final class Printer {
             field(out, "Databases", r.manifest().source().get("databases"));
         }
         if (r.items() != null) {
-            field(out, "Documents", Terminal.count(r.items())
-                    + (r.sections() != null ? " in " + r.sections() + " collections" : ""));
+            field(out, "Items", Terminal.count(r.items())
+                    + (r.sections() != null ? " in " + r.sections() + " sections" : ""));
         }
+        field(out, "Parent", r.parent());
         if (r.size() != null) {
             field(out, "Size", Terminal.bytes(r.size()) + " stored"
                     + (r.manifest() != null ? " (" + Terminal.bytes(r.manifest().bytes()) + " before compression)" : ""));
@@ -52,15 +53,16 @@ final class Printer {
     }
 
     static void backupTable(PrintWriter out, List<BackupRecord> backups) {
-        String format = "%-36s %-8s %-10s %-10s %-21s %9s %10s %10s  %s%n";
-        out.printf(Locale.ROOT, format, "ID", "STORE", "REGION", "STATUS", "STARTED", "DURATION", "SIZE", "DOCS", "VERIFIED");
+        String format = "%-40s %-9s %-10s %-11s %-21s %9s %10s %10s  %-14s %s%n";
+        out.printf(Locale.ROOT, format, "ID", "STORE", "REGION", "STATUS", "STARTED", "DURATION", "SIZE", "ITEMS", "VERIFIED", "PARENT");
         for (BackupRecord r : backups) {
             out.printf(Locale.ROOT, format, r.id(), r.store(), r.region(), r.status(),
                     r.startedAt() == null ? "-" : r.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
                     r.durationMs() == null ? "-" : Terminal.duration(r.durationMs()),
                     r.size() == null ? "-" : Terminal.bytes(r.size()),
                     r.items() == null ? "-" : Terminal.count(r.items()),
-                    r.verification() != null ? r.verification() : (r.error() != null ? r.error() : "-"));
+                    r.verification() != null ? r.verification() : "-",
+                    r.parent() != null ? r.parent() : (r.error() != null ? r.error() : "-"));
         }
         out.flush();
     }

@@ -26,8 +26,9 @@ import java.util.Map;
 
 /**
  * The embedded two-region environment of {@code dr demo}: per region a MongoDB (mongo-java-server on an H2
- * file, oplog on) and an S3 store (s3proxy on the file system), all on loopback, with their data, a local
- * keyring, the secrets and a {@code dr-config.json} under one data directory.
+ * file, oplog on), a Redis (append-only file), an InfluxDB when {@code influxd} is installed, and an S3 store
+ * (s3proxy on the file system), all on loopback, with their data, a local keyring, the secrets and a
+ * {@code dr-config.json} under one data directory.
  */
 public final class DemoEnvironment implements AutoCloseable {
 
@@ -39,6 +40,9 @@ public final class DemoEnvironment implements AutoCloseable {
     private final FileLock lock;
     private final Map<String, EmbeddedMongo> mongos = new LinkedHashMap<>();
     private final Map<String, EmbeddedS3> s3s = new LinkedHashMap<>();
+    private final Map<String, EmbeddedRedis> redises = new LinkedHashMap<>();
+    private final Map<String, EmbeddedInflux> influxes = new LinkedHashMap<>();
+    private final boolean influxAvailable = EmbeddedInflux.executable().isPresent();
     private long seeded;
 
     private DemoEnvironment(Path dataDir, FileChannel lockChannel, FileLock lock) {
@@ -88,10 +92,18 @@ public final class DemoEnvironment implements AutoCloseable {
         }
         for (String region : List.of(PRIMARY, SECONDARY)) {
             mongos.put(region, EmbeddedMongo.onFile(dataDir.resolve(region).resolve("mongo.mv.db"), 0));
+            redises.put(region, EmbeddedRedis.start(dataDir.resolve(region).resolve("redis"), 0));
+            if (influxAvailable) {
+                influxes.put(region, EmbeddedInflux.start(dataDir.resolve(region).resolve("influxdb"), 0));
+            }
             s3s.put(region, EmbeddedS3.start(dataDir.resolve(region).resolve("s3"), bucket(region), s3Secret, 0));
         }
         try (MongoClient client = MongoClients.create(mongos.get(PRIMARY).connectionString())) {
             seeded = new SampleData().seedIfEmpty(client);
+        }
+        seeded += new SampleKeys().seedIfEmpty("127.0.0.1", redises.get(PRIMARY).port());
+        if (influxAvailable) {
+            seeded += new SampleTimeSeries().seedIfEmpty(influxes.get(PRIMARY).url());
         }
     }
 
@@ -122,6 +134,14 @@ public final class DemoEnvironment implements AutoCloseable {
             mongo.put("url", mongos.get(region).connectionString());
             ArrayNode databases = mongo.putArray("databases");
             SampleData.DATABASES.forEach(databases::add);
+            ObjectNode redis = r.putObject("redis");
+            redis.put("url", redises.get(region).url());
+            redis.putArray("databases").add(0).add(1);
+            if (influxAvailable) {
+                ObjectNode influx = r.putObject("influxdb");
+                influx.put("url", influxes.get(region).url());
+                influx.putArray("databases").add(SampleTimeSeries.DATABASE);
+            }
             ObjectNode storage = r.putObject("storage");
             storage.put("type", "s3");
             storage.put("bucket", bucket(region));
@@ -137,6 +157,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 .put("keyFile", dataDir.resolve("keyring.json").toString());
         backup.putObject("retention").put("daily", 7).put("weekly", 4).put("monthly", 12);
         backup.put("verify", "full");
+        // short segments so that point-in-time recovery to a minute ago works while the demo runs
+        backup.putObject("incremental").put("segmentMinutes", 1);
         dr.putObject("recovery").put("rto", 30).put("rpo", 5).put("autoFailover", true);
         dr.putObject("api").put("host", "127.0.0.1").put("port", httpPort)
                 .put("token", "${file:" + dataDir.resolve("api-token") + "}");
@@ -163,7 +185,12 @@ public final class DemoEnvironment implements AutoCloseable {
         return dataDir.resolve("api-token");
     }
 
-    /** Documents written by this start's seeding (0 when the data was already there). */
+    /** Whether InfluxDB runs here: it needs influxd on the PATH (Debian: the influxdb package). */
+    public boolean influxAvailable() {
+        return influxAvailable;
+    }
+
+    /** Documents, keys and points written by this start's seeding (0 when the data was already there). */
     public long seeded() {
         return seeded;
     }
@@ -172,9 +199,13 @@ public final class DemoEnvironment implements AutoCloseable {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         for (String region : mongos.keySet()) {
-            lines.add(String.format("%-10s %-10s MongoDB %s %s, S3 %s/%s", region,
-                    region.equals(PRIMARY) ? "primary" : "secondary", mongos.get(region).connectionString(),
-                    SampleData.DATABASES, s3s.get(region).endpoint(), bucket(region)));
+            lines.add(String.format("%-10s %-10s MongoDB %s %s", region,
+                    region.equals(PRIMARY) ? "primary" : "secondary", mongos.get(region).connectionString(), SampleData.DATABASES));
+            lines.add(String.format("%-21s Redis %s [0, 1]", "", redises.get(region).url()));
+            if (influxAvailable) {
+                lines.add(String.format("%-21s InfluxDB %s [%s]", "", influxes.get(region).url(), SampleTimeSeries.DATABASE));
+            }
+            lines.add(String.format("%-21s S3 %s/%s", "", s3s.get(region).endpoint(), bucket(region)));
         }
         return lines;
     }
@@ -186,6 +217,12 @@ public final class DemoEnvironment implements AutoCloseable {
             closeQuietly(server, failures);
         }
         for (AutoCloseable server : new ArrayList<AutoCloseable>(mongos.values())) {
+            closeQuietly(server, failures);
+        }
+        for (AutoCloseable server : new ArrayList<AutoCloseable>(redises.values())) {
+            closeQuietly(server, failures);
+        }
+        for (AutoCloseable server : new ArrayList<AutoCloseable>(influxes.values())) {
             closeQuietly(server, failures);
         }
         try {

@@ -3,6 +3,7 @@ package io.devflow.dr.runtime;
 import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
+import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.RetryConfig;
@@ -38,6 +39,7 @@ public final class DrBeans {
         beans.add(bean("backupFailures", services.failures()));
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
                 services.regions(), services.clock())));
+        beans.add(bean("retentionService", services.retention()));
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
         for (RegionContext region : services.regions().all()) {
             beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));
@@ -49,6 +51,7 @@ public final class DrBeans {
                     ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; "
                             + "set it to ${env:DR_API_TOKEN} or ${file:/path/to/token}")))));
             beans.add(bean("apiErrors", new ApiErrors()));
+            beans.add(bean("operationsApi", new OperationsApi(services.status())));
         }
         return beans;
     }

@@ -30,7 +30,7 @@ public final class DrRuntime implements AutoCloseable {
 
     /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup");
-    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "api");
+    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "api");
 
     private final Main main;
     private final DrServices services;
@@ -54,7 +54,7 @@ public final class DrRuntime implements AutoCloseable {
         main.setOverrideProperties(properties);
         String routes = properties.getProperty("dr.routes", System.getProperty("dr.routes", DEFAULT_ROUTES));
         main.configure().withRoutesIncludePattern(routesPattern(routes, mode));
-        main.configure().withRoutesExcludePattern(mode == Mode.SERVER ? null : "**/*-schedule.camel.yaml,**/*-worker.camel.yaml");
+        main.configure().withRoutesExcludePattern(excludedRoutes(services.config(), mode));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
@@ -76,6 +76,15 @@ public final class DrRuntime implements AutoCloseable {
     public static String routesPattern(String base, Mode mode) {
         List<String> directories = mode == Mode.SERVER ? SERVER_ROUTES : ONE_SHOT_ROUTES;
         return directories.stream().map(d -> base + "/" + d + "/*.camel.yaml").collect(Collectors.joining(","));
+    }
+
+    /** CLI commands run no schedules or workers; the server runs the capture worker only when it has work. */
+    static String excludedRoutes(DrConfig config, Mode mode) {
+        if (mode == Mode.ONE_SHOT) {
+            return "**/*-schedule.camel.yaml,**/*-worker.camel.yaml";
+        }
+        boolean capture = config.backup().incremental().captureWorker() && config.primaryRegion().mongodb().isPresent();
+        return capture ? null : "**/*-worker.camel.yaml";
     }
 
     public CamelContext context() {
@@ -110,8 +119,6 @@ public final class DrRuntime implements AutoCloseable {
         p.setProperty("dr.schedule.retention", schedule.retention());
         p.setProperty("dr.schedule.timezone", schedule.timezone());
         boolean server = mode == Mode.SERVER;
-        p.setProperty("dr.capture.enabled", Boolean.toString(server && config.backup().incremental().captureWorker()
-                && config.primaryRegion().mongodb().isPresent()));
         ApiConfig api = config.api();
         p.setProperty("camel.server.enabled", Boolean.toString(server));
         p.setProperty("camel.management.enabled", Boolean.toString(server));

@@ -4,6 +4,8 @@ import io.devflow.dr.backup.BackupCatalog;
 import io.devflow.dr.backup.BackupFailures;
 import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.PointInTimeRecovery;
+import io.devflow.dr.backup.RetentionService;
+import io.devflow.dr.backup.StatusService;
 import io.devflow.dr.backup.BackupVerifier;
 import io.devflow.dr.backup.RestoreService;
 import io.devflow.dr.backup.RunningBackups;
@@ -44,6 +46,8 @@ public final class DrServices implements AutoCloseable {
     private final VerifyService verifyService;
     private final RestoreService restoreService;
     private final PointInTimeRecovery pointInTime;
+    private final RetentionService retention;
+    private final StatusService status;
     private final StoreRegistry stores;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -65,6 +69,8 @@ public final class DrServices implements AutoCloseable {
         this.verifyService = new VerifyService(catalog, verifier, clock);
         this.restoreService = new RestoreService(catalog, regions, stores, keys, verifier, clock);
         this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
+        this.retention = new RetentionService(catalog, regions, stores, running, clock);
+        this.status = new StatusService(regions, stores, catalog, clock);
     }
 
     public DrConfig config() {
@@ -118,6 +124,14 @@ public final class DrServices implements AutoCloseable {
 
     public PointInTimeRecovery pointInTime() {
         return pointInTime;
+    }
+
+    public RetentionService retention() {
+        return retention;
+    }
+
+    public StatusService status() {
+        return status;
     }
 
     public StoreRegistry stores() {

@@ -64,7 +64,7 @@ class CliIT {
         CliRun run = run("backup", "--type", "full", "--store", "mongodb", "--region", EAST);
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("completed").contains("Documents:     200 in 1 collections")
+        assertThat(run.out()).contains("completed").contains("Items:         200 in 1 sections")
                 .contains("Verified:      full: passed");
     }
 
@@ -90,7 +90,7 @@ class CliIT {
         CliRun run = run("restore", backupId, "--target-region", WEST, "--target-database", "cli_restored", "--yes");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("Restored 200 documents into us-west-2");
+        assertThat(run.out()).contains("Restored 200 items into us-west-2");
         assertThat(env.client(WEST).getDatabase("cli_restored").getCollection("things").countDocuments()).isEqualTo(200);
     }
 

@@ -15,7 +15,10 @@ class ExampleConfigTest {
         SecretResolver env = SecretResolver.of(Map.of(
                 "DR_MONGODB_URL_US_EAST_1", "mongodb://dr:s3cret@mongo-east:27017",
                 "DR_MONGODB_URL_US_WEST_2", "mongodb://mongo-west:27017",
-                "DR_API_TOKEN", "token"));
+                "DR_API_TOKEN", "token",
+                "DR_REDIS_URL_US_EAST_1", "redis://redis-east:6379", "DR_REDIS_URL_US_WEST_2", "redis://redis-west:6379",
+                "DR_REDIS_PASSWORD_US_EAST_1", "p1", "DR_REDIS_PASSWORD_US_WEST_2", "p2",
+                "DR_INFLUXDB_PASSWORD_US_EAST_1", "p3", "DR_INFLUXDB_PASSWORD_US_WEST_2", "p4"));
         DrConfig config = new ConfigLoader(env).load(Path.of("config/dr-config.example.json"));
 
         assertThat(ConfigLoader.checkSecrets(config)).isEmpty();
@@ -25,5 +28,8 @@ class ExampleConfigTest {
         assertThat(config.backup().encryption().provider()).isEqualTo(KeyProviderKind.AWS_KMS);
         assertThat(config.recovery()).isEqualTo(new RecoveryConfig(30, 5, true));
         assertThat(config.primaryRegion().requireMongodb().url().display()).isEqualTo("${env:DR_MONGODB_URL_US_EAST_1}");
+        assertThat(config.primaryRegion().requireRedis().databases()).containsExactly(0, 1);
+        assertThat(config.primaryRegion().requireInfluxdb().databases()).containsExactly("metrics");
+        assertThat(config.backup().incremental().segment()).hasMinutes(60);
     }
 }

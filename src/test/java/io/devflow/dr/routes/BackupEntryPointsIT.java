@@ -48,7 +48,9 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
 
     @BeforeAll
     static void servers(@TempDir Path dir) throws IOException {
-        env = TestEnvironment.start(dir, EAST);
+        // the capture worker is not what this test is about, and would keep a segment open across test methods
+        env = TestEnvironment.start(dir, dr -> ((com.fasterxml.jackson.databind.node.ObjectNode) dr.get("backup"))
+                .putObject("incremental").put("captureWorker", false), EAST);
         env.client(EAST).getDatabase("devflow").getCollection("things")
                 .insertMany(IntStream.range(0, 100).mapToObj(BsonSamples::everyType).toList());
         services = env.services();
