@@ -86,9 +86,18 @@ public final class ArchiveReader {
             throw e;
         } catch (IOException | GeneralSecurityException e) {
             throw new ArchiveIntegrityException(what + ": the stored object failed authentication: it was "
-                    + "tampered with, truncated, or encrypted under another key (" + e.getMessage() + ")", e);
+                    + "tampered with, truncated, or encrypted under another key (" + firstLine(e.getMessage()) + ")", e);
         }
         return new Result(header.header(), summary, hashing.count(), hashing.sha256());
+    }
+
+    /** Tink's messages continue with lines of internal state that mean nothing to an operator. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 
     private static void checkHeader(ObjectHeader header, Expected expected, String what) {

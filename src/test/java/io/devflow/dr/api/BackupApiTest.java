@@ -64,7 +64,7 @@ class BackupApiTest {
 
     @Test
     void shouldNameTheAllowedStores() {
-        assertBadRequest("{\"type\":\"full\",\"store\":\"redis\"}", "store must be one of mongodb, was 'redis'");
+        assertBadRequest("{\"type\":\"full\",\"store\":\"cassandra\"}", "store must be one of mongodb, redis, influxdb, was 'cassandra'");
     }
 
     @Test

@@ -50,7 +50,7 @@ class ObjectLayoutTest {
     void shouldIgnoreKeysThatAreNotFilesOfABackup() {
         assertThat(layout.parse("other-prefix/mongodb/2026/01/05/backup-full-20260105-020000-x7k2p9/data.dre")).isEmpty();
         assertThat(layout.parse("devflow-drx/mongodb/2026/01/05/backup-full-20260105-020000-x7k2p9/data.dre")).isEmpty();
-        assertThat(layout.parse("devflow-dr/redis/2026/01/05/backup-full-20260105-020000-x7k2p9/data.dre")).isEmpty();
+        assertThat(layout.parse("devflow-dr/cassandra/2026/01/05/backup-full-20260105-020000-x7k2p9/data.dre")).isEmpty();
         assertThat(layout.parse("devflow-dr/mongodb/2026/01/05/not-a-backup/data.dre")).isEmpty();
         assertThat(layout.parse("devflow-dr/mongodb/2026/01/05/backup-full-20260105-020000-x7k2p9")).isEmpty();
         assertThat(layout.parse("devflow-dr/mongodb/2026/01/05/backup-full-20260105-020000-x7k2p9/extra/data.dre")).isEmpty();
