@@ -165,18 +165,18 @@ public final class BackupCatalog {
                     .flatMap(BackupCatalog::parseFailure);
             return new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
                     BackupStatus.FAILED, failure.map(FailureRecord::trigger).orElse(null), folder.id.startedAt(),
-                    failure.map(FailureRecord::failedAt).orElse(null), null, folder.dataSize, null, null, null, null,
+                    failure.map(FailureRecord::failedAt).orElse(null), null, null, folder.dataSize, null, null, null, null,
                     null, location, failure.map(FailureRecord::error).orElse("failure record unreadable"), null);
         }
         return new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
-                BackupStatus.INCOMPLETE, null, folder.id.startedAt(), null, null, folder.dataSize, null, null, null,
+                BackupStatus.INCOMPLETE, null, folder.id.startedAt(), null, null, null, folder.dataSize, null, null, null,
                 null, null, location, "no manifest: still running elsewhere, or its process stopped before committing",
                 null);
     }
 
     private static BackupRecord damaged(Folder folder, RegionContext context, String location, String message) {
         return new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
-                BackupStatus.FAILED, null, folder.id.startedAt(), null, null, folder.dataSize, null, null, null, null,
+                BackupStatus.FAILED, null, folder.id.startedAt(), null, null, null, folder.dataSize, null, null, null, null,
                 null, location, message, null);
     }
 

@@ -58,7 +58,7 @@ public final class BackupFailures {
         }
         metrics.backupFailed(job.store().id(), job.request().type().id(), job.region().id().value());
         return new BackupRecord(job.id().value(), job.request().type().id(), job.store().id(), job.region().id().value(),
-                BackupStatus.FAILED, job.request().trigger(), job.startedAt(), failedAt,
+                BackupStatus.FAILED, job.request().trigger(), job.startedAt(), failedAt, null,
                 failedAt.toEpochMilli() - job.startedAt().toEpochMilli(), null, job.progress().items(), null, null,
                 null, null, "s3://" + job.bucket() + "/" + job.folder(), reason, null);
     }

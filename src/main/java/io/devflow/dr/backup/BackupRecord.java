@@ -11,6 +11,7 @@ import java.time.Instant;
  *
  * @param location the backup's folder, {@code s3://bucket/prefix/store/yyyy/mm/dd/id/}
  * @param verification {@code <level>: <result>} of the last verification, when known
+ * @param coveredUntil the instant up to which this backup (with its chain) can restore
  */
 public record BackupRecord(
         String id,
@@ -21,6 +22,7 @@ public record BackupRecord(
         String trigger,
         Instant startedAt,
         Instant completedAt,
+        Instant coveredUntil,
         Long durationMs,
         Long size,
         Long items,
@@ -34,8 +36,8 @@ public record BackupRecord(
 
     public static BackupRecord completed(Manifest m, String location, String verification) {
         return new BackupRecord(m.id(), m.type(), m.store(), m.region(), BackupStatus.COMPLETED, m.trigger(),
-                m.startedAt(), m.completedAt(), m.durationMillis(), m.object().size(), m.items(), m.sections().size(),
-                m.parent(), verification, m.encryption().keyId(), location, null, m);
+                m.startedAt(), m.completedAt(), m.coveredUntil(), m.durationMillis(), m.object().size(), m.items(),
+                m.sections().size(), m.parent(), verification, m.encryption().keyId(), location, null, m);
     }
 
     public boolean isCompleted() {

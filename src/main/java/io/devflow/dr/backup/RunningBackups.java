@@ -28,7 +28,7 @@ public final class RunningBackups {
 
     private static BackupRecord record(BackupJob job) {
         return new BackupRecord(job.id().value(), job.request().type().id(), job.store().id(),
-                job.region().id().value(), BackupStatus.RUNNING, job.request().trigger(), job.startedAt(), null, null,
+                job.region().id().value(), BackupStatus.RUNNING, job.request().trigger(), job.startedAt(), null, null, null,
                 job.progress().bytes(), job.progress().items(), null, null, null, null,
                 "s3://" + job.bucket() + "/" + job.folder(), null, null);
     }

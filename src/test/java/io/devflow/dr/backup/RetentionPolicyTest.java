@@ -176,7 +176,7 @@ class RetentionPolicyTest {
     }
 
     private static BackupRecord other(String id, BackupStatus status, Instant started) {
-        return new BackupRecord(id, "full", "mongodb", "us-east-1", status, null, started, null, null, null, null, null,
+        return new BackupRecord(id, "full", "mongodb", "us-east-1", status, null, started, null, null, null, null, null, null,
                 null, null, null, "s3://test/" + id, "reason", null);
     }
 
