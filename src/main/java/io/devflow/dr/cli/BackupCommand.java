@@ -49,7 +49,8 @@ final class BackupCommand extends DrSubcommand {
             Printer.backup(out(), record);
         }
         if (!record.isCompleted()) {
-            throw new OperationFailedException("backup " + record.id() + " failed: " + record.error());
+            throw new OperationFailedException("backup " + record.id() + " (" + record.store() + ", " + record.region()
+                    + ") failed: " + record.error());
         }
         return ExitCode.OK;
     }

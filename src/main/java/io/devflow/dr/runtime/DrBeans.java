@@ -12,6 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import com.influxdb.client.InfluxDBClient;
+import org.influxdb.InfluxDB;
+import org.springframework.data.redis.core.RedisTemplate;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.ArrayList;
@@ -43,6 +46,16 @@ public final class DrBeans {
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
         for (RegionContext region : services.regions().all()) {
             beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));
+            String id = region.id().value();
+            region.config().redis().ifPresent(redis -> beans.add(new Bean("redis-" + id, RedisTemplate.class,
+                    () -> StoreClients.redisTemplate(redis, services))));
+            region.config().influxdb().ifPresent(influx -> {
+                if (influx.version() == 2) {
+                    beans.add(new Bean("influxdb2-" + id, InfluxDBClient.class, () -> StoreClients.influxV2(influx, services)));
+                } else {
+                    beans.add(new Bean("influxdb-" + id, InfluxDB.class, () -> StoreClients.influxV1(influx, services)));
+                }
+            });
         }
         if (mode == DrRuntime.Mode.SERVER) {
             beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),

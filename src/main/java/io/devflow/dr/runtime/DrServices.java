@@ -50,6 +50,7 @@ public final class DrServices implements AutoCloseable {
     private final StatusService status;
     private final StoreRegistry stores;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
     public DrServices(DrConfig config) {
         this(config, new RegionDirectory(config), Clock.systemUTC());
@@ -148,8 +149,26 @@ public final class DrServices implements AutoCloseable {
         stopping.set(false);
     }
 
+    /** Closes a client made for this application's lifetime (the Camel endpoints' connections) with it. */
+    public <T extends AutoCloseable> T closeWithServices(T client) {
+        synchronized (closeables) {
+            closeables.add(client);
+        }
+        return client;
+    }
+
     @Override
     public void close() {
+        synchronized (closeables) {
+            for (AutoCloseable client : closeables) {
+                try {
+                    client.close();
+                } catch (Exception e) {
+                    // closing on the way out: nothing left to tell anyone
+                }
+            }
+            closeables.clear();
+        }
         keys.close();
         regions.close();
         meterRegistry.close();

@@ -55,6 +55,7 @@ public final class Failures {
                     || t instanceof MongoNotPrimaryException
                     || t instanceof MongoNodeIsRecoveringException
                     || t instanceof MongoCursorNotFoundException
+                    || t instanceof redis.clients.jedis.exceptions.JedisConnectionException
                     || t instanceof ConnectException
                     || t instanceof SocketTimeoutException
                     || t instanceof SocketException

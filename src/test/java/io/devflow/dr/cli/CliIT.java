@@ -170,7 +170,7 @@ class CliIT {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(run.err()).contains("dr: backup backup-full-").contains("failed")
-                .contains("MongoDB us-east-1").contains("no MongoDB server reachable");
+                .contains("(mongodb, us-east-1) failed").contains("MongoDB us-east-1").contains("no MongoDB server reachable");
         assertThat(run.errIsOneCleanLine()).as(run.toString()).isTrue();
     }
 
