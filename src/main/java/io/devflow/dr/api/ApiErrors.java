@@ -5,6 +5,8 @@ import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.support.NotFoundException;
+import io.devflow.dr.support.StateConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,11 @@ public final class ApiErrors {
         if (known instanceof ApiException api) {
             return api.status();
         }
-        if (known instanceof BackupNotFoundException) {
+        if (known instanceof BackupNotFoundException || known instanceof NotFoundException) {
             return 404;
+        }
+        if (known instanceof StateConflictException) {
+            return 409;
         }
         if (known instanceof InvalidRequestException || known instanceof ConfigException) {
             return 400;

@@ -17,7 +17,8 @@ public record DrConfig(
         Map<RegionId, RegionConfig> regions,
         BackupConfig backup,
         RecoveryConfig recovery,
-        ApiConfig api) {
+        ApiConfig api,
+        Optional<ReplicationConfig> replication) {
 
     public DrConfig {
         regions = Map.copyOf(regions);

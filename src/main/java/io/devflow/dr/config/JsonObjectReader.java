@@ -50,6 +50,12 @@ final class JsonObjectReader {
         return value != null && !value.isNull();
     }
 
+    boolean isText(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        return value != null && value.isTextual();
+    }
+
     /** Marks keys that are read elsewhere (or deliberately ignored) as known. */
     void allow(String... keys) {
         known.addAll(List.of(keys));

@@ -6,6 +6,15 @@ import java.util.Optional;
 public record RegionConfig(RegionId id, RegionRole role, Optional<MongoConfig> mongodb, Optional<RedisConfig> redis,
                            Optional<InfluxConfig> influxdb, StorageConfig storage) {
 
+    /** Whether the region has the store configured. */
+    public boolean has(io.devflow.dr.store.StoreKind store) {
+        return switch (store) {
+            case MONGODB -> mongodb.isPresent();
+            case REDIS -> redis.isPresent();
+            case INFLUXDB -> influxdb.isPresent();
+        };
+    }
+
     /** The region's MongoDB, or a configuration error saying that none is configured. */
     public MongoConfig requireMongodb() {
         return mongodb.orElseThrow(() -> notConfigured("mongodb"));

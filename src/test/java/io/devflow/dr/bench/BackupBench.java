@@ -143,7 +143,8 @@ public final class BackupBench {
     private static DrConfig withVerify(DrConfig c, VerifyLevel level) {
         BackupConfig b = c.backup();
         return new DrConfig(c.source(), c.regions(), new BackupConfig(b.encryption(), b.retention(), b.schedule(),
-                level, b.partSizeMiB(), b.compressionLevel(), b.retry(), b.incremental()), c.recovery(), c.api());
+                level, b.partSizeMiB(), b.compressionLevel(), b.retry(), b.incremental()), c.recovery(), c.api(),
+                c.replication());
     }
 
     private static String result(String mode, long documents, long uncompressed, long stored, RunMeter.Figures f,

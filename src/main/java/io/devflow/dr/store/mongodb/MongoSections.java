@@ -5,21 +5,21 @@ import org.bson.RawBsonDocument;
 import java.nio.ByteBuffer;
 
 /** Naming and byte access shared by extraction, restore and fingerprinting. */
-final class MongoSections {
+public final class MongoSections {
 
     private MongoSections() {
     }
 
-    static String name(String database, String collection) {
+    public static String name(String database, String collection) {
         return database + "." + collection;
     }
 
-    static boolean isBackedUp(String collection) {
+    public static boolean isBackedUp(String collection) {
         return !collection.startsWith("system.");
     }
 
     /** The document's exact BSON bytes, as the server sent them. */
-    static byte[] bytes(RawBsonDocument document) {
+    public static byte[] bytes(RawBsonDocument document) {
         ByteBuffer buffer = document.getByteBuffer().asNIO();
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);

@@ -1,0 +1,70 @@
+package io.devflow.dr.config;
+
+import io.devflow.dr.store.StoreKind;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Cross-region replication ({@code disasterRecovery.replication}).
+ *
+ * @param enabled whether {@code dr server} starts replication when no operator decision is recorded
+ * @param source the region whose data is copied (default: the primary)
+ * @param targets the regions that receive it (default: every other region)
+ * @param stores the stores replicated (default: every store configured in the source and all targets)
+ * @param conflicts how a target record changed since it was last replicated is handled
+ * @param health lag thresholds of the seed's healthy / degraded / failed
+ * @param checkpointInterval how often a worker records where it is (replays after a crash are idempotent)
+ */
+public record ReplicationConfig(
+        boolean enabled,
+        RegionId source,
+        List<RegionId> targets,
+        Set<StoreKind> stores,
+        ConflictConfig conflicts,
+        Health health,
+        Duration checkpointInterval,
+        Mongo mongodb,
+        Redis redis,
+        Influx influxdb) {
+
+    public ReplicationConfig {
+        targets = List.copyOf(targets);
+        stores = Set.copyOf(stores);
+    }
+
+    public boolean replicates(StoreKind store) {
+        return stores.contains(store);
+    }
+
+    /** @param timestampField the document field {@code timestamp-based} compares */
+    public record ConflictConfig(ConflictStrategy strategy, String timestampField) {
+    }
+
+    /** Lag at or above {@code degradedAfter} is degraded, at or above {@code failedAfter} failed. */
+    public record Health(Duration degradedAfter, Duration failedAfter) {
+    }
+
+    /**
+     * @param metadataDatabase the database, in each target, that holds the version of every replicated document
+     * @param batchSize change events applied per bulk write
+     */
+    public record Mongo(String metadataDatabase, int batchSize) {
+    }
+
+    /**
+     * @param metadataDatabase the logical database, in each target, that holds the version of every replicated key
+     * @param reconcileInterval how often every key is compared between the regions
+     * @param batchSize keys copied per pipelined round trip
+     */
+    public record Redis(int metadataDatabase, Duration reconcileInterval, int batchSize) {
+    }
+
+    /**
+     * @param window how often a window of points is copied
+     * @param overlap how far each window reaches back before the watermark, for points written late
+     */
+    public record Influx(Duration window, Duration overlap) {
+    }
+}

@@ -1,0 +1,68 @@
+package io.devflow.dr.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Replication metrics as Prometheus shows them: {@code dr_replication_lag} (seconds) per store and direction,
+ * {@code dr_replication_events_applied_total}, {@code dr_replication_echoes_skipped_total},
+ * {@code dr_replication_bytes_total}, {@code dr_replication_backlog}, {@code dr_replication_conflicts_total}
+ * (by decision), {@code dr_replication_conflicts_open}, {@code dr_replication_conflicts_resolved_total},
+ * {@code dr_replication_reconcile_repairs_total} and {@code dr_replication_failures_total}.
+ */
+public final class ReplicationMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger open = new AtomicInteger();
+
+    public ReplicationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("dr.replication.conflicts.open", open, AtomicInteger::get)
+                .description("Conflicts waiting for an operator").register(registry);
+    }
+
+    /** Registers the gauges and counters of one store's worker in one direction, read from its progress. */
+    public <T> void track(T progress, String store, String source, String target,
+                          ToDoubleFunction<T> lagSeconds, ToDoubleFunction<T> applied, ToDoubleFunction<T> echoes,
+                          ToDoubleFunction<T> bytes, ToDoubleFunction<T> backlog, ToDoubleFunction<T> repairs) {
+        String[] tags = {"store", store, "source", source, "target", target};
+        Gauge.builder("dr.replication.lag", progress, lagSeconds).tags(tags)
+                .description("Seconds between now and the source time of the last applied change (0 when caught up)")
+                .register(registry);
+        FunctionCounter.builder("dr.replication.events.applied", progress, applied).tags(tags)
+                .description("Changes applied to the target").register(registry);
+        FunctionCounter.builder("dr.replication.echoes.skipped", progress, echoes).tags(tags)
+                .description("Changes skipped because replication itself wrote them").register(registry);
+        FunctionCounter.builder("dr.replication.bytes", progress, bytes).tags(tags)
+                .description("Bytes of records written to the target").register(registry);
+        Gauge.builder("dr.replication.backlog", progress, backlog).tags(tags)
+                .description("Changes known to be waiting").register(registry);
+        FunctionCounter.builder("dr.replication.reconcile.repairs", progress, repairs).tags(tags)
+                .description("Records the periodic reconcile found out of step and repaired").register(registry);
+    }
+
+    public void conflictDetected(String store, String decision) {
+        Counter.builder("dr.replication.conflicts").tags("store", store, "decision", decision)
+                .description("Conflicts detected, by the strategy's decision").register(registry).increment();
+    }
+
+    public void conflictResolved(String store, String decision) {
+        Counter.builder("dr.replication.conflicts.resolved").tags("store", store, "decision", decision)
+                .description("Open conflicts resolved by an operator").register(registry).increment();
+    }
+
+    public void openConflicts(int count) {
+        open.set(count);
+    }
+
+    public void failure(String store) {
+        Counter.builder("dr.replication.failures").tags("store", store)
+                .description("Changes the target refused for good (kept in the control state)").register(registry)
+                .increment();
+    }
+}

@@ -1,0 +1,220 @@
+package io.devflow.dr.replication;
+
+import io.devflow.dr.config.ReplicationConfig;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one store's worker in one direction has done: the live numbers behind lag, health, status and the
+ * metrics. Written by the worker's thread, read by anyone.
+ */
+public final class ReplicationProgress {
+
+    /** Where a worker is. */
+    public enum Phase { STOPPED, INITIAL_SYNC, STREAMING }
+
+    private static final int WINDOW_SECONDS = 60;
+
+    private final Direction direction;
+    private final String store;
+    private final Clock clock;
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong echoes = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong repairs = new AtomicLong();
+    private final long[] perSecond = new long[WINDOW_SECONDS];
+    private final long[] secondOf = new long[WINDOW_SECONDS];
+    private volatile Phase phase = Phase.STOPPED;
+    private volatile Instant completeUntil;
+    private volatile boolean caughtUp;
+    private volatile Instant lastSync;
+    private volatile long backlog;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+    private volatile int consecutiveErrors;
+
+    public ReplicationProgress(Direction direction, String store, Clock clock) {
+        this.direction = direction;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    public String store() {
+        return store;
+    }
+
+    /** Totals carried over from the checkpoint, so counts survive restarts. */
+    public void restore(long appliedBefore, long bytesBefore) {
+        applied.set(appliedBefore);
+        bytes.set(bytesBefore);
+    }
+
+    public void phase(Phase phase) {
+        this.phase = phase;
+        if (phase == Phase.STOPPED) {
+            caughtUp = false;
+            backlog = 0;
+        }
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Changes applied to the target; {@code sourceTime} is when the newest of them happened at the source. */
+    public void applied(long count, long byteCount, Instant sourceTime) {
+        applied.addAndGet(count);
+        bytes.addAndGet(byteCount);
+        if (sourceTime != null && (completeUntil == null || sourceTime.isAfter(completeUntil))) {
+            completeUntil = sourceTime;
+        }
+        long second = clock.millis() / 1000;
+        synchronized (perSecond) {
+            int slot = (int) (second % WINDOW_SECONDS);
+            if (secondOf[slot] != second) {
+                secondOf[slot] = second;
+                perSecond[slot] = 0;
+            }
+            perSecond[slot] += count;
+        }
+    }
+
+    public void echoesSkipped(long count) {
+        echoes.addAndGet(count);
+    }
+
+    public void conflictDetected() {
+        conflicts.incrementAndGet();
+    }
+
+    public void repaired(long count) {
+        repairs.addAndGet(count);
+    }
+
+    /**
+     * A poll went well.
+     *
+     * @param caughtUp whether the worker found nothing more to read at the source
+     * @param completeUntil the source time everything before which is in the target (null: unchanged)
+     */
+    public void polled(boolean caughtUp, long backlog, Instant completeUntil) {
+        this.caughtUp = caughtUp;
+        this.backlog = backlog;
+        this.lastSync = clock.instant();
+        this.consecutiveErrors = 0;
+        if (completeUntil != null && (this.completeUntil == null || completeUntil.isAfter(this.completeUntil))) {
+            this.completeUntil = completeUntil;
+        }
+    }
+
+    public void failed(String message) {
+        lastError = message;
+        lastErrorAt = clock.instant();
+        consecutiveErrors++;
+        caughtUp = false;
+    }
+
+    /** Now minus the source time of the last applied change; zero while nothing is waiting. */
+    public Duration lag() {
+        if (phase == Phase.STOPPED) {
+            return Duration.ZERO;
+        }
+        if (caughtUp && consecutiveErrors == 0) {
+            return Duration.ZERO;
+        }
+        Instant until = completeUntil;
+        if (until == null) {
+            return Duration.ZERO;
+        }
+        Duration lag = Duration.between(until, clock.instant());
+        return lag.isNegative() ? Duration.ZERO : lag;
+    }
+
+    /** Changes applied per second over the last minute. */
+    public double throughput() {
+        long now = clock.millis() / 1000;
+        long sum = 0;
+        synchronized (perSecond) {
+            for (int i = 0; i < WINDOW_SECONDS; i++) {
+                if (now - secondOf[i] < WINDOW_SECONDS) {
+                    sum += perSecond[i];
+                }
+            }
+        }
+        return sum / (double) WINDOW_SECONDS;
+    }
+
+    public ReplicationHealth health(ReplicationConfig.Health thresholds) {
+        if (phase == Phase.STOPPED) {
+            return ReplicationHealth.STOPPED;
+        }
+        if (consecutiveErrors > 0) {
+            return ReplicationHealth.FAILED;
+        }
+        Duration lag = lag();
+        Instant synced = lastSync;
+        if (synced != null && Duration.between(synced, clock.instant()).compareTo(thresholds.failedAfter()) >= 0) {
+            return ReplicationHealth.FAILED;
+        }
+        if (lag.compareTo(thresholds.failedAfter()) >= 0) {
+            return ReplicationHealth.FAILED;
+        }
+        return lag.compareTo(thresholds.degradedAfter()) >= 0 ? ReplicationHealth.DEGRADED : ReplicationHealth.HEALTHY;
+    }
+
+    public long appliedCount() {
+        return applied.get();
+    }
+
+    public long bytes() {
+        return bytes.get();
+    }
+
+    public long echoes() {
+        return echoes.get();
+    }
+
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    public long repairs() {
+        return repairs.get();
+    }
+
+    public long backlog() {
+        return backlog;
+    }
+
+    public boolean caughtUp() {
+        return caughtUp && consecutiveErrors == 0;
+    }
+
+    public Instant lastSync() {
+        return lastSync;
+    }
+
+    public Instant completeUntil() {
+        return completeUntil;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public Instant lastErrorAt() {
+        return lastErrorAt;
+    }
+
+    public int consecutiveErrors() {
+        return consecutiveErrors;
+    }
+}

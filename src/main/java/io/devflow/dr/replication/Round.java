@@ -1,0 +1,28 @@
+package io.devflow.dr.replication;
+
+import java.util.List;
+
+/** One scheduler tick of one store's worker: a batch per direction. */
+public record Round(String store, List<Batch> batches) {
+
+    public Round {
+        batches = List.copyOf(batches);
+    }
+
+    public List<Conflict> conflicts() {
+        return batches.stream().flatMap(b -> b.conflicts().stream()).toList();
+    }
+
+    public List<ReplicationFailure> failures() {
+        return batches.stream().flatMap(b -> b.failures().stream()).toList();
+    }
+
+    public int applied() {
+        return batches.stream().mapToInt(Batch::applied).sum();
+    }
+
+    /** Whether to poll again at once rather than after the idle back-off. */
+    public boolean more() {
+        return batches.stream().anyMatch(Batch::more);
+    }
+}

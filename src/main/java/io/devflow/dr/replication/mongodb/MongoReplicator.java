@@ -1,0 +1,688 @@
+package io.devflow.dr.replication.mongodb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.WriteModel;
+import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.region.RegionDirectory;
+import io.devflow.dr.replication.Batch;
+import io.devflow.dr.replication.Checkpoints;
+import io.devflow.dr.replication.Conflict;
+import io.devflow.dr.replication.ConflictId;
+import io.devflow.dr.replication.ConflictRecord;
+import io.devflow.dr.replication.ConflictResolver;
+import io.devflow.dr.replication.ConflictStore;
+import io.devflow.dr.replication.Decision;
+import io.devflow.dr.replication.Direction;
+import io.devflow.dr.replication.RecordVersion;
+import io.devflow.dr.replication.ReplicationFailure;
+import io.devflow.dr.replication.ReplicationProgress;
+import io.devflow.dr.replication.Resolution;
+import io.devflow.dr.replication.StoreReplicator;
+import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.store.mongodb.ChangePosition;
+import io.devflow.dr.store.mongodb.MongoSections;
+import io.devflow.dr.support.Failures;
+import io.devflow.dr.support.InvalidRequestException;
+import io.devflow.dr.support.Json;
+import io.devflow.dr.support.Remote;
+import io.devflow.dr.support.StateConflictException;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.json.JsonParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * MongoDB replication: per direction, an initial sync (a snapshot of every collection, copied from a position
+ * read before the copy began), then the change streams from that position on. Each batch of changes is
+ * checked record by record against the versions replication last wrote into the target
+ * ({@link MongoVersions}): an unchanged target record takes the change, a changed one is a conflict. A change
+ * whose document is exactly what the reverse direction wrote into the source is an echo and is skipped, so
+ * two directions never loop.
+ *
+ * <p>Documents are written as delete-then-insert in ordered bulk batches, so the target holds each document
+ * byte for byte as the source does (servers that keep the old field order on replace would not). A record's
+ * version is written before its document, with the version it replaces kept as the previous one: a crash
+ * between the two leaves the target at a version the next replay recognises.
+ */
+public final class MongoReplicator implements StoreReplicator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MongoReplicator.class);
+    private static final String STORE = StoreKind.MONGODB.id();
+    private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
+
+    private final RegionDirectory regions;
+    private final ReplicationConfig config;
+    private final ConflictResolver resolver;
+    private final ConflictStore conflicts;
+    private final Checkpoints checkpoints;
+    private final Clock clock;
+    private final Map<Direction, Session> sessions = new ConcurrentHashMap<>();
+
+    public MongoReplicator(RegionDirectory regions, ReplicationConfig config, ConflictStore conflicts,
+                           Checkpoints checkpoints, Clock clock) {
+        this.regions = regions;
+        this.config = config;
+        this.resolver = new ConflictResolver(config.conflicts());
+        this.conflicts = conflicts;
+        this.checkpoints = checkpoints;
+        this.clock = clock;
+    }
+
+    @Override
+    public StoreKind store() {
+        return StoreKind.MONGODB;
+    }
+
+    /** One direction's open readers and the position it has reached. */
+    private final class Session {
+        final Direction direction;
+        final RegionContext source;
+        final RegionContext target;
+        final List<String> databases;
+        final MongoVersions targetVersions;
+        final MongoVersions sourceVersions;
+        final ObjectNode checkpoint;
+        boolean dirty;
+        String savedPhase;
+        MongoStreams streams;
+        MongoCursor<RawBsonDocument> snapshot;
+        String snapshotNamespace;
+
+        Session(Direction direction) {
+            this.direction = direction;
+            this.source = regions.get(direction.source());
+            this.target = regions.get(direction.target());
+            this.databases = source.config().requireMongodb().databases();
+            String metadata = config.mongodb().metadataDatabase();
+            this.targetVersions = new MongoVersions(target.mongo(), metadata);
+            this.sourceVersions = new MongoVersions(source.mongo(), metadata);
+            Optional<JsonNode> saved = checkpoints.load(direction, STORE);
+            if (saved.isPresent() && saved.get().isObject()) {
+                this.checkpoint = (ObjectNode) saved.get().deepCopy();
+                this.savedPhase = checkpoint.path("phase").asText();
+            } else {
+                // Everything from this position on is read from the change streams after the snapshot is copied.
+                ChangePosition start = ChangePosition.current(source.mongo(), display(source));
+                this.checkpoint = Json.MAPPER.createObjectNode();
+                checkpoint.put("phase", "initial-sync");
+                checkpoint.put("start", start.encode());
+                checkpoint.put("startedAt", clock.instant().toString());
+                checkpoint.putArray("copied");
+                checkpoint.put("applied", 0L);
+                checkpoint.put("bytes", 0L);
+                this.dirty = true;
+            }
+        }
+
+        boolean initialSync() {
+            return "initial-sync".equals(checkpoint.path("phase").asText());
+        }
+
+        ChangePosition start() {
+            return ChangePosition.decode(checkpoint.path("start").asText());
+        }
+
+        void close() {
+            if (streams != null) {
+                streams.close();
+                streams = null;
+            }
+            if (snapshot != null) {
+                try {
+                    snapshot.close();
+                } catch (RuntimeException e) {
+                    // the server may be gone already
+                }
+                snapshot = null;
+            }
+        }
+    }
+
+    private Session session(Direction direction) {
+        return sessions.computeIfAbsent(direction, Session::new);
+    }
+
+    @Override
+    public Batch poll(Direction direction, ReplicationProgress progress) {
+        Session session = session(direction);
+        synchronized (session) {
+            if (progress.appliedCount() == 0) {
+                progress.restore(session.checkpoint.path("applied").asLong(), session.checkpoint.path("bytes").asLong());
+            }
+            return session.initialSync() ? copyStep(session, progress) : streamStep(session, progress);
+        }
+    }
+
+    /** One batch of the initial sync's snapshot copy; switches to the change streams when every collection is copied. */
+    private Batch copyStep(Session session, ReplicationProgress progress) {
+        progress.phase(ReplicationProgress.Phase.INITIAL_SYNC);
+        ChangePosition start = session.start();
+        Instant startTime = Instant.ofEpochSecond(start.time().getTime());
+        if (session.snapshot == null) {
+            Optional<String> next = namespaces(session).stream()
+                    .filter(ns -> !contains((ArrayNode) session.checkpoint.get("copied"), ns)).findFirst();
+            if (next.isEmpty()) {
+                session.checkpoint.put("phase", "streaming");
+                session.checkpoint.remove("copied");
+                session.checkpoint.putObject("positions").put(ChangePosition.ALL_STREAMS, start.encode());
+                session.checkpoint.put("initialSyncCompletedAt", clock.instant().toString());
+                session.dirty = true;
+                LOG.info("MongoDB initial sync {} complete; following the change streams", session.direction);
+                progress.polled(false, 0, startTime);
+                return batch(session, 0, List.of(), List.of(), true);
+            }
+            String namespace = next.get();
+            session.snapshotNamespace = namespace;
+            MongoCollection<RawBsonDocument> collection = collection(session.source.mongo(), namespace);
+            session.snapshot = Remote.execute("reading " + namespace + " on " + display(session.source),
+                    () -> collection.find().batchSize(config.mongodb().batchSize()).cursor());
+        }
+        List<MongoChange> changes = new ArrayList<>();
+        while (changes.size() < config.mongodb().batchSize() && session.snapshot.hasNext()) {
+            RawBsonDocument document = session.snapshot.next();
+            changes.add(new MongoChange(session.snapshotNamespace, document.get("_id"), document, start.time(), null, null));
+        }
+        Applied applied = apply(session, changes, progress);
+        if (!session.snapshot.hasNext()) {
+            session.snapshot.close();
+            session.snapshot = null;
+            ((ArrayNode) session.checkpoint.get("copied")).add(session.snapshotNamespace);
+            session.dirty = true;
+        }
+        progress.polled(false, 0, startTime);
+        return batch(session, applied.count, applied.conflicts, applied.failures, true);
+    }
+
+    private Batch streamStep(Session session, ReplicationProgress progress) {
+        progress.phase(ReplicationProgress.Phase.STREAMING);
+        if (session.streams == null) {
+            Map<String, String> saved = new LinkedHashMap<>();
+            session.checkpoint.path("positions").fields().forEachRemaining(e -> saved.put(e.getKey(), e.getValue().asText()));
+            session.streams = new MongoStreams(session.source.mongo(), display(session.source), session.databases,
+                    ChangePosition.decodeAll(saved));
+        }
+        int max = config.mongodb().batchSize();
+        List<MongoChange> changes = session.streams.poll(max);
+        Map<String, String> positions = session.streams.positions();
+        if (!positions.equals(Json.MAPPER.convertValue(session.checkpoint.path("positions"), Map.class))) {
+            session.checkpoint.set("positions", Json.MAPPER.valueToTree(positions));
+            session.dirty = true;
+        }
+        if (changes.isEmpty()) {
+            progress.polled(true, 0, null);
+            return batch(session, 0, List.of(), List.of(), false);
+        }
+        // Only a record's last change in the batch matters: each change carries the whole document.
+        Map<String, MongoChange> latest = new LinkedHashMap<>();
+        for (MongoChange change : changes) {
+            String id = MongoVersions.id(change.namespace(), MongoJson.key(change.id()));
+            latest.remove(id);
+            latest.put(id, change);
+        }
+        Applied applied = apply(session, new ArrayList<>(latest.values()), progress);
+        boolean more = changes.size() >= max;
+        progress.polled(!more, 0, null);
+        return batch(session, applied.count, applied.conflicts, applied.failures, more);
+    }
+
+    private Batch batch(Session session, int applied, List<Conflict> found, List<ReplicationFailure> failures, boolean more) {
+        return new Batch(session.direction, STORE, applied, found, failures,
+                session.dirty ? session.checkpoint.deepCopy() : null, more);
+    }
+
+    private record Applied(int count, List<Conflict> conflicts, List<ReplicationFailure> failures) {
+    }
+
+    /** Checks each change against the target and writes the ones that conflict with nothing. */
+    private Applied apply(Session session, List<MongoChange> changes, ReplicationProgress progress) {
+        Map<String, List<MongoChange>> byNamespace = new LinkedHashMap<>();
+        changes.forEach(c -> byNamespace.computeIfAbsent(c.namespace(), n -> new ArrayList<>()).add(c));
+        List<Conflict> found = new ArrayList<>();
+        List<ReplicationFailure> failures = new ArrayList<>();
+        int applied = 0;
+        long bytes = 0;
+        int echoes = 0;
+        Instant newest = null;
+        String origin = session.direction.source().value();
+        for (Map.Entry<String, List<MongoChange>> group : byNamespace.entrySet()) {
+            String namespace = group.getKey();
+            List<MongoChange> batch = group.getValue();
+            Map<String, MongoChange> byId = new LinkedHashMap<>();
+            batch.forEach(c -> byId.put(MongoVersions.id(namespace, MongoJson.key(c.id())), c));
+            Map<String, RawBsonDocument> current = targetDocuments(session, namespace, batch);
+            Map<String, MongoVersions.Version> targetVersions = session.targetVersions.find(byId.keySet());
+            Map<String, MongoVersions.Version> sourceVersions = session.sourceVersions.find(byId.keySet());
+            List<WriteModel<BsonDocument>> versionWrites = new ArrayList<>();
+            List<MongoChange> toWrite = new ArrayList<>();
+            for (Map.Entry<String, MongoChange> entry : byId.entrySet()) {
+                String id = entry.getKey();
+                MongoChange change = entry.getValue();
+                newest = newest == null || change.sourceTime().isAfter(newest) ? change.sourceTime() : newest;
+                String digest = MongoJson.digest(change.document());
+                MongoVersions.Version echo = sourceVersions.get(id);
+                if (echo != null && echo.conflict() == null && session.direction.target().value().equals(echo.origin())
+                        && Objects.equals(echo.digest(), digest)) {
+                    echoes++;
+                    continue;
+                }
+                RawBsonDocument existing = current.get(id);
+                String existingDigest = MongoJson.digest(existing);
+                MongoVersions.Version version = targetVersions.get(id);
+                if (version != null && version.conflict() != null) {
+                    holdLater(version.conflict(), change, digest);
+                    continue;
+                }
+                boolean unchanged = version == null ? existing == null
+                        : Objects.equals(existingDigest, version.digest()) || Objects.equals(existingDigest, version.previous());
+                if (unchanged || Objects.equals(existingDigest, digest)) {
+                    versionWrites.add(MongoVersions.record(id, digest, existingDigest, change.sourceTime(), origin, null));
+                    if (!Objects.equals(existingDigest, digest)) {
+                        toWrite.add(change);
+                        bytes += change.deleted() ? 0 : change.document().getByteBuffer().remaining();
+                    }
+                    applied++;
+                } else {
+                    found.add(detect(session, change, digest, existing, existingDigest));
+                    progress.conflictDetected();
+                }
+            }
+            session.targetVersions.write(versionWrites);
+            failures.addAll(write(session, namespace, toWrite));
+        }
+        progress.echoesSkipped(echoes);
+        progress.applied(applied, bytes, newest);
+        long total = session.checkpoint.path("applied").asLong() + applied;
+        session.checkpoint.put("applied", total);
+        session.checkpoint.put("bytes", session.checkpoint.path("bytes").asLong() + bytes);
+        session.dirty = true;
+        return new Applied(applied, found, failures);
+    }
+
+    private Map<String, RawBsonDocument> targetDocuments(Session session, String namespace, List<MongoChange> batch) {
+        List<BsonValue> ids = batch.stream().map(MongoChange::id).toList();
+        Map<String, RawBsonDocument> current = new LinkedHashMap<>();
+        Remote.run("reading " + namespace + " on " + display(session.target), () -> {
+            for (RawBsonDocument d : collection(session.target.mongo(), namespace).find(Filters.in("_id", ids))) {
+                current.put(MongoVersions.id(namespace, MongoJson.key(d.get("_id"))), d);
+            }
+        });
+        return current;
+    }
+
+    /**
+     * Writes documents as ordered delete-then-insert pairs. If the batch is refused, each change is tried on
+     * its own (as an atomic replace), so that one document the target refuses for good becomes a failure for
+     * the dead-letter route instead of stopping replication.
+     */
+    private List<ReplicationFailure> write(Session session, String namespace, List<MongoChange> changes) {
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        MongoCollection<BsonDocument> collection = session.target.mongo().getDatabase(namespace.substring(0, namespace.indexOf('.')))
+                .getCollection(namespace.substring(namespace.indexOf('.') + 1), BsonDocument.class);
+        List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+        for (MongoChange change : changes) {
+            writes.add(new DeleteOneModel<>(Filters.eq("_id", change.id())));
+            if (!change.deleted()) {
+                writes.add(new InsertOneModel<>(change.document()));
+            }
+        }
+        try {
+            collection.bulkWrite(writes, ORDERED);
+            session.targetVersions.settled(namespace, changes.stream().map(c -> MongoJson.key(c.id())).toList());
+            return List.of();
+        } catch (MongoBulkWriteException e) {
+            LOG.warn("{}: a batch of {} changes was refused ({}); writing them one by one", namespace, changes.size(),
+                    Failures.describe(e));
+        }
+        List<ReplicationFailure> failures = new ArrayList<>();
+        for (MongoChange change : changes) {
+            try {
+                if (change.deleted()) {
+                    collection.deleteOne(Filters.eq("_id", change.id()));
+                } else {
+                    collection.replaceOne(Filters.eq("_id", change.id()), change.document(), new ReplaceOptions().upsert(true));
+                }
+                session.targetVersions.settled(namespace, List.of(MongoJson.key(change.id())));
+            } catch (MongoWriteException e) {
+                failures.add(new ReplicationFailure(ConflictId.generate(clock.instant()).replace("conflict-", "failure-"),
+                        STORE, session.direction.source().value(), session.direction.target().value(),
+                        record(namespace, change.id()), clock.instant(), Failures.describe(e), MongoJson.tree(change.document())));
+            }
+        }
+        return failures;
+    }
+
+    private void holdLater(String conflictId, MongoChange change, String digest) {
+        try {
+            conflicts.find(conflictId).filter(Conflict::isOpen).ifPresent(open -> conflicts.save(open.withLaterSource(
+                    new RecordVersion(!change.deleted(), MongoJson.tree(change.document()), change.sourceTime(),
+                            fieldTime(change.document()), digest))));
+        } catch (RuntimeException e) {
+            // the newest source version stays in the source; only the conflict's copy of it is behind
+            LOG.warn("conflict {}: could not record a later source version: {}", conflictId, Failures.describe(e));
+        }
+    }
+
+    private Conflict detect(Session session, MongoChange change, String digest, RawBsonDocument existing,
+                            String existingDigest) {
+        RecordVersion source = new RecordVersion(!change.deleted(), MongoJson.tree(change.document()),
+                sourceChangeTime(session, change), fieldTime(change.document()), digest);
+        RecordVersion target = new RecordVersion(existing != null, MongoJson.tree(existing),
+                targetChangeTime(session, change.namespace(), change.id()), fieldTime(existing), existingDigest);
+        ConflictResolver.Outcome outcome = resolver.decide(source, target);
+        Instant now = clock.instant();
+        return Conflict.detected(ConflictId.generate(now), STORE, session.direction, record(change.namespace(), change.id()),
+                resolver.strategy(), now, source, target, outcome.decision(), outcome.reason());
+    }
+
+    /** The change's time at the source, to the millisecond where the server's oplog records wall-clock times. */
+    private Instant sourceChangeTime(Session session, MongoChange change) {
+        if (change.wallTime() != null || change.token() == null) {
+            return change.wallTime() != null ? change.wallTime() : change.sourceTime();
+        }
+        try {
+            Document entry = session.source.mongo().getDatabase("local").getCollection("oplog.rs")
+                    .find(Filters.eq("ts", change.clusterTime())).first();
+            Instant wall = wall(entry);
+            return wall != null ? wall : change.sourceTime();
+        } catch (RuntimeException e) {
+            return change.sourceTime();
+        }
+    }
+
+    /** When the target last changed the record, from its oplog; null when the oplog no longer says. */
+    private Instant targetChangeTime(Session session, String namespace, BsonValue id) {
+        try {
+            Document entry = session.target.mongo().getDatabase("local").getCollection("oplog.rs")
+                    .find(Filters.and(Filters.eq("ns", namespace),
+                            Filters.or(Filters.eq("o._id", id), Filters.eq("o2._id", id))))
+                    .sort(Sorts.descending("ts")).limit(1).first();
+            if (entry == null) {
+                return null;
+            }
+            Instant wall = wall(entry);
+            return wall != null ? wall : entry.get("ts") instanceof BsonTimestamp ts ? Instant.ofEpochSecond(ts.getTime()) : null;
+        } catch (RuntimeException e) {
+            LOG.debug("no change time for {} {} on {}: {}", namespace, id, display(session.target), Failures.describe(e));
+            return null;
+        }
+    }
+
+    private static Instant wall(Document entry) {
+        if (entry == null) {
+            return null;
+        }
+        Object wall = entry.get("wall");
+        return wall instanceof Date date ? date.toInstant() : null;
+    }
+
+    /** The configured timestamp field's value as an instant (dates, epoch milliseconds, ISO-8601 strings). */
+    Instant fieldTime(RawBsonDocument document) {
+        if (document == null) {
+            return null;
+        }
+        BsonValue value = document.get(resolver.timestampField());
+        if (value == null) {
+            return null;
+        }
+        try {
+            return switch (value.getBsonType()) {
+                case DATE_TIME -> Instant.ofEpochMilli(value.asDateTime().getValue());
+                case TIMESTAMP -> Instant.ofEpochSecond(value.asTimestamp().getTime());
+                case INT64 -> Instant.ofEpochMilli(value.asInt64().getValue());
+                case INT32 -> Instant.ofEpochMilli(value.asInt32().getValue());
+                case DOUBLE -> Instant.ofEpochMilli((long) value.asDouble().getValue());
+                case STRING -> Instant.parse(value.asString().getValue());
+                default -> null;
+            };
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void commit(Batch batch) {
+        Session session = sessions.get(batch.direction());
+        if (session == null || batch.checkpoint() == null) {
+            return;
+        }
+        synchronized (session) {
+            String phase = batch.checkpoint().path("phase").asText();
+            boolean phaseChanged = !phase.equals(session.savedPhase);
+            boolean collectionCopied = session.initialSync();
+            if (checkpoints.save(session.direction, STORE, batch.checkpoint(), phaseChanged || collectionCopied && session.snapshot == null)) {
+                session.savedPhase = phase;
+                session.dirty = false;
+            }
+        }
+    }
+
+    @Override
+    public void settle(Conflict conflict) {
+        Session session = session(conflict.direction());
+        synchronized (session) {
+            String namespace = conflict.record().database() + "." + conflict.record().collection();
+            BsonValue id = MongoJson.id(conflict.record().key());
+            String versionId = MongoVersions.id(namespace, conflict.record().key());
+            RawBsonDocument existing = collection(session.target.mongo(), namespace).find(Filters.eq("_id", id)).first();
+            String existingDigest = MongoJson.digest(existing);
+            String origin = conflict.source();
+            switch (conflict.decision()) {
+                case SOURCE -> {
+                    RawBsonDocument current = collection(session.source.mongo(), namespace).find(Filters.eq("_id", id)).first();
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(current),
+                            existingDigest, clock.instant(), origin, null)));
+                    writeOne(session.target.mongo(), namespace, id, current);
+                }
+                case TARGET -> session.targetVersions.write(List.of(MongoVersions.record(versionId, existingDigest, null,
+                        clock.instant(), conflict.target(), null)));
+                case PENDING -> {
+                    MongoVersions.Version before = session.targetVersions.find(versionId);
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId,
+                            before == null ? null : before.digest(), before == null ? null : before.previous(),
+                            clock.instant(), before == null ? origin : before.origin(), conflict.id())));
+                    LOG.warn("conflict {}: {} {} changed in both {} and {}; held until resolved with "
+                                    + "'dr resolve-conflict {} source|target|<json>'", conflict.id(), STORE,
+                            conflict.record(), conflict.source(), conflict.target(), conflict.id());
+                }
+                default -> throw new IllegalArgumentException("a detected conflict cannot be settled as " + conflict.decision());
+            }
+        }
+    }
+
+    @Override
+    public Conflict resolve(Conflict conflict, Resolution resolution, String by) {
+        Session session = session(conflict.direction());
+        synchronized (session) {
+            String namespace = conflict.record().database() + "." + conflict.record().collection();
+            BsonValue id = MongoJson.id(conflict.record().key());
+            String versionId = MongoVersions.id(namespace, conflict.record().key());
+            MongoClient source = session.source.mongo();
+            MongoClient target = session.target.mongo();
+            RawBsonDocument sourceNow = collection(source, namespace).find(Filters.eq("_id", id)).first();
+            RawBsonDocument targetNow = collection(target, namespace).find(Filters.eq("_id", id)).first();
+            Instant now = clock.instant();
+            switch (resolution.decision()) {
+                case SOURCE -> {
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(sourceNow),
+                            MongoJson.digest(targetNow), now, conflict.source(), null)));
+                    writeOne(target, namespace, id, sourceNow);
+                    // A source change that arrived while the record was held is in sourceNow, or replicates next.
+                    return conflict.resolved(Decision.SOURCE, by, now, null, "resolved by " + by
+                            + ": the source's version was written to " + conflict.target());
+                }
+                case TARGET -> {
+                    requireSourceUnchanged(conflict, sourceNow);
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(targetNow), null,
+                            now, conflict.target(), null)));
+                    writeOne(source, namespace, id, targetNow);
+                    return conflict.resolved(Decision.TARGET, by, now, null, "resolved by " + by
+                            + ": the target's version was written to " + conflict.source());
+                }
+                case CUSTOM -> {
+                    RawBsonDocument custom = customDocument(resolution.custom(), id, conflict);
+                    requireSourceUnchanged(conflict, sourceNow);
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(custom),
+                            MongoJson.digest(targetNow), now, conflict.source(), null)));
+                    writeOne(target, namespace, id, custom);
+                    writeOne(source, namespace, id, custom);
+                    return conflict.resolved(Decision.CUSTOM, by, now, MongoJson.tree(custom), "resolved by " + by
+                            + ": a new version was written to " + conflict.source() + " and " + conflict.target());
+                }
+                default -> throw new IllegalArgumentException("cannot resolve as " + resolution.decision());
+            }
+        }
+    }
+
+    private static void requireSourceUnchanged(Conflict conflict, RawBsonDocument sourceNow) {
+        if (!Objects.equals(MongoJson.digest(sourceNow), conflict.sourceVersion().sha256())) {
+            throw new StateConflictException("conflict " + conflict.id() + ": " + conflict.record() + " changed in "
+                    + conflict.source() + " since the conflict was recorded; 'dr conflicts show " + conflict.id()
+                    + "' shows the latest version; resolve with source, or again once you have reviewed it");
+        }
+    }
+
+    /** The operator's JSON as the record's document: its {@code _id} first, which must be the record's own. */
+    private static RawBsonDocument customDocument(JsonNode json, BsonValue id, Conflict conflict) {
+        BsonDocument parsed;
+        try {
+            parsed = BsonDocument.parse(json.toString());
+        } catch (JsonParseException | IllegalArgumentException e) {
+            throw new InvalidRequestException("the resolution is not a MongoDB document: " + e.getMessage());
+        }
+        BsonValue given = parsed.remove("_id");
+        if (given != null && !given.equals(id)) {
+            throw new InvalidRequestException("the resolution's _id " + MongoJson.key(given) + " is not the conflicting "
+                    + "record's " + conflict.record().key() + "; leave _id out or give the record's own");
+        }
+        BsonDocument document = new BsonDocument("_id", id);
+        document.putAll(parsed);
+        return RawBsonDocument.parse(document.toJson());
+    }
+
+    private static void writeOne(MongoClient client, String namespace, BsonValue id, RawBsonDocument document) {
+        MongoCollection<BsonDocument> collection = client.getDatabase(namespace.substring(0, namespace.indexOf('.')))
+                .getCollection(namespace.substring(namespace.indexOf('.') + 1), BsonDocument.class);
+        List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+        writes.add(new DeleteOneModel<>(Filters.eq("_id", id)));
+        if (document != null) {
+            writes.add(new InsertOneModel<>(document));
+        }
+        collection.bulkWrite(writes, ORDERED);
+    }
+
+    @Override
+    public void reset(Direction direction) {
+        Session session = sessions.remove(direction);
+        if (session != null) {
+            synchronized (session) {
+                session.close();
+            }
+        }
+    }
+
+    @Override
+    public void stop(Direction direction) {
+        Session session = sessions.remove(direction);
+        if (session != null) {
+            synchronized (session) {
+                try {
+                    if (session.dirty) {
+                        checkpoints.save(direction, STORE, session.checkpoint, true);
+                    }
+                } finally {
+                    session.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> targetCounts(Direction direction) {
+        RegionContext target = regions.get(direction.target());
+        MongoClient client = target.mongo();
+        long documents = 0;
+        for (String database : regions.get(direction.source()).config().requireMongodb().databases()) {
+            for (String name : client.getDatabase(database).listCollectionNames()) {
+                if (MongoSections.isBackedUp(name)) {
+                    documents += client.getDatabase(database).getCollection(name).estimatedDocumentCount();
+                }
+            }
+        }
+        return Map.of("documents", documents);
+    }
+
+    private List<String> namespaces(Session session) {
+        List<String> namespaces = new ArrayList<>();
+        for (String database : session.databases) {
+            List<String> names = Remote.execute("listing collections of " + database + " on " + display(session.source),
+                    () -> session.source.mongo().getDatabase(database).listCollectionNames().into(new ArrayList<>()));
+            names.stream().filter(MongoSections::isBackedUp).sorted()
+                    .forEach(name -> namespaces.add(MongoSections.name(database, name)));
+        }
+        return namespaces;
+    }
+
+    private static boolean contains(ArrayNode array, String value) {
+        for (JsonNode node : array) {
+            if (node.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static MongoCollection<RawBsonDocument> collection(MongoClient client, String namespace) {
+        int dot = namespace.indexOf('.');
+        return client.getDatabase(namespace.substring(0, dot)).getCollection(namespace.substring(dot + 1), RawBsonDocument.class);
+    }
+
+    private static ConflictRecord record(String namespace, BsonValue id) {
+        int dot = namespace.indexOf('.');
+        return new ConflictRecord(namespace.substring(0, dot), namespace.substring(dot + 1), MongoJson.key(id));
+    }
+
+    private static String display(RegionContext region) {
+        return region.mongoDisplay();
+    }
+
+    @Override
+    public void close() {
+        sessions.keySet().forEach(this::reset);
+    }
+}

@@ -1,0 +1,105 @@
+package io.devflow.dr.replication.mongodb;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The version of every record replication wrote into a region, kept in that region's MongoDB, in the
+ * metadata database's {@code versions} collection: {@code {_id: "<db.collection> <_id as JSON>", h: digest or
+ * null when deleted, p: the version it replaced, t: source time, o: region it came from, c: open conflict id}}. A target record whose
+ * digest differs from its version here was changed by someone else since replication last wrote it.
+ */
+final class MongoVersions {
+
+    static final String COLLECTION = "versions";
+    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+
+    /**
+     * @param digest null when replication deleted the record
+     * @param previous the target's version this one replaced (the target may still hold it after a crash
+     *                 between writing the version and writing the document)
+     */
+    record Version(String digest, String previous, Instant time, String origin, String conflict) {
+    }
+
+    private final MongoCollection<BsonDocument> collection;
+
+    MongoVersions(MongoClient client, String database) {
+        this.collection = client.getDatabase(database).getCollection(COLLECTION, BsonDocument.class);
+    }
+
+    static String id(String namespace, String key) {
+        return namespace + " " + key;
+    }
+
+    /** The versions of the given records (by {@link #id}) that have one. */
+    Map<String, Version> find(Collection<String> ids) {
+        Map<String, Version> versions = new HashMap<>();
+        if (ids.isEmpty()) {
+            return versions;
+        }
+        List<BsonValue> keys = ids.stream().map(i -> (BsonValue) new BsonString(i)).toList();
+        for (BsonDocument d : collection.find(Filters.in("_id", keys))) {
+            BsonValue h = d.get("h");
+            BsonValue p = d.get("p");
+            BsonValue c = d.get("c");
+            BsonValue o = d.get("o");
+            versions.put(d.getString("_id").getValue(), new Version(
+                    h == null || h.isNull() ? null : h.asString().getValue(),
+                    p == null || p.isNull() ? null : p.asString().getValue(),
+                    d.containsKey("t") ? Instant.ofEpochMilli(d.getDateTime("t").getValue()) : null,
+                    o == null || o.isNull() ? null : o.asString().getValue(),
+                    c == null || c.isNull() ? null : c.asString().getValue()));
+        }
+        return versions;
+    }
+
+    Version find(String id) {
+        return find(List.of(id)).get(id);
+    }
+
+    static WriteModel<BsonDocument> record(String id, String digest, String previous, Instant time, String origin,
+                                           String conflict) {
+        BsonDocument version = new BsonDocument("_id", new BsonString(id))
+                .append("h", digest == null ? BsonNull.VALUE : new BsonString(digest))
+                .append("p", previous == null ? BsonNull.VALUE : new BsonString(previous))
+                .append("t", new BsonDateTime(time.toEpochMilli()))
+                .append("o", new BsonString(origin));
+        if (conflict != null) {
+            version.append("c", new BsonString(conflict));
+        }
+        return new ReplaceOneModel<>(Filters.eq("_id", id), version, UPSERT);
+    }
+
+    /** The documents of these records are written: the versions they replaced are no longer in the target. */
+    void settled(String namespace, List<String> keys) {
+        if (!keys.isEmpty()) {
+            List<BsonValue> ids = keys.stream().map(k -> (BsonValue) new BsonString(id(namespace, k))).toList();
+            collection.updateMany(Filters.in("_id", ids), Updates.unset("p"));
+        }
+    }
+
+    void write(List<WriteModel<BsonDocument>> records) {
+        if (!records.isEmpty()) {
+            collection.bulkWrite(new ArrayList<>(records), new BulkWriteOptions().ordered(false));
+        }
+    }
+}
