@@ -169,6 +169,26 @@ public final class ReplicationService implements AutoCloseable {
                 failure.store(), failure.source(), failure.target(), failure.record(), failure.error(), failure.id());
     }
 
+    /**
+     * A failure after a poll (a conflict not recorded, say): the store's directions start again from their
+     * checkpoints, so whatever the failed step was about is read and handled again.
+     */
+    public void recover(String storeName, Exception failure) {
+        String message = Failures.describe(failure);
+        StoreKind store = storeName == null ? null : StoreKind.parse(storeName).orElse(null);
+        StoreReplicator replicator = store == null ? null : replicators.get(store);
+        if (replicator == null) {
+            if (!message.equals(lastLoggedError.put("control", message))) {
+                LOG.warn("replication control failed, trying again shortly: {}", message);
+            }
+            return;
+        }
+        for (Direction direction : directions) {
+            failed(direction, store, replicator, progress(direction, store), failure instanceof RuntimeException r
+                    ? r : new IllegalStateException(message, failure));
+        }
+    }
+
     // --- control ---
 
     public void start(StoreKind store) {

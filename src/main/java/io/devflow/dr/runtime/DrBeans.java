@@ -57,6 +57,10 @@ public final class DrBeans {
                 }
             });
         }
+        services.replication().ifPresent(replication -> {
+            beans.add(bean("replication", replication));
+            beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow())));
+        });
         if (mode == DrRuntime.Mode.SERVER) {
             beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
                     services.running())));

@@ -30,7 +30,7 @@ public final class DrRuntime implements AutoCloseable {
 
     /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup");
-    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "api");
+    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "api");
 
     private final Main main;
     private final DrServices services;
@@ -83,8 +83,17 @@ public final class DrRuntime implements AutoCloseable {
         if (mode == Mode.ONE_SHOT) {
             return "**/*-schedule.camel.yaml,**/*-worker.camel.yaml";
         }
+        List<String> excluded = new java.util.ArrayList<>();
         boolean capture = config.backup().incremental().captureWorker() && config.primaryRegion().mongodb().isPresent();
-        return capture ? null : "**/*-worker.camel.yaml";
+        if (!capture) {
+            excluded.add("**/*-worker.camel.yaml");
+        }
+        if (config.replication().isEmpty()) {
+            excluded.add("**/replication/*.camel.yaml");
+        } else if (!config.replication().get().replicates(io.devflow.dr.store.StoreKind.REDIS)) {
+            excluded.add("**/replication/redis-*.camel.yaml");
+        }
+        return excluded.isEmpty() ? null : String.join(",", excluded);
     }
 
     public CamelContext context() {
@@ -118,6 +127,10 @@ public final class DrRuntime implements AutoCloseable {
         p.setProperty("dr.schedule.incremental", schedule.incremental());
         p.setProperty("dr.schedule.retention", schedule.retention());
         p.setProperty("dr.schedule.timezone", schedule.timezone());
+        config.replication().ifPresent(r -> {
+            p.setProperty("dr.replication.influxdb.pollMs", Long.toString(r.influxdb().window().toMillis()));
+            p.setProperty("dr.replication.redis.reconcileMs", Long.toString(r.redis().reconcileInterval().toMillis()));
+        });
         boolean server = mode == Mode.SERVER;
         ApiConfig api = config.api();
         p.setProperty("camel.server.enabled", Boolean.toString(server));

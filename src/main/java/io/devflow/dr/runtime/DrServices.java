@@ -22,7 +22,24 @@ import io.devflow.dr.store.redis.RedisOperations;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.metrics.ReplicationMetrics;
+import io.devflow.dr.replication.Checkpoints;
+import io.devflow.dr.replication.ConflictStore;
+import io.devflow.dr.replication.ReplicationControl;
+import io.devflow.dr.replication.ReplicationService;
+import io.devflow.dr.replication.StoreReplicator;
+import io.devflow.dr.replication.mongodb.MongoReplicator;
+import io.devflow.dr.state.AuditLog;
+import io.devflow.dr.state.RegionalStateStore;
+import io.devflow.dr.state.StateStore;
+import io.devflow.dr.store.StoreKind;
+
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -49,6 +66,10 @@ public final class DrServices implements AutoCloseable {
     private final RetentionService retention;
     private final StatusService status;
     private final StoreRegistry stores;
+    private final RegionalStateStore state;
+    private final AuditLog audit;
+    private final ReplicationService replication;
+    private final ReplicationControl replicationControl;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
@@ -72,6 +93,53 @@ public final class DrServices implements AutoCloseable {
         this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
         this.retention = new RetentionService(catalog, regions, stores, running, clock);
         this.status = new StatusService(regions, stores, catalog, clock);
+        this.state = new RegionalStateStore(regions, clock);
+        this.audit = new AuditLog(state, clock);
+        if (config.replication().isPresent()) {
+            ReplicationConfig replicationConfig = config.replication().get();
+            ConflictStore conflicts = new ConflictStore(state);
+            Checkpoints checkpoints = new Checkpoints(state, replicationConfig.checkpointInterval(), clock);
+            this.replication = new ReplicationService(replicationConfig,
+                    replicators(replicationConfig, conflicts, checkpoints), conflicts, state, audit,
+                    new ReplicationMetrics(meterRegistry), clock);
+            this.replicationControl = new ReplicationControl(replicationConfig, state, audit, clock);
+        } else {
+            this.replication = null;
+            this.replicationControl = null;
+        }
+    }
+
+    private Map<StoreKind, StoreReplicator> replicators(ReplicationConfig replicationConfig, ConflictStore conflicts,
+                                                        Checkpoints checkpoints) {
+        Map<StoreKind, StoreReplicator> replicators = new EnumMap<>(StoreKind.class);
+        if (replicationConfig.replicates(StoreKind.MONGODB)) {
+            replicators.put(StoreKind.MONGODB, new MongoReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
+        }
+        return replicators;
+    }
+
+    /** The control-plane state, kept in every region's bucket. */
+    public StateStore state() {
+        return state;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    /** Replication, when the configuration has a replication block. */
+    public Optional<ReplicationService> replication() {
+        return Optional.ofNullable(replication);
+    }
+
+    public Optional<ReplicationControl> replicationControl() {
+        return Optional.ofNullable(replicationControl);
+    }
+
+    /** Replication, or a configuration error saying how to configure it. */
+    public ReplicationService requireReplication() {
+        return replication().orElseThrow(() -> ConfigException.general("replication is not configured: add a "
+                + "disasterRecovery.replication block (config/dr-config.example.json shows one) to " + config.source()));
     }
 
     public DrConfig config() {
@@ -169,6 +237,10 @@ public final class DrServices implements AutoCloseable {
             }
             closeables.clear();
         }
+        if (replication != null) {
+            replication.close();
+        }
+        state.close();
         keys.close();
         regions.close();
         meterRegistry.close();

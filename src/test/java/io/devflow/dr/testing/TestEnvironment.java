@@ -52,11 +52,16 @@ public final class TestEnvironment implements AutoCloseable {
     private final Path configFile;
 
     private TestEnvironment(Path dir, Set<StoreKind> stores, List<String> regions, Consumer<ObjectNode> customize) {
+        this(dir, stores, regions, customize, false);
+    }
+
+    private TestEnvironment(Path dir, Set<StoreKind> stores, List<String> regions, Consumer<ObjectNode> customize,
+                            boolean mongoOnFiles) {
         this.dir = dir;
         LocalKeyring.create(dir.resolve("keyring.json"), Clock.systemUTC());
         for (String region : regions) {
             if (stores.contains(StoreKind.MONGODB)) {
-                mongos.put(region, EmbeddedMongo.inMemory());
+                mongos.put(region, mongoOnFiles ? EmbeddedMongo.onFile(mongoFile(region), 0) : EmbeddedMongo.inMemory());
             }
             if (stores.contains(StoreKind.REDIS)) {
                 redises.put(region, EmbeddedRedis.inMemory());
@@ -114,6 +119,39 @@ public final class TestEnvironment implements AutoCloseable {
     /** Starts the servers; {@code customize} may change the {@code disasterRecovery} object before it is written. */
     public static TestEnvironment start(Path dir, Consumer<ObjectNode> customize, String... regions) {
         return new TestEnvironment(dir, Set.of(StoreKind.MONGODB), List.of(regions), customize);
+    }
+
+    /**
+     * MongoDB on H2 files (so that {@link #restartMongo} keeps the data) and S3 in each region;
+     * {@code customize} may change the {@code disasterRecovery} object before it is written.
+     */
+    public static TestEnvironment startOnFiles(Path dir, Consumer<ObjectNode> customize, String... regions) {
+        return new TestEnvironment(dir, Set.of(StoreKind.MONGODB), List.of(regions), customize, true);
+    }
+
+    /** The given stores (MongoDB in memory) and S3 in each region; {@code customize} edits the configuration. */
+    public static TestEnvironment startWith(Path dir, Set<StoreKind> stores, Consumer<ObjectNode> customize,
+                                            String... regions) {
+        return new TestEnvironment(dir, stores, List.of(regions), customize, false);
+    }
+
+    private Path mongoFile(String region) {
+        return dir.resolve("mongo-" + region + ".mv");
+    }
+
+    /** Stops a region's file-backed MongoDB like a crash (connections dropped), data kept. */
+    public void killMongo(String region) {
+        EmbeddedMongo mongo = mongos.get(region);
+        MongoClient client = clients.remove(region);
+        if (client != null) {
+            client.close();
+        }
+        mongo.close();
+    }
+
+    /** Starts a region's file-backed MongoDB again, on the same port with the same data. */
+    public void restartMongo(String region, int port) {
+        mongos.put(region, EmbeddedMongo.onFile(mongoFile(region), port));
     }
 
     /** The given data stores and S3 in each region (InfluxDB needs influxd on the PATH). */

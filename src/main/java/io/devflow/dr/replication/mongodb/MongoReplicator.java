@@ -11,6 +11,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
@@ -63,7 +64,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * MongoDB replication: per direction, an initial sync (a snapshot of every collection, copied from a position
@@ -73,10 +76,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * whose document is exactly what the reverse direction wrote into the source is an echo and is skipped, so
  * two directions never loop.
  *
- * <p>Documents are written as delete-then-insert in ordered bulk batches, so the target holds each document
- * byte for byte as the source does (servers that keep the old field order on replace would not). A record's
- * version is written before its document, with the version it replaces kept as the previous one: a crash
- * between the two leaves the target at a version the next replay recognises.
+ * <p>A batch's documents are written as one delete of them all and one ordered insert of the new versions, so
+ * the target holds each document byte for byte as the source does (servers that keep the old field order on
+ * replace would not) in two commands per batch. Versions are written after the documents.
  */
 public final class MongoReplicator implements StoreReplicator {
 
@@ -243,6 +245,11 @@ public final class MongoReplicator implements StoreReplicator {
             session.dirty = true;
         }
         if (changes.isEmpty()) {
+            int superseded = session.streams.takeSuperseded();
+            if (superseded > 0) {
+                progress.applied(superseded, 0, null);
+                addApplied(session, superseded, 0);
+            }
             progress.polled(true, 0, null);
             return batch(session, 0, List.of(), List.of(), false);
         }
@@ -254,6 +261,10 @@ public final class MongoReplicator implements StoreReplicator {
             latest.put(id, change);
         }
         Applied applied = apply(session, new ArrayList<>(latest.values()), progress);
+        // Changes superseded by a later one of the same record count as applied with it.
+        int superseded = changes.size() - latest.size() + session.streams.takeSuperseded();
+        progress.applied(superseded, 0, null);
+        addApplied(session, superseded, 0);
         boolean more = changes.size() >= max;
         progress.polled(!more, 0, null);
         return batch(session, applied.count, applied.conflicts, applied.failures, more);
@@ -286,7 +297,7 @@ public final class MongoReplicator implements StoreReplicator {
             Map<String, RawBsonDocument> current = targetDocuments(session, namespace, batch);
             Map<String, MongoVersions.Version> targetVersions = session.targetVersions.find(byId.keySet());
             Map<String, MongoVersions.Version> sourceVersions = session.sourceVersions.find(byId.keySet());
-            List<WriteModel<BsonDocument>> versionWrites = new ArrayList<>();
+            List<BsonDocument> versionWrites = new ArrayList<>();
             List<MongoChange> toWrite = new ArrayList<>();
             for (Map.Entry<String, MongoChange> entry : byId.entrySet()) {
                 String id = entry.getKey();
@@ -306,10 +317,9 @@ public final class MongoReplicator implements StoreReplicator {
                     holdLater(version.conflict(), change, digest);
                     continue;
                 }
-                boolean unchanged = version == null ? existing == null
-                        : Objects.equals(existingDigest, version.digest()) || Objects.equals(existingDigest, version.previous());
+                boolean unchanged = version == null ? existing == null : Objects.equals(existingDigest, version.digest());
                 if (unchanged || Objects.equals(existingDigest, digest)) {
-                    versionWrites.add(MongoVersions.record(id, digest, existingDigest, change.sourceTime(), origin, null));
+                    versionWrites.add(MongoVersions.record(id, digest, change.sourceTime(), origin, null));
                     if (!Objects.equals(existingDigest, digest)) {
                         toWrite.add(change);
                         bytes += change.deleted() ? 0 : change.document().getByteBuffer().remaining();
@@ -320,16 +330,22 @@ public final class MongoReplicator implements StoreReplicator {
                     progress.conflictDetected();
                 }
             }
-            session.targetVersions.write(versionWrites);
-            failures.addAll(write(session, namespace, toWrite));
+            List<ReplicationFailure> refused = write(session, namespace, toWrite);
+            failures.addAll(refused);
+            Set<String> refusedIds = refused.stream().map(f -> MongoVersions.id(namespace, f.record().key())).collect(Collectors.toSet());
+            session.targetVersions.write(versionWrites.stream()
+                    .filter(v -> !refusedIds.contains(v.getString("_id").getValue())).toList());
         }
         progress.echoesSkipped(echoes);
         progress.applied(applied, bytes, newest);
-        long total = session.checkpoint.path("applied").asLong() + applied;
-        session.checkpoint.put("applied", total);
+        addApplied(session, applied, bytes);
+        return new Applied(applied, found, failures);
+    }
+
+    private static void addApplied(Session session, long applied, long bytes) {
+        session.checkpoint.put("applied", session.checkpoint.path("applied").asLong() + applied);
         session.checkpoint.put("bytes", session.checkpoint.path("bytes").asLong() + bytes);
         session.dirty = true;
-        return new Applied(applied, found, failures);
     }
 
     private Map<String, RawBsonDocument> targetDocuments(Session session, String namespace, List<MongoChange> batch) {
@@ -344,9 +360,9 @@ public final class MongoReplicator implements StoreReplicator {
     }
 
     /**
-     * Writes documents as ordered delete-then-insert pairs. If the batch is refused, each change is tried on
-     * its own (as an atomic replace), so that one document the target refuses for good becomes a failure for
-     * the dead-letter route instead of stopping replication.
+     * Writes the batch's records: deletes them all, then inserts the new versions in order. If the target
+     * refuses a document, each change is written on its own (as an atomic replace), so that one document the
+     * target refuses for good becomes a failure for the dead-letter route instead of stopping replication.
      */
     private List<ReplicationFailure> write(Session session, String namespace, List<MongoChange> changes) {
         if (changes.isEmpty()) {
@@ -354,16 +370,15 @@ public final class MongoReplicator implements StoreReplicator {
         }
         MongoCollection<BsonDocument> collection = session.target.mongo().getDatabase(namespace.substring(0, namespace.indexOf('.')))
                 .getCollection(namespace.substring(namespace.indexOf('.') + 1), BsonDocument.class);
-        List<WriteModel<BsonDocument>> writes = new ArrayList<>();
-        for (MongoChange change : changes) {
-            writes.add(new DeleteOneModel<>(Filters.eq("_id", change.id())));
-            if (!change.deleted()) {
-                writes.add(new InsertOneModel<>(change.document()));
-            }
-        }
+        // Two commands per batch: each record is in it once, so deleting them all and inserting the new
+        // versions keeps each record's order. (Alternating delete and insert would be a command each.)
+        List<BsonValue> ids = changes.stream().map(MongoChange::id).toList();
+        List<BsonDocument> documents = changes.stream().filter(c -> !c.deleted()).map(c -> (BsonDocument) c.document()).toList();
         try {
-            collection.bulkWrite(writes, ORDERED);
-            session.targetVersions.settled(namespace, changes.stream().map(c -> MongoJson.key(c.id())).toList());
+            collection.deleteMany(Filters.in("_id", ids));
+            if (!documents.isEmpty()) {
+                collection.insertMany(documents, new InsertManyOptions().ordered(true));
+            }
             return List.of();
         } catch (MongoBulkWriteException e) {
             LOG.warn("{}: a batch of {} changes was refused ({}); writing them one by one", namespace, changes.size(),
@@ -377,7 +392,6 @@ public final class MongoReplicator implements StoreReplicator {
                 } else {
                     collection.replaceOne(Filters.eq("_id", change.id()), change.document(), new ReplaceOptions().upsert(true));
                 }
-                session.targetVersions.settled(namespace, List.of(MongoJson.key(change.id())));
             } catch (MongoWriteException e) {
                 failures.add(new ReplicationFailure(ConflictId.generate(clock.instant()).replace("conflict-", "failure-"),
                         STORE, session.direction.source().value(), session.direction.target().value(),
@@ -505,17 +519,17 @@ public final class MongoReplicator implements StoreReplicator {
             switch (conflict.decision()) {
                 case SOURCE -> {
                     RawBsonDocument current = collection(session.source.mongo(), namespace).find(Filters.eq("_id", id)).first();
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(current),
-                            existingDigest, clock.instant(), origin, null)));
                     writeOne(session.target.mongo(), namespace, id, current);
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(current),
+                            clock.instant(), origin, null)));
                 }
-                case TARGET -> session.targetVersions.write(List.of(MongoVersions.record(versionId, existingDigest, null,
+                case TARGET -> session.targetVersions.write(List.of(MongoVersions.record(versionId, existingDigest,
                         clock.instant(), conflict.target(), null)));
                 case PENDING -> {
                     MongoVersions.Version before = session.targetVersions.find(versionId);
                     session.targetVersions.write(List.of(MongoVersions.record(versionId,
-                            before == null ? null : before.digest(), before == null ? null : before.previous(),
-                            clock.instant(), before == null ? origin : before.origin(), conflict.id())));
+                            before == null ? null : before.digest(), clock.instant(),
+                            before == null ? origin : before.origin(), conflict.id())));
                     LOG.warn("conflict {}: {} {} changed in both {} and {}; held until resolved with "
                                     + "'dr resolve-conflict {} source|target|<json>'", conflict.id(), STORE,
                             conflict.record(), conflict.source(), conflict.target(), conflict.id());
@@ -539,16 +553,16 @@ public final class MongoReplicator implements StoreReplicator {
             Instant now = clock.instant();
             switch (resolution.decision()) {
                 case SOURCE -> {
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(sourceNow),
-                            MongoJson.digest(targetNow), now, conflict.source(), null)));
                     writeOne(target, namespace, id, sourceNow);
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(sourceNow),
+                            now, conflict.source(), null)));
                     // A source change that arrived while the record was held is in sourceNow, or replicates next.
                     return conflict.resolved(Decision.SOURCE, by, now, null, "resolved by " + by
                             + ": the source's version was written to " + conflict.target());
                 }
                 case TARGET -> {
                     requireSourceUnchanged(conflict, sourceNow);
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(targetNow), null,
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(targetNow),
                             now, conflict.target(), null)));
                     writeOne(source, namespace, id, targetNow);
                     return conflict.resolved(Decision.TARGET, by, now, null, "resolved by " + by
@@ -557,9 +571,9 @@ public final class MongoReplicator implements StoreReplicator {
                 case CUSTOM -> {
                     RawBsonDocument custom = customDocument(resolution.custom(), id, conflict);
                     requireSourceUnchanged(conflict, sourceNow);
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(custom),
-                            MongoJson.digest(targetNow), now, conflict.source(), null)));
                     writeOne(target, namespace, id, custom);
+                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(custom),
+                            now, conflict.source(), null)));
                     writeOne(source, namespace, id, custom);
                     return conflict.resolved(Decision.CUSTOM, by, now, MongoJson.tree(custom), "resolved by " + by
                             + ": a new version was written to " + conflict.source() + " and " + conflict.target());

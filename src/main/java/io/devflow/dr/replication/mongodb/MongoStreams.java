@@ -36,6 +36,7 @@ final class MongoStreams implements AutoCloseable {
     private final Map<String, ChangePosition> positions = new TreeMap<>();
     private final Map<String, MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>>> cursors = new TreeMap<>();
     private long lastListing;
+    private int superseded;
 
     /** @param positions per collection, and under {@link ChangePosition#ALL_STREAMS} for the others, what is applied */
     MongoStreams(MongoClient client, String server, List<String> databases, Map<String, ChangePosition> positions) {
@@ -66,7 +67,9 @@ final class MongoStreams implements AutoCloseable {
                 MongoChange change = change(namespace, event);
                 if (change != null) {
                     changes.add(change);
-                } else if (isEndOfStream(event)) {
+                } else if (!isEndOfStream(event)) {
+                    superseded++;
+                } else {
                     LOG.warn("collection {} was {} on {}; its replicated copy is left as it is", namespace,
                             "invalidate".equals(event.getOperationTypeString()) ? "dropped or renamed"
                                     : event.getOperationTypeString() + " (dropped or renamed)", server);
@@ -80,6 +83,16 @@ final class MongoStreams implements AutoCloseable {
             }
         }
         return changes;
+    }
+
+    /**
+     * Events read since the last call that carry no change of their own: a document changed and deleted since
+     * (its deletion follows in the stream and stands for both).
+     */
+    int takeSuperseded() {
+        int count = superseded;
+        superseded = 0;
+        return count;
     }
 
     /** The positions reached, encoded for the checkpoint. */

@@ -2,12 +2,8 @@ package io.devflow.dr.replication.mongodb;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
+import com.mongodb.client.model.InsertManyOptions;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
@@ -15,7 +11,6 @@ import org.bson.BsonString;
 import org.bson.BsonValue;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,20 +19,17 @@ import java.util.Map;
 /**
  * The version of every record replication wrote into a region, kept in that region's MongoDB, in the
  * metadata database's {@code versions} collection: {@code {_id: "<db.collection> <_id as JSON>", h: digest or
- * null when deleted, p: the version it replaced, t: source time, o: region it came from, c: open conflict id}}. A target record whose
+ * null when deleted, t: source time, o: region it came from, c: open conflict id}}. A target record whose
  * digest differs from its version here was changed by someone else since replication last wrote it.
+ * Versions are written after the documents they describe: after a crash between the two, the replayed
+ * change finds the target already equal to it and only records the version.
  */
 final class MongoVersions {
 
     static final String COLLECTION = "versions";
-    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
 
-    /**
-     * @param digest null when replication deleted the record
-     * @param previous the target's version this one replaced (the target may still hold it after a crash
-     *                 between writing the version and writing the document)
-     */
-    record Version(String digest, String previous, Instant time, String origin, String conflict) {
+    /** @param digest null when replication deleted the record */
+    record Version(String digest, Instant time, String origin, String conflict) {
     }
 
     private final MongoCollection<BsonDocument> collection;
@@ -59,12 +51,10 @@ final class MongoVersions {
         List<BsonValue> keys = ids.stream().map(i -> (BsonValue) new BsonString(i)).toList();
         for (BsonDocument d : collection.find(Filters.in("_id", keys))) {
             BsonValue h = d.get("h");
-            BsonValue p = d.get("p");
             BsonValue c = d.get("c");
             BsonValue o = d.get("o");
             versions.put(d.getString("_id").getValue(), new Version(
                     h == null || h.isNull() ? null : h.asString().getValue(),
-                    p == null || p.isNull() ? null : p.asString().getValue(),
                     d.containsKey("t") ? Instant.ofEpochMilli(d.getDateTime("t").getValue()) : null,
                     o == null || o.isNull() ? null : o.asString().getValue(),
                     c == null || c.isNull() ? null : c.asString().getValue()));
@@ -76,30 +66,22 @@ final class MongoVersions {
         return find(List.of(id)).get(id);
     }
 
-    static WriteModel<BsonDocument> record(String id, String digest, String previous, Instant time, String origin,
-                                           String conflict) {
+    static BsonDocument record(String id, String digest, Instant time, String origin, String conflict) {
         BsonDocument version = new BsonDocument("_id", new BsonString(id))
                 .append("h", digest == null ? BsonNull.VALUE : new BsonString(digest))
-                .append("p", previous == null ? BsonNull.VALUE : new BsonString(previous))
                 .append("t", new BsonDateTime(time.toEpochMilli()))
                 .append("o", new BsonString(origin));
         if (conflict != null) {
             version.append("c", new BsonString(conflict));
         }
-        return new ReplaceOneModel<>(Filters.eq("_id", id), version, UPSERT);
+        return version;
     }
 
-    /** The documents of these records are written: the versions they replaced are no longer in the target. */
-    void settled(String namespace, List<String> keys) {
-        if (!keys.isEmpty()) {
-            List<BsonValue> ids = keys.stream().map(k -> (BsonValue) new BsonString(id(namespace, k))).toList();
-            collection.updateMany(Filters.in("_id", ids), Updates.unset("p"));
-        }
-    }
-
-    void write(List<WriteModel<BsonDocument>> records) {
+    /** Replaces the versions of these records (two commands, whatever their number). */
+    void write(List<BsonDocument> records) {
         if (!records.isEmpty()) {
-            collection.bulkWrite(new ArrayList<>(records), new BulkWriteOptions().ordered(false));
+            collection.deleteMany(Filters.in("_id", records.stream().map(r -> r.get("_id")).toList()));
+            collection.insertMany(records, new InsertManyOptions().ordered(false));
         }
     }
 }
