@@ -52,7 +52,8 @@ public final class InfluxHttp {
             this.authorization = null;
         }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.display = "InfluxDB " + base.getScheme() + "://" + base.getAuthority();
+        // host and port only: user information in the URL is a secret
+        this.display = "InfluxDB " + base.getScheme() + "://" + base.getHost() + (base.getPort() < 0 ? "" : ":" + base.getPort());
     }
 
     public String display() {

@@ -81,8 +81,8 @@ public final class InfluxOperations implements StoreOperations {
                              Map<String, String> after) {
         InfluxConfig influx = target.config().requireInfluxdb();
         InfluxHttp http = new InfluxHttp(influx);
-        InfluxWriter writer = influx.version() == 2 ? new InfluxV2Writer(influx, http.display()) : new InfluxV1Writer(http);
-        return new InfluxRestorer(writer, databaseMapping, cutoff == null ? null : nanos(cutoff), http.display());
+        return new InfluxRestorer(InfluxWriter.of(influx, http), databaseMapping, cutoff == null ? null : nanos(cutoff),
+                http.display());
     }
 
     /** Scratch restores create and drop databases: the v1 API does; with v2 buckets are the operator's. */

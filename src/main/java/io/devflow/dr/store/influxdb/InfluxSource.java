@@ -18,13 +18,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * Exports every measurement of the configured databases as line protocol, with each field's type and
  * nanosecond timestamps, for the points with time in {@code (after, until]} (a full backup: everything up
  * to {@code until}). One section per {@code database.measurement}, streamed one result chunk at a time.
  */
-final class InfluxSource implements RecordSource {
+public final class InfluxSource implements RecordSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,6 +33,7 @@ final class InfluxSource implements RecordSource {
     private final Deque<String> databases;
     private final Long afterNanos;
     private final long untilNanos;
+    private final BiPredicate<String, String> include;
     private final Deque<String[]> measurements = new ArrayDeque<>();
 
     // the open section: which columns of SELECT * are tags, which are fields and of what type
@@ -46,11 +48,18 @@ final class InfluxSource implements RecordSource {
      * @param afterNanos exclusive lower bound (the parent's watermark), or null for a full export
      * @param untilNanos inclusive upper bound
      */
-    InfluxSource(InfluxHttp http, List<String> databases, Long afterNanos, long untilNanos) {
+    public InfluxSource(InfluxHttp http, List<String> databases, Long afterNanos, long untilNanos) {
+        this(http, databases, afterNanos, untilNanos, (database, measurement) -> true);
+    }
+
+    /** @param include which measurements ({@code (database, measurement)}) to export; the others are left out */
+    public InfluxSource(InfluxHttp http, List<String> databases, Long afterNanos, long untilNanos,
+                        BiPredicate<String, String> include) {
         this.http = http;
         this.databases = new ArrayDeque<>(databases);
         this.afterNanos = afterNanos;
         this.untilNanos = untilNanos;
+        this.include = include;
     }
 
     @Override
@@ -71,7 +80,10 @@ final class InfluxSource implements RecordSource {
                 }
                 for (JsonNode series : http.series(database, "SHOW MEASUREMENTS")) {
                     for (JsonNode value : series.path("values")) {
-                        measurements.add(new String[] {database, value.get(0).asText()});
+                        String name = value.get(0).asText();
+                        if (include.test(database, name)) {
+                            measurements.add(new String[] {database, name});
+                        }
                     }
                 }
                 continue;

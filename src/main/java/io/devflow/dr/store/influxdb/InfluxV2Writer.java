@@ -48,6 +48,12 @@ final class InfluxV2Writer implements InfluxWriter {
         try {
             writes.writeRecords(bucket, org, WritePrecision.NS, lines);
         } catch (InfluxException e) {
+            if (e.status() == 404) {
+                throw new RemoteOperationException("writing " + lines.size() + " points to bucket " + bucket + " of org "
+                        + org + " on " + display + " failed: the bucket does not exist; create it (buckets are the "
+                        + "operator's, with their retention) or map database " + database + " to an existing bucket "
+                        + "(influxdb.buckets)", e, false);
+            }
             boolean transientFailure = e.status() >= 500 || e.status() == 429 || e.status() == 0;
             throw new RemoteOperationException("writing " + lines.size() + " points to bucket " + bucket + " of org "
                     + org + " on " + display + " failed: " + e.getMessage(), e, transientFailure);

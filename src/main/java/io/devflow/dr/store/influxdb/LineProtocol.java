@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** InfluxDB line protocol: formats points from query results, reads timestamps back. */
-final class LineProtocol {
+public final class LineProtocol {
 
     private LineProtocol() {
     }
@@ -45,7 +45,7 @@ final class LineProtocol {
     }
 
     /** The timestamp (nanoseconds) at the end of a line. */
-    static long timestamp(String line) {
+    public static long timestamp(String line) {
         return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
     }
 

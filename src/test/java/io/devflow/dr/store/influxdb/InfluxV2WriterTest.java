@@ -89,6 +89,18 @@ class InfluxV2WriterTest {
     }
 
     @Test
+    void shouldSayThatAMissingBucketMustBeCreated() {
+        status = 404;
+        try (InfluxV2Writer writer = writer()) {
+            assertThatThrownBy(() -> writer.write("metrics", List.of("cpu usage=1 1")))
+                    .isInstanceOf(RemoteOperationException.class)
+                    .hasMessageContaining("bucket metrics-long-term of org devflow")
+                    .hasMessageContaining("the bucket does not exist; create it")
+                    .satisfies(e -> assertThat(Failures.isTransient(e)).isFalse());
+        }
+    }
+
+    @Test
     void shouldReportAnUnavailableServerAsTransient() {
         status = 503;
         try (InfluxV2Writer writer = writer()) {
