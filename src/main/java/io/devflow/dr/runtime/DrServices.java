@@ -30,6 +30,7 @@ import io.devflow.dr.replication.ConflictStore;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.replication.StoreReplicator;
+import io.devflow.dr.replication.influxdb.InfluxReplicator;
 import io.devflow.dr.replication.mongodb.MongoReplicator;
 import io.devflow.dr.state.AuditLog;
 import io.devflow.dr.state.RegionalStateStore;
@@ -114,6 +115,9 @@ public final class DrServices implements AutoCloseable {
         Map<StoreKind, StoreReplicator> replicators = new EnumMap<>(StoreKind.class);
         if (replicationConfig.replicates(StoreKind.MONGODB)) {
             replicators.put(StoreKind.MONGODB, new MongoReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
+        }
+        if (replicationConfig.replicates(StoreKind.INFLUXDB)) {
+            replicators.put(StoreKind.INFLUXDB, new InfluxReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
         }
         return replicators;
     }

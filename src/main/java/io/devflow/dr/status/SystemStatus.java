@@ -1,0 +1,46 @@
+package io.devflow.dr.status;
+
+import io.devflow.dr.backup.StatusService;
+import io.devflow.dr.failover.HealthReport;
+import io.devflow.dr.replication.Conflict;
+import io.devflow.dr.replication.ReplicationReport;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything {@code dr status} shows, in the seed's blocks: the system, replication per target region,
+ * conflicts, recent failovers, and the backups per region and store.
+ */
+public record SystemStatus(System system, List<HealthReport.Region> regions, Replication replication,
+                           Conflicts conflicts, List<com.fasterxml.jackson.databind.JsonNode> recentFailovers,
+                           StatusService.Status backups) {
+
+    /**
+     * @param health {@code healthy}, {@code degraded} or {@code failed}
+     * @param problems what made it less than healthy, in words
+     */
+    public record System(String primaryRegion, String activeRegion, String health, List<String> problems,
+                         Instant lastHealthCheck, Instant lastBackup) {
+    }
+
+    /**
+     * Replication as the server running it last reported it.
+     *
+     * @param state {@code running} (a fresh report), {@code not reporting} (a report older than the failed
+     *              threshold: the server may be down), {@code not running} (never reported) or
+     *              {@code not configured}
+     * @param reportAgeSeconds how old the report is
+     */
+    public record Replication(String state, String source, String strategy, Instant reportedAt,
+                              Long reportAgeSeconds, String reportedBy, List<ReplicationReport.Target> targets,
+                              List<DesiredStore> desired) {
+    }
+
+    /** @param changedBy who decided, or null when the configuration's {@code enabled} decides */
+    public record DesiredStore(String store, boolean running, Instant changedAt, String changedBy) {
+    }
+
+    public record Conflicts(int open, List<Conflict> items) {
+    }
+}

@@ -1,0 +1,194 @@
+package io.devflow.dr.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.devflow.dr.backup.StatusService;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.failover.HealthMonitor;
+import io.devflow.dr.failover.HealthReport;
+import io.devflow.dr.replication.Conflict;
+import io.devflow.dr.replication.ConflictStore;
+import io.devflow.dr.replication.ReplicationControl;
+import io.devflow.dr.replication.ReplicationHealth;
+import io.devflow.dr.replication.ReplicationReport;
+import io.devflow.dr.replication.ReplicationService;
+import io.devflow.dr.state.StateDocument;
+import io.devflow.dr.state.StateStore;
+import io.devflow.dr.support.Failures;
+import io.devflow.dr.support.RemoteOperationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code dr status} and {@code GET /api/status}. The CLI checks every region's health itself and reads the
+ * replication report the server last published; the server uses its own live figures. Every part that
+ * cannot be read (a region down, the control state unreachable) is reported as such, never fatal.
+ */
+public final class SystemStatusService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SystemStatusService.class);
+    private static final int CONFLICTS_SHOWN = 10;
+
+    private final DrConfig config;
+    private final StatusService backups;
+    private final HealthMonitor health;
+    private final StateStore state;
+    private final ReplicationService replication;
+    private final ReplicationControl control;
+    private final Clock clock;
+
+    public SystemStatusService(DrConfig config, StatusService backups, HealthMonitor health, StateStore state,
+                               Optional<ReplicationService> replication, Optional<ReplicationControl> control,
+                               Clock clock) {
+        this.config = config;
+        this.backups = backups;
+        this.health = health;
+        this.state = state;
+        this.replication = replication.orElse(null);
+        this.control = control.orElse(null);
+        this.clock = clock;
+    }
+
+    /**
+     * @param live whether replication figures come from this process's workers (the server) or from the
+     *             report the server published (the CLI)
+     */
+    public SystemStatus status(boolean live) {
+        HealthReport checked = live && health.latest() != null ? health.latest() : health.check();
+        StatusService.Status backupStatus = backups.status();
+        List<String> problems = new ArrayList<>();
+        String active = activeRegion(problems);
+        SystemStatus.Replication replicationStatus = replication(live, problems);
+        SystemStatus.Conflicts conflicts = conflicts(problems);
+        List<JsonNode> failovers = recentFailovers(problems);
+
+        int severity = 0;
+        for (HealthReport.Region region : checked.regions()) {
+            if (!region.healthy()) {
+                boolean isActive = region.region().equals(active);
+                severity = Math.max(severity, isActive ? 2 : 1);
+                region.checks().stream().filter(c -> !c.ok()).forEach(c -> problems.add(region.region() + " "
+                        + c.component() + ": " + c.error()));
+            }
+        }
+        if (replicationStatus.targets() != null) {
+            for (ReplicationReport.Target target : replicationStatus.targets()) {
+                if (target.status() == ReplicationHealth.FAILED) {
+                    severity = Math.max(severity, 2);
+                    problems.add("replication to " + target.region() + " failed");
+                } else if (target.status() == ReplicationHealth.DEGRADED) {
+                    severity = Math.max(severity, 1);
+                    problems.add("replication to " + target.region() + " is degraded (lag "
+                            + Math.round(target.lagSeconds()) + " s)");
+                }
+            }
+        }
+        if ("not reporting".equals(replicationStatus.state())) {
+            severity = Math.max(severity, 1);
+        }
+        if (conflicts.open() > 0) {
+            severity = Math.max(severity, 1);
+            problems.add(conflicts.open() + " open conflict" + (conflicts.open() == 1 ? "" : "s"));
+        }
+        Instant lastBackup = backupStatus.stores().stream()
+                .flatMap(s -> java.util.stream.Stream.of(s.lastFull(), s.lastIncremental()))
+                .filter(Objects::nonNull).map(StatusService.Last::completedAt).max(Comparator.naturalOrder()).orElse(null);
+        String overall = switch (severity) {
+            case 0 -> "healthy";
+            case 1 -> "degraded";
+            default -> "failed";
+        };
+        return new SystemStatus(new SystemStatus.System(config.primaryRegion().id().value(), active, overall,
+                problems, checked.checkedAt(), lastBackup), checked.regions(), replicationStatus, conflicts, failovers,
+                backupStatus);
+    }
+
+    /** The active region recorded by a failover, or the configured primary. */
+    private String activeRegion(List<String> problems) {
+        try {
+            return state.read("regions/active").map(StateDocument::content).map(c -> c.path("region").asText(null))
+                    .filter(Objects::nonNull).orElse(config.primaryRegion().id().value());
+        } catch (RemoteOperationException e) {
+            problems.add("control state unreachable: " + Failures.describe(e));
+            return config.primaryRegion().id().value();
+        }
+    }
+
+    private SystemStatus.Replication replication(boolean live, List<String> problems) {
+        if (replication == null) {
+            return new SystemStatus.Replication("not configured", null, null, null, null, null, null, List.of());
+        }
+        List<SystemStatus.DesiredStore> desired = new ArrayList<>();
+        try {
+            control.desired().forEach((store, d) -> desired.add(new SystemStatus.DesiredStore(store.id(), d.running(),
+                    d.changedAt(), d.changedBy())));
+        } catch (RemoteOperationException e) {
+            problems.add("control state unreachable: " + Failures.describe(e));
+        }
+        String source = replication.config().source().value();
+        String strategy = replication.config().conflicts().strategy().id();
+        if (live) {
+            ReplicationReport report = replication.report();
+            return new SystemStatus.Replication("running", source, strategy, report.generatedAt(), 0L,
+                    report.reportedBy(), report.targets(), desired);
+        }
+        try {
+            Optional<ReplicationReport> published = ReplicationService.published(state);
+            if (published.isEmpty()) {
+                return new SystemStatus.Replication("not running", source, strategy, null, null, null, List.of(), desired);
+            }
+            ReplicationReport report = published.get();
+            long age = Math.max(0, Duration.between(report.generatedAt(), clock.instant()).toSeconds());
+            boolean stale = age >= replication.config().health().failedAfter().toSeconds();
+            if (stale) {
+                problems.add("replication status last reported " + age + " s ago by " + report.reportedBy()
+                        + "; is dr server running?");
+            }
+            return new SystemStatus.Replication(stale ? "not reporting" : "running", source, strategy,
+                    report.generatedAt(), age, report.reportedBy(), report.targets(), desired);
+        } catch (RuntimeException e) {
+            problems.add("replication status unreadable: " + Failures.describe(e));
+            return new SystemStatus.Replication("unknown", source, strategy, null, null, null, List.of(), desired);
+        }
+    }
+
+    private SystemStatus.Conflicts conflicts(List<String> problems) {
+        if (replication == null) {
+            return new SystemStatus.Conflicts(0, List.of());
+        }
+        try {
+            List<Conflict> open = replication.openConflicts();
+            return new SystemStatus.Conflicts(open.size(), open.subList(0, Math.min(CONFLICTS_SHOWN, open.size())));
+        } catch (RemoteOperationException e) {
+            problems.add("conflicts unreadable: " + Failures.describe(e));
+            return new SystemStatus.Conflicts(0, List.of());
+        }
+    }
+
+    /** Failovers recorded in the control state in the last 30 days, newest first. */
+    private List<JsonNode> recentFailovers(List<String> problems) {
+        try {
+            List<String> paths = state.list("failovers");
+            List<JsonNode> recent = new ArrayList<>();
+            Instant since = clock.instant().minus(Duration.ofDays(30));
+            for (int i = paths.size() - 1; i >= 0 && recent.size() < 5; i--) {
+                state.read(paths.get(i)).map(StateDocument::content)
+                        .filter(c -> !c.hasNonNull("startedAt") || Instant.parse(c.get("startedAt").asText()).isAfter(since))
+                        .ifPresent(recent::add);
+            }
+            return recent;
+        } catch (RuntimeException e) {
+            LOG.debug("failover history unreadable: {}", Failures.describe(e));
+            problems.add("failover history unreadable: " + Failures.describe(e));
+            return List.of();
+        }
+    }
+}
