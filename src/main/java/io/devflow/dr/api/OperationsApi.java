@@ -2,19 +2,12 @@ package io.devflow.dr.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devflow.dr.backup.StatusService;
 import io.devflow.dr.support.Json;
 
 import java.util.Iterator;
 
-/** The retention and status resources of the HTTP API. */
+/** The retention resource of the HTTP API. */
 public final class OperationsApi {
-
-    private final StatusService status;
-
-    public OperationsApi(StatusService status) {
-        this.status = status;
-    }
 
     /** Parses {@code {"dryRun": true}} (an empty body means a real run). */
     public boolean dryRun(String body) {
@@ -41,10 +34,6 @@ public final class OperationsApi {
             throw new ApiException(400, "dryRun must be true or false");
         }
         return dryRun != null && dryRun.booleanValue();
-    }
-
-    public String status() {
-        return Json.pretty(status.status());
     }
 
     public String json(Object value) {

@@ -9,6 +9,9 @@ import io.devflow.dr.backup.VerificationRecord;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.embedded.DemoEnvironment;
+import io.devflow.dr.replication.Direction;
+import io.devflow.dr.replication.ReplicationProgress;
+import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.runtime.DrRuntime;
 import io.devflow.dr.runtime.DrServices;
 import io.devflow.dr.store.StoreKind;
@@ -17,6 +20,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,15 +28,18 @@ import java.util.List;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start an embedded two-region environment (MongoDB, Redis, InfluxDB when installed, and S3 per "
                 + "region, on loopback) with sample data, run the DR service on it, take a full backup of every store, "
-                + "verify the MongoDB one by restoring it into a scratch database, print a summary, and keep running "
-                + "(with the change-capture worker) until Ctrl-C.")
+                + "verify the MongoDB one by restoring it into a scratch database, replicate us-east-1 to us-west-2, "
+                + "print a summary and the status, and keep running (replication, change capture) until Ctrl-C.")
 final class DemoCommand extends DrSubcommand {
+
+    private static final Duration REPLICATION_WAIT = Duration.ofMinutes(3);
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".dr-demo",
             description = "Where the environment keeps its data, keys and dr-config.json (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--once", description = "Run the cycle once and exit: 0 if the backup and its verification passed.")
+    @Option(names = "--once", description = "Run the cycle once and exit: 0 if the backups, their verification and "
+            + "the initial replication passed.")
     boolean once;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
@@ -47,7 +54,8 @@ final class DemoCommand extends DrSubcommand {
         out.flush();
         try (DemoEnvironment env = DemoEnvironment.start(dataDir, httpPort)) {
             if (env.seeded() > 0) {
-                out.println("Seeded " + Terminal.count(env.seeded()) + " sample documents into us-east-1.");
+                out.println("Seeded " + Terminal.count(env.seeded()) + " sample records (documents, keys and points) "
+                        + "into us-east-1.");
             }
             if (!env.influxAvailable()) {
                 out.println("InfluxDB is not installed (no influxd on the PATH): the demo runs without it. "
@@ -78,18 +86,50 @@ final class DemoCommand extends DrSubcommand {
                 if (!failed.isEmpty()) {
                     throw new OperationFailedException("the demo backup failed: " + String.join("; ", failed));
                 }
+                out.println();
+                out.println("Replicating us-east-1 -> us-west-2 (last-write-wins) ...");
+                out.flush();
+                boolean synced = awaitReplication(services.replication().orElseThrow(), REPLICATION_WAIT);
+                out.println();
+                StatusCommand.print(out, services.systemStatus().status(true));
+                if (!synced) {
+                    throw new OperationFailedException("replication to us-west-2 did not catch up within "
+                            + REPLICATION_WAIT.toSeconds() + " s; see the status above");
+                }
                 if (once) {
                     return ExitCode.OK;
                 }
                 out.println();
-                out.println("Running: the change-capture worker commits a MongoDB segment every minute. "
-                        + "Press Ctrl-C to stop.");
+                out.println("Running: us-west-2 follows us-east-1 (change something in us-east-1 and watch 'status'); "
+                        + "the change-capture worker commits a MongoDB segment every minute. Press Ctrl-C to stop.");
                 out.flush();
                 Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "dr-demo-shutdown"));
                 runtime.awaitStop();
             }
         }
         return ExitCode.OK;
+    }
+
+    /** Waits until every store's initial sync is done and replication has caught up. */
+    private static boolean awaitReplication(ReplicationService replication, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean done = true;
+            for (Direction direction : replication.directions()) {
+                for (StoreKind store : StoreKind.values()) {
+                    if (replication.replicator(store).isEmpty()) {
+                        continue;
+                    }
+                    ReplicationProgress progress = replication.progress(direction, store);
+                    done &= progress.phase() == ReplicationProgress.Phase.STREAMING && progress.caughtUp();
+                }
+            }
+            if (done) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
     }
 
     private void summary(PrintWriter out, DemoEnvironment env, DrConfig config, List<BackupRecord> backups,
@@ -134,6 +174,8 @@ final class DemoCommand extends DrSubcommand {
         out.println("  " + c + " restore --point-in-time $(date -u -d '1 minute ago' +%Y-%m-%dT%H:%M:%SZ) "
                 + "--target-region us-west-2 --target-database devflow=devflow_pitr --store mongodb --yes");
         out.println("  " + c + " retention apply --dry-run");
+        out.println("  " + c + " conflicts list --status all");
+        out.println("  " + c + " replication stop --store redis");
         out.println("  curl -H \"Authorization: Bearer $(cat " + relative(env.apiTokenFile()) + ")\" " + base + "/api/status");
         out.flush();
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Disaster recovery for the data tier: encrypted, verified backups to S3, restore, "
-                + "and the DR service (dr server).",
+                + "cross-region replication, and the DR service (dr server).",
         subcommands = {
                 BackupCommand.class,
                 BackupsCommand.class,
@@ -18,6 +18,9 @@ import picocli.CommandLine.Mixin;
                 RestoreCommand.class,
                 RetentionCommand.class,
                 StatusCommand.class,
+                ReplicationCommand.class,
+                ConflictsCommand.class,
+                ResolveConflictCommand.class,
                 KeysCommand.class,
                 ConfigCommand.class,
                 ServerCommand.class,
@@ -44,6 +47,7 @@ public final class DrCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is required: backup, backups, verify, restore, retention, status, keys, config, server or demo");
+                "a command is required: backup, backups, verify, restore, retention, status, replication, conflicts, "
+                        + "resolve-conflict, keys, config, server or demo");
     }
 }

@@ -160,6 +160,12 @@ public final class DemoEnvironment implements AutoCloseable {
         // short segments so that point-in-time recovery to a minute ago works while the demo runs
         backup.putObject("incremental").put("segmentMinutes", 1);
         dr.putObject("recovery").put("rto", 30).put("rpo", 5).put("autoFailover", true);
+        ObjectNode replication = dr.putObject("replication");
+        replication.put("enabled", true).put("source", PRIMARY).put("conflictResolution", "last-write-wins")
+                .put("checkpointIntervalSeconds", 2);
+        replication.putArray("targets").add(SECONDARY);
+        replication.putObject("redis").put("reconcileIntervalSeconds", 60);
+        replication.putObject("influxdb").put("windowSeconds", 5).put("overlapSeconds", 30);
         dr.putObject("api").put("host", "127.0.0.1").put("port", httpPort)
                 .put("token", "${file:" + dataDir.resolve("api-token") + "}");
         try {

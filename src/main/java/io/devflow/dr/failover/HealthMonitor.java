@@ -16,6 +16,8 @@ import io.devflow.dr.store.redis.RedisConnections;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.Json;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 
 import java.time.Clock;
@@ -39,6 +41,7 @@ import java.util.function.Supplier;
  */
 public final class HealthMonitor implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     static final String PATH = "health/latest";
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
@@ -51,6 +54,7 @@ public final class HealthMonitor implements AutoCloseable {
         return thread;
     });
     private volatile HealthReport latest;
+    private volatile String lastPublishError;
 
     public HealthMonitor(RegionDirectory regions, StateStore state, Clock clock) {
         this.regions = regions;
@@ -89,7 +93,16 @@ public final class HealthMonitor implements AutoCloseable {
     /** Checks and publishes the result to the control state (the server's periodic check). */
     public HealthReport checkAndPublish() {
         HealthReport report = check();
-        state.write(PATH, Json.MAPPER.valueToTree(report));
+        try {
+            state.write(PATH, Json.MAPPER.valueToTree(report));
+            lastPublishError = null;
+        } catch (RuntimeException e) {
+            String message = Failures.describe(e);
+            if (!message.equals(lastPublishError)) {
+                LOG.warn("health check not published to the control state: {}", message);
+                lastPublishError = message;
+            }
+        }
         return report;
     }
 

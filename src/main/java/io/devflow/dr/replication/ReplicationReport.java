@@ -37,9 +37,10 @@ public record ReplicationReport(String source, String strategy, Instant generate
     /**
      * @param phase {@code stopped}, {@code initial-sync} or {@code streaming}
      * @param throughput changes applied per second over the last minute
+     * @param warning how the store replicates in a degraded way, and what to do about it
      */
     public record Store(String store, String phase, ReplicationHealth health, boolean running, double lagSeconds,
                         long backlog, double throughput, long applied, long echoesSkipped, long conflicts,
-                        long repairs, Instant lastSync, String lastError, Instant lastErrorAt) {
+                        long repairs, Instant lastSync, String lastError, Instant lastErrorAt, String warning) {
     }
 }

@@ -189,6 +189,24 @@ public final class ReplicationService implements AutoCloseable {
         }
     }
 
+    /** A periodic reconcile of a store, in every direction: returns how many records were out of step. */
+    public long reconcile(String storeName) {
+        StoreKind store = store(storeName);
+        StoreReplicator replicator = replicators.get(store);
+        if (replicator == null || !running.contains(store)) {
+            return 0;
+        }
+        long found = 0;
+        for (Direction direction : directions) {
+            try {
+                found += replicator.reconcile(direction);
+            } catch (RuntimeException e) {
+                LOG.warn("{} reconcile {} failed, trying again at the next one: {}", store, direction, Failures.describe(e));
+            }
+        }
+        return found;
+    }
+
     // --- control ---
 
     public void start(StoreKind store) {
@@ -286,7 +304,8 @@ public final class ReplicationService implements AutoCloseable {
                 }
                 stores.add(new ReplicationReport.Store(store.id(), phase(p.phase()), h, running.contains(store),
                         p.lag().toMillis() / 1000.0, p.backlog(), p.throughput(), p.appliedCount(), p.echoes(),
-                        p.conflicts(), p.repairs(), p.lastSync(), p.lastError(), p.lastErrorAt()));
+                        p.conflicts(), p.repairs(), p.lastSync(), p.lastError(), p.lastErrorAt(),
+                        entry.getValue().warning().orElse(null)));
             }
             targets.add(new ReplicationReport.Target(direction.target().value(), health, lastSync, lag, counts, bytes, stores));
         }

@@ -45,6 +45,20 @@ public interface StoreReplicator extends AutoCloseable {
     /** Writes the checkpoint now and closes the direction's readers (replication of this store is stopping). */
     void stop(Direction direction);
 
+    /**
+     * Compares the whole source with the target and queues what is out of step; returns how many records
+     * it found. Stores whose change feed cannot miss a change (a resumable change stream, a time window)
+     * have nothing to reconcile.
+     */
+    default long reconcile(Direction direction) {
+        return 0;
+    }
+
+    /** A warning for status when the store replicates in a degraded way (for example without a change feed). */
+    default java.util.Optional<String> warning() {
+        return java.util.Optional.empty();
+    }
+
     /** What the target holds, for status: for example {@code documents}, {@code keys}, {@code dataPoints}. */
     Map<String, Long> targetCounts(Direction direction);
 

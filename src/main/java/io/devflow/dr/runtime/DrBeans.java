@@ -4,6 +4,7 @@ import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.OperationsApi;
+import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.RetryConfig;
@@ -15,6 +16,11 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import com.influxdb.client.InfluxDBClient;
 import org.influxdb.InfluxDB;
 import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.data.redis.serializer.StringRedisSerializer;
+import io.devflow.dr.config.RedisConfig;
+import io.devflow.dr.store.StoreKind;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.ArrayList;
@@ -59,6 +65,13 @@ public final class DrBeans {
         }
         services.replication().ifPresent(replication -> {
             beans.add(bean("replication", replication));
+            replication.replicator(StoreKind.REDIS).ifPresent(redis -> {
+                beans.add(bean("redisReplicator", redis));
+                RedisConfig source = services.regions().get(replication.config().source()).config().requireRedis();
+                beans.add(new Bean("redisKeyspaceListener", RedisMessageListenerContainer.class,
+                        () -> StoreClients.listenerContainer(source, services)));
+                beans.add(bean("redisKeyspaceSerializer", RedisSerializer.class, new StringRedisSerializer()));
+            });
             beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow())));
         });
         if (mode == DrRuntime.Mode.SERVER) {
@@ -68,7 +81,10 @@ public final class DrBeans {
                     ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; "
                             + "set it to ${env:DR_API_TOKEN} or ${file:/path/to/token}")))));
             beans.add(bean("apiErrors", new ApiErrors()));
-            beans.add(bean("operationsApi", new OperationsApi(services.status())));
+            beans.add(bean("operationsApi", new OperationsApi()));
+            beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
+                    services.systemStatus())));
+            beans.add(bean("healthMonitor", services.health()));
         }
         return beans;
     }

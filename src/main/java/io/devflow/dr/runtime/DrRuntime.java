@@ -30,7 +30,8 @@ public final class DrRuntime implements AutoCloseable {
 
     /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup");
-    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "api");
+    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
+            "api");
 
     private final Main main;
     private final DrServices services;
@@ -130,6 +131,11 @@ public final class DrRuntime implements AutoCloseable {
         config.replication().ifPresent(r -> {
             p.setProperty("dr.replication.influxdb.pollMs", Long.toString(r.influxdb().window().toMillis()));
             p.setProperty("dr.replication.redis.reconcileMs", Long.toString(r.redis().reconcileInterval().toMillis()));
+            config.region(r.source()).flatMap(c -> c.redis()).ifPresent(redis -> {
+                io.devflow.dr.store.redis.RedisConnections source = new io.devflow.dr.store.redis.RedisConnections(redis);
+                p.setProperty("dr.replication.redis.host", source.host());
+                p.setProperty("dr.replication.redis.port", Integer.toString(source.port()));
+            });
         });
         boolean server = mode == Mode.SERVER;
         ApiConfig api = config.api();

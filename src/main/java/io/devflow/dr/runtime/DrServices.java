@@ -32,7 +32,10 @@ import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.replication.StoreReplicator;
 import io.devflow.dr.replication.influxdb.InfluxReplicator;
 import io.devflow.dr.replication.mongodb.MongoReplicator;
+import io.devflow.dr.replication.redis.RedisReplicator;
+import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.state.AuditLog;
+import io.devflow.dr.status.SystemStatusService;
 import io.devflow.dr.state.RegionalStateStore;
 import io.devflow.dr.state.StateStore;
 import io.devflow.dr.store.StoreKind;
@@ -71,6 +74,8 @@ public final class DrServices implements AutoCloseable {
     private final AuditLog audit;
     private final ReplicationService replication;
     private final ReplicationControl replicationControl;
+    private final HealthMonitor health;
+    private final SystemStatusService systemStatus;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
@@ -108,6 +113,18 @@ public final class DrServices implements AutoCloseable {
             this.replication = null;
             this.replicationControl = null;
         }
+        this.health = new HealthMonitor(regions, state, clock);
+        this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
+                clock);
+    }
+
+    public HealthMonitor health() {
+        return health;
+    }
+
+    /** What {@code dr status} and {@code GET /api/status} show. */
+    public SystemStatusService systemStatus() {
+        return systemStatus;
     }
 
     private Map<StoreKind, StoreReplicator> replicators(ReplicationConfig replicationConfig, ConflictStore conflicts,
@@ -115,6 +132,9 @@ public final class DrServices implements AutoCloseable {
         Map<StoreKind, StoreReplicator> replicators = new EnumMap<>(StoreKind.class);
         if (replicationConfig.replicates(StoreKind.MONGODB)) {
             replicators.put(StoreKind.MONGODB, new MongoReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
+        }
+        if (replicationConfig.replicates(StoreKind.REDIS)) {
+            replicators.put(StoreKind.REDIS, new RedisReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
         }
         if (replicationConfig.replicates(StoreKind.INFLUXDB)) {
             replicators.put(StoreKind.INFLUXDB, new InfluxReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
@@ -244,6 +264,7 @@ public final class DrServices implements AutoCloseable {
         if (replication != null) {
             replication.close();
         }
+        health.close();
         state.close();
         keys.close();
         regions.close();

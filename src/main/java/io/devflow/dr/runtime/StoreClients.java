@@ -12,6 +12,9 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+import java.time.Duration;
 
 /**
  * The clients the Camel store components of the routes use (spring-redis, influxdb, influxdb2), built from
@@ -24,18 +27,42 @@ final class StoreClients {
 
     /** A Spring Data Redis template for camel-spring-redis, with the region's address, password and timeout. */
     static RedisTemplate<Object, Object> redisTemplate(RedisConfig config, DrServices services) {
+        RedisTemplate<Object, Object> template = new RedisTemplate<>();
+        template.setConnectionFactory(connectionFactory(config, config.timeout(), services));
+        template.afterPropertiesSet();
+        return template;
+    }
+
+    /**
+     * The subscriber of the replication's keyspace-notification route (camel-spring-redis PSUBSCRIBE) on a
+     * region's Redis. A subscription waits for messages, so its connection has no read timeout.
+     */
+    static RedisMessageListenerContainer listenerContainer(RedisConfig config, DrServices services) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(connectionFactory(config, Duration.ZERO, services));
+        container.afterPropertiesSet();
+        container.start();
+        services.closeWithServices(container::destroy);
+        return container;
+    }
+
+    /** A Jedis connection factory with the region's address, password (configured or in the URL), TLS and timeout. */
+    private static JedisConnectionFactory connectionFactory(RedisConfig config, Duration readTimeout, DrServices services) {
         RedisConnections connections = new RedisConnections(config);
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(connections.host(), connections.port());
-        config.password().ifPresent(p -> server.setPassword(RedisPassword.of(p.reveal())));
-        JedisConnectionFactory factory = new JedisConnectionFactory(server, JedisClientConfiguration.builder()
-                .connectTimeout(config.timeout()).readTimeout(config.timeout()).build());
+        if (connections.password() != null) {
+            server.setPassword(RedisPassword.of(connections.password()));
+        }
+        JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
+                .connectTimeout(config.timeout()).readTimeout(readTimeout);
+        if (connections.ssl()) {
+            client.useSsl();
+        }
+        JedisConnectionFactory factory = new JedisConnectionFactory(server, client.build());
         factory.afterPropertiesSet();
         factory.start();
         services.closeWithServices(factory::destroy);
-        RedisTemplate<Object, Object> template = new RedisTemplate<>();
-        template.setConnectionFactory(factory);
-        template.afterPropertiesSet();
-        return template;
+        return factory;
     }
 
     /** An influxdb-java connection for camel-influxdb (the v1 API). */

@@ -330,11 +330,11 @@ public final class MongoReplicator implements StoreReplicator {
                     progress.conflictDetected();
                 }
             }
-            List<ReplicationFailure> refused = write(session, namespace, toWrite);
+            List<ReplicationFailure> refused = write(session, namespace, toWrite, current.keySet());
             failures.addAll(refused);
             Set<String> refusedIds = refused.stream().map(f -> MongoVersions.id(namespace, f.record().key())).collect(Collectors.toSet());
             session.targetVersions.write(versionWrites.stream()
-                    .filter(v -> !refusedIds.contains(v.getString("_id").getValue())).toList());
+                    .filter(v -> !refusedIds.contains(v.getString("_id").getValue())).toList(), targetVersions.keySet());
         }
         progress.echoesSkipped(echoes);
         progress.applied(applied, bytes, newest);
@@ -364,7 +364,8 @@ public final class MongoReplicator implements StoreReplicator {
      * refuses a document, each change is written on its own (as an atomic replace), so that one document the
      * target refuses for good becomes a failure for the dead-letter route instead of stopping replication.
      */
-    private List<ReplicationFailure> write(Session session, String namespace, List<MongoChange> changes) {
+    private List<ReplicationFailure> write(Session session, String namespace, List<MongoChange> changes,
+                                           Set<String> present) {
         if (changes.isEmpty()) {
             return List.of();
         }
@@ -372,10 +373,15 @@ public final class MongoReplicator implements StoreReplicator {
                 .getCollection(namespace.substring(namespace.indexOf('.') + 1), BsonDocument.class);
         // Two commands per batch: each record is in it once, so deleting them all and inserting the new
         // versions keeps each record's order. (Alternating delete and insert would be a command each.)
-        List<BsonValue> ids = changes.stream().map(MongoChange::id).toList();
+        // Only records the target has need deleting (none, when an initial sync fills an empty target).
+        List<BsonValue> ids = changes.stream()
+                .filter(c -> present.contains(MongoVersions.id(namespace, MongoJson.key(c.id()))))
+                .map(MongoChange::id).toList();
         List<BsonDocument> documents = changes.stream().filter(c -> !c.deleted()).map(c -> (BsonDocument) c.document()).toList();
         try {
-            collection.deleteMany(Filters.in("_id", ids));
+            if (!ids.isEmpty()) {
+                collection.deleteMany(Filters.in("_id", ids));
+            }
             if (!documents.isEmpty()) {
                 collection.insertMany(documents, new InsertManyOptions().ordered(true));
             }
@@ -520,14 +526,14 @@ public final class MongoReplicator implements StoreReplicator {
                 case SOURCE -> {
                     RawBsonDocument current = collection(session.source.mongo(), namespace).find(Filters.eq("_id", id)).first();
                     writeOne(session.target.mongo(), namespace, id, current);
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(current),
+                    session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(current),
                             clock.instant(), origin, null)));
                 }
-                case TARGET -> session.targetVersions.write(List.of(MongoVersions.record(versionId, existingDigest,
+                case TARGET -> session.targetVersions.replace(List.of(MongoVersions.record(versionId, existingDigest,
                         clock.instant(), conflict.target(), null)));
                 case PENDING -> {
                     MongoVersions.Version before = session.targetVersions.find(versionId);
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId,
+                    session.targetVersions.replace(List.of(MongoVersions.record(versionId,
                             before == null ? null : before.digest(), clock.instant(),
                             before == null ? origin : before.origin(), conflict.id())));
                     LOG.warn("conflict {}: {} {} changed in both {} and {}; held until resolved with "
@@ -554,7 +560,7 @@ public final class MongoReplicator implements StoreReplicator {
             switch (resolution.decision()) {
                 case SOURCE -> {
                     writeOne(target, namespace, id, sourceNow);
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(sourceNow),
+                    session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(sourceNow),
                             now, conflict.source(), null)));
                     // A source change that arrived while the record was held is in sourceNow, or replicates next.
                     return conflict.resolved(Decision.SOURCE, by, now, null, "resolved by " + by
@@ -562,7 +568,7 @@ public final class MongoReplicator implements StoreReplicator {
                 }
                 case TARGET -> {
                     requireSourceUnchanged(conflict, sourceNow);
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(targetNow),
+                    session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(targetNow),
                             now, conflict.target(), null)));
                     writeOne(source, namespace, id, targetNow);
                     return conflict.resolved(Decision.TARGET, by, now, null, "resolved by " + by
@@ -572,7 +578,7 @@ public final class MongoReplicator implements StoreReplicator {
                     RawBsonDocument custom = customDocument(resolution.custom(), id, conflict);
                     requireSourceUnchanged(conflict, sourceNow);
                     writeOne(target, namespace, id, custom);
-                    session.targetVersions.write(List.of(MongoVersions.record(versionId, MongoJson.digest(custom),
+                    session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(custom),
                             now, conflict.source(), null)));
                     writeOne(source, namespace, id, custom);
                     return conflict.resolved(Decision.CUSTOM, by, now, MongoJson.tree(custom), "resolved by " + by

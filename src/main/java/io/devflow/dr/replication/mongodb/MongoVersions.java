@@ -15,6 +15,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The version of every record replication wrote into a region, kept in that region's MongoDB, in the
@@ -77,11 +79,24 @@ final class MongoVersions {
         return version;
     }
 
-    /** Replaces the versions of these records (two commands, whatever their number). */
-    void write(List<BsonDocument> records) {
-        if (!records.isEmpty()) {
-            collection.deleteMany(Filters.in("_id", records.stream().map(r -> r.get("_id")).toList()));
-            collection.insertMany(records, new InsertManyOptions().ordered(false));
+    /** Replaces the versions of these records, whether or not they have one. */
+    void replace(List<BsonDocument> records) {
+        write(records, records.stream().map(r -> r.getString("_id").getValue()).collect(Collectors.toSet()));
+    }
+
+    /**
+     * Writes the versions of these records, replacing those in {@code existing} (two commands at most,
+     * whatever their number).
+     */
+    void write(List<BsonDocument> records, Set<String> existing) {
+        if (records.isEmpty()) {
+            return;
         }
+        List<BsonValue> replaced = records.stream().map(r -> r.get("_id"))
+                .filter(id -> existing.contains(id.asString().getValue())).toList();
+        if (!replaced.isEmpty()) {
+            collection.deleteMany(Filters.in("_id", replaced));
+        }
+        collection.insertMany(records, new InsertManyOptions().ordered(false));
     }
 }

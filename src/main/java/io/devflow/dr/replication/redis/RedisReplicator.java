@@ -244,6 +244,11 @@ public final class RedisReplicator implements StoreReplicator {
         return Boolean.FALSE.equals(notifications.get(config.source()));
     }
 
+    @Override
+    public Optional<String> warning() {
+        return notificationsWarning();
+    }
+
     /** For status: what to do when the source does not publish keyspace notifications. */
     public Optional<String> notificationsWarning() {
         if (!notificationsOff()) {
@@ -734,6 +739,7 @@ public final class RedisReplicator implements StoreReplicator {
      *
      * @return the number of keys found out of step
      */
+    @Override
     public long reconcile(Direction direction) {
         Session session = sessions.get(direction);
         if (session == null || session.sweep != null) {

@@ -14,6 +14,8 @@ public final class RedisConnections {
     private final HostAndPort address;
     private final DefaultJedisClientConfig clientConfig;
     private final String display;
+    private final String password;
+    private final boolean ssl;
 
     public RedisConnections(RedisConfig config) {
         URI uri;
@@ -23,13 +25,14 @@ public final class RedisConnections {
             throw new IllegalArgumentException(config.url().path() + ": not a redis:// URL");
         }
         this.address = new HostAndPort(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379);
-        String password = config.password().map(p -> p.reveal()).orElseGet(() -> passwordOf(uri));
+        this.password = config.password().map(p -> p.reveal()).orElseGet(() -> passwordOf(uri));
+        this.ssl = "rediss".equals(uri.getScheme());
         int timeout = (int) config.timeout().toMillis();
         this.clientConfig = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
                 .socketTimeoutMillis(timeout)
                 .password(password)
-                .ssl("rediss".equals(uri.getScheme()))
+                .ssl(ssl)
                 .clientName("devflow-dr")
                 .build();
         this.display = "Redis " + uri.getScheme() + "://" + address;
@@ -59,6 +62,15 @@ public final class RedisConnections {
 
     public int port() {
         return address.getPort();
+    }
+
+    /** The password from the configuration or the URL; null when there is none. Never for messages. */
+    public String password() {
+        return password;
+    }
+
+    public boolean ssl() {
+        return ssl;
     }
 
     /** For messages: scheme, host and port, never the password. */
