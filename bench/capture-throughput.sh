@@ -16,9 +16,9 @@
 # measure it). The table gives medians over the rounds.
 set -euo pipefail
 
-rates=250,500,1000,2000,4000
+rates=250,500,750,1000,1500,2000
 seconds=30
-rounds=1
+rounds=3
 documents=1000
 lead=20
 work_dir=bench/work
@@ -115,7 +115,8 @@ FIGURES='
 '
 
 echo "== measure: rates $rates ops/s, $seconds s windows, $rounds round(s), $documents documents, $(nproc) cores"
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, $documents documents, $seconds s windows" > "$results"
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
+  "$documents documents, $seconds s windows" > "$results"
 for rate in ${rates//,/ }; do
   for round in $(seq 1 "$rounds"); do
     window capture "$rate" "$round"
@@ -133,6 +134,7 @@ for rate in ${rates//,/ }; do
   fi
 done
 
+echo "# load at the end: $(bench_load)" >> "$results"
 echo
 awk "$BENCH_AWK$FIGURES"'
   function show(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }
@@ -171,7 +173,8 @@ awk "$BENCH_AWK$FIGURES"'
       maximum(heap["capture"]), maximum(rss["capture"]), maximum(heap["baseline"]), maximum(rss["baseline"])
     print "\nMedians over the rounds; * a round that did not keep up (last event more than 1 s after the last write,"
     print "or events missing). written: the rate the writer achieved; events/s: events over the time from the start"
-    print "to the last event; lag: last event after last write; backlog: written but not yet read at the deadline;"
+    print "to the last event; lag: last event after last write (slightly negative when an event was read before"
+    print "the write'"'"'s reply reached the writer); backlog: written but not yet read at the deadline;"
     print "CPU: the reader process from the start to its last event, per 1,000 events; server: mongo-java-server"
     print "and s3proxy during the window."
   }' "$results" | tee -a "$results"

@@ -81,15 +81,17 @@ done
 
 echo "== measure: $rounds round(s), $loaded_points points, -Xmx$heap, $(nproc) cores"
 {
-  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores $(influxd version)"
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
+    "$(influxd version)"
   echo "# data set: $dataset"
 } > "$results"
 for round in $(seq 1 "$rounds"); do
-  bench_measure_java "query-$round" StoreBench query "$config" "$loaded_points"
-  bench_measure_java "extract-$round" StoreBench extract "$config" influxdb
-  bench_measure_java "pipeline-$round" StoreBench pipeline "$config" influxdb
+  bench_run_java "query-$round" StoreBench query "$config" "$loaded_points" | tee -a "$results"
+  bench_run_java "extract-$round" StoreBench extract "$config" influxdb | tee -a "$results"
+  bench_run_java "pipeline-$round" StoreBench pipeline "$config" influxdb | tee -a "$results"
 done
 
+echo "# load at the end: $(bench_load)" >> "$results"
 echo
 awk "$BENCH_AWK"'
   function show(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }

@@ -14,6 +14,11 @@ bench_ports_free() {
   done
 }
 
+# The load averages over 1, 5 and 15 minutes, for the results: other work on the machine shows there.
+bench_load() {
+  cut -d' ' -f1-3 /proc/loadavg
+}
+
 # Compiles main and test classes and writes the JVM arguments (the class path) to $1/java.args.
 bench_build() {
   local work_dir="$1"
@@ -87,16 +92,16 @@ bench_failed() {
   exit 1
 }
 
-# One run of a bench main class in a fresh JVM; appends its RESULT line, with the servers' CPU meanwhile
-# and the JVM's own peak RSS and CPU, to $results. Usage: bench_measure_java NAME CLASS ARGS...
-bench_measure_java() {
+# One run of a bench main class in a fresh JVM; prints its RESULT line with the servers' CPU meanwhile and
+# the JVM's own peak RSS and CPU (fails when there is none). Usage: bench_run_java NAME CLASS ARGS...
+bench_run_java() {
   local name="$1" class="$2"; shift 2
   local log="$work_dir/logs/$name.log" store0 s30 figures
   store0=$(bench_cpu "$store_pid"); s30=$(bench_cpu "$server_pid")
   figures="$(bench_timed "$work_dir/logs/$name.time" "$log" -- \
     java "-Xmx$heap" @"$work_dir/java.args" "io.devflow.dr.bench.$class" "$@")" || bench_failed "$name" "$log"
   grep -q '^RESULT ' "$log" || bench_failed "$name" "$log"
-  echo "$(grep '^RESULT ' "$log") $(bench_cpu_since "$store0" "$s30") $figures" | tee -a "$results"
+  echo "$(grep '^RESULT ' "$log") $(bench_cpu_since "$store0" "$s30") $figures"
 }
 
 # Awk functions for the summary tables: field(name) of a RESULT line, median and maximum of a list.

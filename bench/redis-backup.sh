@@ -92,12 +92,29 @@ redis_info() {
   redis-cli -p "$redis_port" info "$1" | tr -d '\r' | awk -F: -v name="$2" '$1 == name { print $2 }'
 }
 
+# RESULT field: the seconds Redis's main thread spent executing the commands of a run (INFO commandstats,
+# reset before it), leaving out the INFO and CONFIG calls of this script.
+command_seconds() {
+  redis-cli -p "$redis_port" info commandstats | tr -d '\r' | awk -F'[:,=]' '
+    /^cmdstat_/ && $1 !~ /^cmdstat_(info|config)$/ { for (i = 2; i < NF; i++) if ($i == "usec") usec += $(i + 1) }
+    END { printf "redisCommandSeconds=%.2f", usec / 1e6 }'
+}
+
+# One StoreBench run; appends its RESULT line, with Redis's command time, to $results.
+measure_java() {
+  local name="$1" line; shift
+  redis-cli -p "$redis_port" config resetstat > /dev/null
+  line="$(bench_run_java "$name" StoreBench "$@")"
+  echo "$line $(command_seconds)" | tee -a "$results"
+}
+
 # redis-cli --rdb into a file under the work directory, timed; a RESULT line like StoreBench's, with the
 # fork's cost from INFO.
 measure_rdb() {
   local mode="$1" round="$2"
   local file="$work_dir/rdb/$mode.rdb" log="$work_dir/logs/$mode-$round.log" store0 s30 started ended figures
   rm -f "$file"
+  redis-cli -p "$redis_port" config resetstat > /dev/null
   store0=$(bench_cpu "$store_pid"); s30=$(bench_cpu "$server_pid")
   started=$(date +%s.%N)
   figures="$(bench_timed "$work_dir/logs/$mode-$round.time" "$log" -- \
@@ -106,7 +123,7 @@ measure_rdb() {
   grep -q 'Transfer finished with success' "$log" || bench_failed "$mode" "$log"
   awk -v mode="$mode" -v keys="$loaded_keys" -v s="$started" -v e="$ended" -v bytes="$(stat -c %s "$file")" \
     -v fork="$(redis_info stats latest_fork_usec)" -v cow="$(redis_info persistence rdb_last_cow_size)" \
-    -v rest="$(bench_cpu_since "$store0" "$s30") $figures" 'BEGIN {
+    -v rest="$(bench_cpu_since "$store0" "$s30") $figures $(command_seconds)" 'BEGIN {
       printf "RESULT mode=%s items=%d uncompressedMB=%.1f storedMB=0 seconds=%.2f itemsPerSec=%.0f mbPerSec=%.1f forkMs=%.1f cowMiB=%.1f %s\n",
         mode, keys, bytes / 1e6, e - s, keys / (e - s), bytes / 1e6 / (e - s), fork / 1e3, cow / 1048576, rest }' \
     | tee -a "$results"
@@ -114,7 +131,8 @@ measure_rdb() {
 
 echo "== measure: $rounds round(s), $loaded_keys keys, -Xmx$heap, $(nproc) cores"
 {
-  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores $("$redis_bin" --version | cut -d' ' -f3)"
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
+    "$("$redis_bin" --version | cut -d' ' -f3)"
   echo "# data set: $dataset"
 } > "$results"
 for round in $(seq 1 "$rounds"); do
@@ -123,17 +141,18 @@ for round in $(seq 1 "$rounds"); do
   redis-cli -p "$redis_port" config set repl-diskless-sync yes > /dev/null
   redis-cli -p "$redis_port" config set repl-diskless-sync-delay 0 > /dev/null
   measure_rdb rdb-diskless "$round"
-  bench_measure_java "extract-$round" StoreBench extract "$config" redis
-  bench_measure_java "pipeline-$round" StoreBench pipeline "$config" redis
+  measure_java "extract-$round" extract "$config" redis
+  measure_java "pipeline-$round" pipeline "$config" redis
 done
 
+echo "# load at the end: $(bench_load)" >> "$results"
 echo
 awk "$BENCH_AWK"'
   function show(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }
   /^RESULT / {
     m = field("mode")
     if (!(m in seen)) { seen[m] = 1; order[++modes] = m }
-    for (k = split("seconds itemsPerSec uncompressedMB storedMB storeCpuSeconds s3CpuSeconds clientCpuSeconds forkMs cowMiB", keys, " "); k > 0; k--)
+    for (k = split("seconds itemsPerSec uncompressedMB storedMB storeCpuSeconds redisCommandSeconds s3CpuSeconds clientCpuSeconds forkMs cowMiB", keys, " "); k > 0; k--)
       values[m, keys[k]] = values[m, keys[k]] " " field(keys[k])
     heapMax[m] = heapMax[m] " " field("peakHeapMiB")
     rssMax[m] = rssMax[m] " " field("processRssMiB")
@@ -142,16 +161,17 @@ awk "$BENCH_AWK"'
   END {
     rdb = median(values["rdb", "seconds"])
     printf "%d keys; median over the rounds (memory: the maximum)\n\n", items
-    printf "%-15s %8s %7s %6s %7s %7s %6s %6s %7s %6s %6s\n", "", "keys/s", "seconds", "x rdb", "MB", "stored",
-      "redis", "s3", "client", "heap", "RSS"
-    printf "%-15s %8s %7s %6s %7s %7s %6s %6s %7s %6s %6s\n", "mode", "", "", "", "", "MB", "CPU s", "CPU s",
-      "CPU s", "MiB", "MiB"
+    printf "%-15s %8s %7s %6s %7s %7s %6s %6s %6s %7s %6s %6s\n", "", "keys/s", "seconds", "x rdb", "MB", "stored",
+      "redis", "redis", "s3", "client", "heap", "RSS"
+    printf "%-15s %8s %7s %6s %7s %7s %6s %6s %6s %7s %6s %6s\n", "mode", "", "", "", "", "MB", "CPU s", "cmd s",
+      "CPU s", "CPU s", "MiB", "MiB"
     for (i = 1; i <= modes; i++) {
       m = order[i]
       s = median(values[m, "seconds"])
-      printf "%-15s %8.0f %7s %6s %7s %7s %6s %6s %7s %6s %6s\n", m, median(values[m, "itemsPerSec"]), show(s, 1),
+      printf "%-15s %8.0f %7s %6s %7s %7s %6s %6s %6s %7s %6s %6s\n", m, median(values[m, "itemsPerSec"]), show(s, 1),
         show(s / rdb, 2), show(median(values[m, "uncompressedMB"]), 0), m ~ /^pipeline/ ? show(median(values[m, "storedMB"]), 0) : "-",
-        show(median(values[m, "storeCpuSeconds"]), 1), show(median(values[m, "s3CpuSeconds"]), 1),
+        show(median(values[m, "storeCpuSeconds"]), 1), show(median(values[m, "redisCommandSeconds"]), 1),
+        show(median(values[m, "s3CpuSeconds"]), 1),
         show(median(values[m, "clientCpuSeconds"]), 1), m ~ /^rdb/ ? "-" : maximum(heapMax[m]), maximum(rssMax[m])
     }
     for (i = 1; i <= modes; i++) {
@@ -160,7 +180,8 @@ awk "$BENCH_AWK"'
         median(values[m, "forkMs"]), median(values[m, "cowMiB"])
     }
     print "\nMB: the RDB file, or the uncompressed archive items (key, expiry, DUMP payload) for ours. redis CPU:"
-    print "the server and its forked saving child; s3 CPU: the server JVM (s3proxy); client CPU and RSS: redis-cli"
-    print "or the measured JVM; heap: the heap pools peaks summed."
+    print "the server and its forked saving child; redis cmd: time its main thread spent in commands (for rdb the"
+    print "SYNC itself, i.e. the fork); s3 CPU: the server JVM (s3proxy); client CPU and RSS: redis-cli or the"
+    print "measured JVM; heap: the heap pools peaks summed."
   }' "$results" | tee -a "$results"
 echo "raw figures and table: $results"
