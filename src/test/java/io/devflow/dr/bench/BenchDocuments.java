@@ -25,14 +25,14 @@ import java.util.Random;
  */
 final class BenchDocuments {
 
-    private static final String[] TEAMS = {"platform", "payments", "search", "mobile", "data", "sre", "growth",
+    static final String[] TEAMS = {"platform", "payments", "search", "mobile", "data", "sre", "growth",
             "identity", "billing", "edge"};
     private static final String[] ENVIRONMENTS = {"production", "staging", "development", "canary", "preview"};
-    private static final String[] STATUSES = {"succeeded", "succeeded", "succeeded", "failed", "rolled_back",
+    static final String[] STATUSES = {"succeeded", "succeeded", "succeeded", "failed", "rolled_back",
             "cancelled"};
     private static final String[] STEPS = {"checkout", "restore-cache", "compile", "unit-tests", "integration-tests",
             "package", "scan", "push-image", "migrate", "deploy", "smoke-tests", "notify"};
-    private static final String[] WORDS = ("build deploy release rollback cluster node pod service gateway cache "
+    static final String[] WORDS = ("build deploy release rollback cluster node pod service gateway cache "
             + "queue worker scheduler database replica primary secondary shard index latency throughput error "
             + "timeout retry backoff health check probe ready live config secret token certificate rotation "
             + "image registry layer digest artifact bundle manifest chart values helm kubernetes terraform plan "

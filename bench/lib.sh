@@ -1,0 +1,125 @@
+# Helpers of the store benchmarks (redis-backup.sh, influx-export.sh, capture-throughput.sh); sourced, not run.
+# They expect the repository root as the current directory and set -euo pipefail in the caller. The measuring
+# helpers use the caller's variables: work_dir (logs go to $work_dir/logs), results (the results file), heap
+# (the measured JVM's -Xmx), store_pid (the data store's process) and server_pid (the server JVM: s3proxy).
+
+# Fails when something already listens on one of the ports (an earlier run still going?).
+bench_ports_free() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is in use (an earlier run still going?)" >&2
+      exit 1
+    fi
+  done
+}
+
+# The load averages over 1, 5 and 15 minutes, for the results: other work on the machine shows there.
+bench_load() {
+  cut -d' ' -f1-3 /proc/loadavg
+}
+
+# Compiles main and test classes and writes the JVM arguments (the class path) to $1/java.args.
+bench_build() {
+  local work_dir="$1"
+  ./mvnw -q -B -DskipTests test-compile
+  ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work_dir/classpath.txt"
+  echo "-cp $PWD/target/classes:$PWD/target/test-classes:$(cat "$work_dir/classpath.txt")" > "$work_dir/java.args"
+}
+
+# CPU seconds (user + system) the processes have used, with their children that have ended (a forked
+# BGSAVE, say).
+bench_cpu() {
+  local hz pid total=0
+  hz=$(getconf CLK_TCK)
+  for pid in "$@"; do
+    total=$(awk -v hz="$hz" -v t="$total" '{ printf "%.2f", t + ($14 + $15 + $16 + $17) / hz }' "/proc/$pid/stat")
+  done
+  echo "$total"
+}
+
+# Waits until file $1 exists, failing when process $2 ends first (log $3 tells why).
+bench_await_file() {
+  local file="$1" pid="$2" log="$3"
+  until [ -f "$file" ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "process $pid stopped; see $log" >&2
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+}
+
+# Stops a process we started, by its id, and waits for it.
+bench_stop() {
+  local pid
+  for pid in "$@"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
+# Runs a command under /usr/bin/time -v (when there is one), its output in LOG, and prints
+# "processRssMiB=.. clientCpuSeconds=.." from its timing; returns the command's exit status.
+# Usage: bench_timed TIMING_FILE LOG -- command...
+bench_timed() {
+  local timing="$1" log="$2" status=0
+  shift 3
+  if [ ! -x /usr/bin/time ]; then
+    "$@" > "$log" 2>&1 || return $?
+    return 0
+  fi
+  /usr/bin/time -v -o "$timing" "$@" > "$log" 2>&1 || status=$?
+  awk -F': ' '
+    /Maximum resident set size/ { rss = $2 / 1024 }
+    /User time/ { cpu += $2 } /System time/ { cpu += $2 }
+    END { printf "processRssMiB=%.0f clientCpuSeconds=%.1f", rss, cpu }' "$timing"
+  return "$status"
+}
+
+# RESULT fields: the CPU seconds the data store and the server JVM used since they had used $1 and $2.
+bench_cpu_since() {
+  awk -v r0="$1" -v r1="$(bench_cpu "$store_pid")" -v s0="$2" -v s1="$(bench_cpu "$server_pid")" \
+    'BEGIN { printf "storeCpuSeconds=%.1f s3CpuSeconds=%.1f", r1 - r0, s1 - s0 }'
+}
+
+bench_failed() {
+  echo "$1 failed; see $2" >&2
+  tail -n 30 "$2" >&2
+  exit 1
+}
+
+# One run of a bench main class in a fresh JVM; prints its RESULT line with the servers' CPU meanwhile and
+# the JVM's own peak RSS and CPU (fails when there is none). Usage: bench_run_java NAME CLASS ARGS...
+bench_run_java() {
+  local name="$1" class="$2"; shift 2
+  local log="$work_dir/logs/$name.log" store0 s30 figures
+  store0=$(bench_cpu "$store_pid"); s30=$(bench_cpu "$server_pid")
+  figures="$(bench_timed "$work_dir/logs/$name.time" "$log" -- \
+    java "-Xmx$heap" @"$work_dir/java.args" "io.devflow.dr.bench.$class" "$@")" || bench_failed "$name" "$log"
+  grep -q '^RESULT ' "$log" || bench_failed "$name" "$log"
+  echo "$(grep '^RESULT ' "$log") $(bench_cpu_since "$store0" "$s30") $figures"
+}
+
+# Awk functions for the summary tables: field(name) of a RESULT line, median and maximum of a list.
+# shellcheck disable=SC2034
+BENCH_AWK='
+  function field(name,   i, kv) {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
+    return ""
+  }
+  function median(list,   n, v, i, j, t) {
+    n = split(list, v, " ")
+    if (n == 0) return ""
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  function maximum(list,   n, v, i, m) {
+    n = split(list, v, " "); m = v[1]
+    for (i = 2; i <= n; i++) if (v[i] + 0 > m + 0) m = v[i]
+    return m
+  }
+'
