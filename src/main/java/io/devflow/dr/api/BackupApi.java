@@ -63,7 +63,7 @@ public final class BackupApi {
         if (!unknown.isEmpty()) {
             throw new ApiException(400, "unknown field(s) " + String.join(", ", unknown) + "; a backup request has type, store and region");
         }
-        String typeText = text(json, "type").orElseThrow(() -> new ApiException(400, "type is required: \"full\""));
+        String typeText = text(json, "type").orElseThrow(() -> new ApiException(400, "type is required: \"full\" or \"incremental\""));
         BackupType type = BackupType.parse(typeText)
                 .orElseThrow(() -> new ApiException(400, "type must be full or incremental, was '" + typeText + "'"));
         String storeText = text(json, "store").orElse(StoreKind.MONGODB.id());

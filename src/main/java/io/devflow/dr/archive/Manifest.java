@@ -32,8 +32,9 @@ public record Manifest(
         String seal) {
 
     /**
-     * Where in the store's history this backup starts and ends, per stream (a MongoDB collection, an InfluxDB
-     * database), in the store's own position format. An incremental starts where its parent ended.
+     * Where in the store's history this backup starts and ends, in the store's own position format: MongoDB keys
+     * them per change stream, InfluxDB has one {@code time} watermark (nanoseconds) for all its databases, Redis
+     * none. An incremental starts where its parent ended.
      */
     public record Positions(Map<String, String> start, Map<String, String> end) {
 

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The steps of the backup route ({@code routes/backup/mongodb-backup.camel.yaml}), one method per step.
+ * The steps of the backup route ({@code routes/backup/store-backup.camel.yaml}), one method per step.
  * Each step takes the job and what the previous step produced. The stream steps are lazy: nothing is read
  * from the database until {@link #upload} pulls, so extraction, compression, encryption and upload run as
  * one stream with bounded memory.

@@ -82,7 +82,8 @@ public final class RetentionService {
                 unreachable.put(region.id().value(), Failures.describe(e));
             }
         }
-        entries.sort(Comparator.comparing(Entry::region).thenComparing(Entry::store).thenComparing(Entry::startedAt).reversed());
+        entries.sort(Comparator.comparing(Entry::region).thenComparing(Entry::store)
+                .thenComparing(Entry::startedAt, Comparator.reverseOrder()));
         int kept = (int) entries.stream().filter(e -> e.action().equals("keep")).count();
         return new Report(dryRun, entries, kept, entries.size() - kept, aborted, unreachable);
     }

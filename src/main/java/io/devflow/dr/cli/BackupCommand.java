@@ -14,13 +14,13 @@ import picocli.CommandLine.Option;
 
 import java.util.Map;
 
-/** {@code dr backup --type full}: runs one backup through the same pipeline route as the schedule and the API. */
+/** {@code dr backup --type full|incremental}: runs one backup through the same pipeline route as the schedule and the API. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = "Back up a data store now and wait until the backup is committed and verified.")
 final class BackupCommand extends DrSubcommand {
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", converter = Arguments.BackupTypeConverter.class,
-            description = "full")
+            description = "full or incremental (changes since the previous backup; Redis backups are always full).")
     BackupType type;
 
     @Option(names = "--store", paramLabel = "STORE", defaultValue = "mongodb",
@@ -38,7 +38,7 @@ final class BackupCommand extends DrSubcommand {
         BackupRecord record;
         try (DrServices services = new DrServices(config);
              DrRuntime runtime = DrRuntime.start(services, DrRuntime.Mode.ONE_SHOT, Map.of());
-             Terminal.ProgressLine progress = new Terminal.ProgressLine(request.progress(), err())) {
+             Terminal.ProgressLine progress = new Terminal.ProgressLine(request.progress(), err(), store.itemNoun())) {
             record = runtime.producer().requestBody("direct:backup", request, BackupRecord.class);
         } catch (CamelExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;

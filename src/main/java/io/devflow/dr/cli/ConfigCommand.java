@@ -5,11 +5,14 @@ import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.ConfigProblem;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.store.StoreKind;
 import picocli.CommandLine.Command;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** {@code dr config validate}: loads the configuration and resolves every secret reference. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Check the configuration.",
@@ -53,6 +56,7 @@ final class ConfigCommand extends DrSubcommand {
                 config.sortedRegions().forEach((id, r) -> regions.put(id.value(), describe(r)));
                 body.put("regions", regions);
                 body.put("encryption", config.backup().encryption().provider().configName());
+                config.replication().ifPresent(r -> body.put("replication", describe(r)));
                 Printer.json(out(), body);
             } else {
                 out().println("Configuration " + config.source() + " is valid.");
@@ -60,6 +64,7 @@ final class ConfigCommand extends DrSubcommand {
                         + describe(r).values().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")));
                 out().println("  encryption: " + config.backup().encryption().provider().configName()
                         + config.backup().encryption().keyId().map(k -> " key " + k).orElse(""));
+                config.replication().ifPresent(r -> out().println("  replication: " + describe(r)));
             }
             return ExitCode.OK;
         }
@@ -67,8 +72,17 @@ final class ConfigCommand extends DrSubcommand {
         private static Map<String, Object> describe(RegionConfig region) {
             Map<String, Object> d = new LinkedHashMap<>();
             region.mongodb().ifPresent(m -> d.put("mongodb", m.url().display() + " " + m.databases()));
+            region.redis().ifPresent(r -> d.put("redis", r.url().display() + " " + r.databases()));
+            region.influxdb().ifPresent(i -> d.put("influxdb", i.url().display() + " v" + i.version() + " " + i.databases()));
             d.put("storage", region.storage().location());
             return d;
+        }
+
+        private static String describe(ReplicationConfig replication) {
+            return (replication.enabled() ? "" : "disabled, ") + replication.source() + " -> "
+                    + replication.targets().stream().map(Object::toString).collect(Collectors.joining(", "))
+                    + " " + replication.stores().stream().map(StoreKind::id).toList()
+                    + ", " + replication.conflicts().strategy().id();
         }
     }
 }

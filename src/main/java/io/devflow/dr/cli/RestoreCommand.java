@@ -86,7 +86,8 @@ final class RestoreCommand extends DrSubcommand {
         confirm(plan.targetRegion(), plan.id().value());
         Progress progress = new Progress();
         RestoreService.Report report;
-        try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
+        String unit = StoreKind.parse(plan.store()).map(StoreKind::itemNoun).orElse("items");
+        try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err(), unit)) {
             report = restore.restore(plan, progress);
         }
         if (json()) {

@@ -52,10 +52,17 @@ final class Terminal {
         private final Progress progress;
         private final PrintWriter err;
         private final Thread thread;
+        private final String unit;
         private volatile boolean running = true;
 
         ProgressLine(Progress progress, PrintWriter err) {
+            this(progress, err, "items");
+        }
+
+        /** @param unit what the counted items are: docs, keys, points */
+        ProgressLine(Progress progress, PrintWriter err, String unit) {
             this.progress = progress;
+            this.unit = unit;
             this.err = err;
             this.thread = new Thread(this::loop, "dr-progress");
             this.thread.setDaemon(true);
@@ -77,8 +84,8 @@ final class Terminal {
 
         private void draw() {
             double seconds = Math.max(progress.elapsedSeconds(), 0.001);
-            String line = String.format(Locale.ROOT, "%-40.40s %12s docs %10s %9s/s %6.1fs",
-                    progress.phase(), count(progress.items()), bytes(progress.bytes()),
+            String line = String.format(Locale.ROOT, "%-40.40s %12s %-6s %10s %9s/s %6.1fs",
+                    progress.phase(), count(progress.items()), unit, bytes(progress.bytes()),
                     bytes((long) (progress.bytes() / seconds)), seconds);
             err.print("\r" + line);
             err.flush();

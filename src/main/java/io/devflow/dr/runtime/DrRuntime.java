@@ -80,7 +80,7 @@ public final class DrRuntime implements AutoCloseable {
     }
 
     /** CLI commands run no schedules or workers; the server runs the capture worker only when it has work. */
-    static String excludedRoutes(DrConfig config, Mode mode) {
+    public static String excludedRoutes(DrConfig config, Mode mode) {
         if (mode == Mode.ONE_SHOT) {
             return "**/*-schedule.camel.yaml,**/*-worker.camel.yaml";
         }

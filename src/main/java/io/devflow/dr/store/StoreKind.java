@@ -6,12 +6,19 @@ import java.util.stream.Collectors;
 
 /** The data stores this tool protects. */
 public enum StoreKind {
-    MONGODB("mongodb"), REDIS("redis"), INFLUXDB("influxdb");
+    MONGODB("mongodb", "docs"), REDIS("redis", "keys"), INFLUXDB("influxdb", "points");
 
     private final String id;
+    private final String itemNoun;
 
-    StoreKind(String id) {
+    StoreKind(String id, String itemNoun) {
         this.id = id;
+        this.itemNoun = itemNoun;
+    }
+
+    /** What one archived item of this store is, in the plural, as progress lines count them. */
+    public String itemNoun() {
+        return itemNoun;
     }
 
     /** The name used in configuration, CLI arguments, object keys and manifests. */

@@ -57,7 +57,7 @@ class BackupApiTest {
 
     @Test
     void shouldNameTheAllowedTypes() {
-        assertBadRequest("{}", "type is required");
+        assertBadRequest("{}", "type is required: \"full\" or \"incremental\"");
         assertBadRequest("{\"type\":\"daily\"}", "type must be full or incremental, was 'daily'");
         assertBadRequest("{\"type\":1}", "type must be a string");
     }

@@ -68,7 +68,7 @@ class LifecycleCliIT {
         assertThat(text.out()).contains("Primary Region: us-east-1").contains(full).contains(increment).contains("met");
 
         JsonNode json = json(run("status", "--output", "json").out());
-        JsonNode east = json.path("stores").get(0);
+        JsonNode east = json.path("backups").path("stores").get(0);
         assertThat(east.path("region").asText()).isEqualTo(EAST);
         assertThat(east.path("lastFull").path("id").asText()).isEqualTo(full);
         assertThat(east.path("rpoMet").asBoolean()).isTrue();

@@ -71,6 +71,7 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
     @Override
     protected void configure(MainConfigurationProperties configuration) {
         configuration.withRoutesIncludePattern(DrRuntime.routesPattern("classpath:routes", DrRuntime.Mode.SERVER));
+        configuration.withRoutesExcludePattern(DrRuntime.excludedRoutes(services.config(), DrRuntime.Mode.SERVER));
     }
 
     @Override

@@ -50,6 +50,7 @@ import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
 import org.bson.json.JsonParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -612,7 +613,7 @@ public final class MongoReplicator implements StoreReplicator {
         }
         BsonDocument document = new BsonDocument("_id", id);
         document.putAll(parsed);
-        return RawBsonDocument.parse(document.toJson());
+        return new RawBsonDocument(document, new BsonDocumentCodec());
     }
 
     private static void writeOne(MongoClient client, String namespace, BsonValue id, RawBsonDocument document) {

@@ -59,9 +59,11 @@ public final class MongoOperations implements StoreOperations {
     public Extraction full(RegionContext region, Instant startedAt) {
         MongoConfig mongo = region.config().requireMongodb();
         ChangePosition start = ChangePosition.current(region.mongo(), region.mongoDisplay());
-        MongoSnapshotSource source = new MongoSnapshotSource(region.mongo(), region.mongoDisplay(), mongo.databases());
+        MongoSnapshotSource source = new MongoSnapshotSource(region.mongo(), region.mongoDisplay(), mongo.databases(), clock);
+        // the copy reflects every write made before its last collection was read to the end
         return new Extraction(source, Map.of("databases", String.join(",", mongo.databases())),
-                Map.of(ChangePosition.ALL_STREAMS, start.encode()), Map::of, clock::instant);
+                Map.of(ChangePosition.ALL_STREAMS, start.encode()), Map::of,
+                () -> source.finishedAt() != null ? source.finishedAt() : clock.instant());
     }
 
     @Override

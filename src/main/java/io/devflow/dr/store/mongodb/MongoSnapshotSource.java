@@ -14,6 +14,8 @@ import org.bson.RawBsonDocument;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,16 +37,28 @@ public final class MongoSnapshotSource implements RecordSource {
     private final String server;
     private final List<String> databases;
     private final Deque<Target> pending = new ArrayDeque<>();
+    private final Clock clock;
     private MongoCursor<RawBsonDocument> cursor;
     private boolean planned;
+    private Instant finishedAt;
 
     private record Target(String database, String collection, Document options) {
     }
 
     public MongoSnapshotSource(MongoClient client, String server, List<String> databases) {
+        this(client, server, databases, Clock.systemUTC());
+    }
+
+    public MongoSnapshotSource(MongoClient client, String server, List<String> databases, Clock clock) {
         this.client = client;
         this.server = server;
         this.databases = List.copyOf(databases);
+        this.clock = clock;
+    }
+
+    /** When the last collection was read to its end: the newest instant the copy can hold; null until then. */
+    public Instant finishedAt() {
+        return finishedAt;
     }
 
     @Override
@@ -63,6 +77,9 @@ public final class MongoSnapshotSource implements RecordSource {
         }
         Target next = pending.poll();
         if (next == null) {
+            if (finishedAt == null) {
+                finishedAt = clock.instant();
+            }
             return null;
         }
         MongoDatabase database = client.getDatabase(next.database());
