@@ -115,7 +115,7 @@ final class StatusCommand extends DrSubcommand {
         if (status.conflicts().open() == 0) {
             out.println("  No conflicts detected");
         } else {
-            out.println("  " + status.conflicts().open() + " open (resolve with 'dr resolve-conflict <id> source|target|'<json>''):");
+            out.println("  " + status.conflicts().open() + " open; resolve with: dr resolve-conflict <id> source|target|'<json>'");
             for (Conflict c : status.conflicts().items()) {
                 out.println("    " + c.id() + "  " + c.store() + " " + c.record() + "  (" + c.source() + " -> "
                         + c.target() + ", " + seconds(c.detectedAt()) + ")");

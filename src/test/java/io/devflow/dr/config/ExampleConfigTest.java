@@ -1,5 +1,6 @@
 package io.devflow.dr.config;
 
+import io.devflow.dr.store.StoreKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -31,5 +32,9 @@ class ExampleConfigTest {
         assertThat(config.primaryRegion().requireRedis().databases()).containsExactly(0, 1);
         assertThat(config.primaryRegion().requireInfluxdb().databases()).containsExactly("metrics");
         assertThat(config.backup().incremental().segment()).hasMinutes(60);
+        ReplicationConfig replication = config.replication().orElseThrow();
+        assertThat(replication.targets()).containsExactly(RegionId.of("us-west-2"));
+        assertThat(replication.stores()).containsExactlyInAnyOrder(StoreKind.values());
+        assertThat(replication.conflicts().strategy()).isEqualTo(ConflictStrategy.LAST_WRITE_WINS);
     }
 }
