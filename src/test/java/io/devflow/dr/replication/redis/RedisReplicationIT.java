@@ -18,6 +18,7 @@ import io.devflow.dr.state.StateDocument;
 import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.StateConflictException;
+import io.devflow.dr.testing.RedisData;
 import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,7 +41,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -708,8 +706,8 @@ class RedisReplicationIT {
         Map<String, String> all = new TreeMap<>();
         for (int database : DATABASES) {
             try (Jedis jedis = jedis(region, database)) {
-                for (String key : keys(jedis)) {
-                    String value = value(jedis, key);
+                for (String key : RedisData.keys(jedis)) {
+                    String value = RedisData.value(jedis, key);
                     if (value != null) {
                         all.put(database + " " + key, value + (jedis.pttl(key) >= 0 ? " (ttl)" : ""));
                     }
@@ -722,7 +720,7 @@ class RedisReplicationIT {
     boolean expiriesAgree() {
         for (int database : DATABASES) {
             try (Jedis east = jedis(EAST, database); Jedis west = jedis(WEST, database)) {
-                for (String key : keys(east)) {
+                for (String key : RedisData.keys(east)) {
                     long a = east.pttl(key);
                     long b = west.pttl(key);
                     if (a >= 0 && b >= 0 && Math.abs(a - b) > TTL_TOLERANCE_MS) {
@@ -732,33 +730,6 @@ class RedisReplicationIT {
             }
         }
         return true;
-    }
-
-    /** A value in a form that compares by content: hash tables have no order of their own. */
-    static String value(Jedis jedis, String key) {
-        return switch (jedis.type(key)) {
-            case "string" -> "string: " + jedis.get(key);
-            case "hash" -> "hash: " + new TreeMap<>(jedis.hgetAll(key));
-            case "list" -> "list: " + jedis.lrange(key, 0, -1);
-            case "set" -> "set: " + new TreeSet<>(jedis.smembers(key));
-            case "zset" -> "zset: " + jedis.zrangeWithScores(key, 0, -1).stream()
-                    .map(t -> t.getElement() + "=" + t.getScore()).toList();
-            case "stream" -> "stream: " + jedis.xrange(key, "-", "+").stream()
-                    .map(e -> e.getID() + new TreeMap<>(e.getFields()).toString()).toList();
-            case "none" -> null;
-            default -> throw new AssertionError("unexpected type of " + key);
-        };
-    }
-
-    static List<String> keys(Jedis jedis) {
-        List<String> keys = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, new ScanParams().count(1_000));
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
     }
 
     long keyCount(String region) {

@@ -1,0 +1,299 @@
+package io.devflow.dr.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import io.devflow.dr.archive.SourceRecord;
+import io.devflow.dr.embedded.EmbeddedInflux;
+import io.devflow.dr.runtime.DrRuntime;
+import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.store.influxdb.InfluxHttp;
+import io.devflow.dr.store.influxdb.InfluxSource;
+import io.devflow.dr.support.Json;
+import io.devflow.dr.testing.CliRun;
+import io.devflow.dr.testing.RedisData;
+import io.devflow.dr.testing.TestEnvironment;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import static io.devflow.dr.testing.TestEnvironment.EAST;
+import static io.devflow.dr.testing.TestEnvironment.WEST;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replication of every store as {@code dr server} runs it (all route files, the control loop, the Redis keyspace
+ * subscription), on real servers in two regions: while MongoDB, Redis and InfluxDB (when {@code influxd} is on
+ * the PATH) are written concurrently in the source, the target converges to the same data; {@code dr
+ * replication stop|start} from the command line is followed by the running server; {@code dr status --output
+ * json} reports every store streaming.
+ */
+class ReplicationServerIT {
+
+    static final int[] REDIS_DATABASES = {0, 3};
+
+    @TempDir
+    Path dir;
+    TestEnvironment env;
+    DrRuntime runtime;
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    @Test
+    void everyStoreConvergesUnderConcurrentWritesAndFollowsTheOperator() throws Exception {
+        boolean influx = EmbeddedInflux.executable().isPresent();
+        Set<StoreKind> stores = influx ? EnumSet.allOf(StoreKind.class) : EnumSet.of(StoreKind.MONGODB, StoreKind.REDIS);
+        env = TestEnvironment.startWith(dir, stores, dr -> {
+            dr.with("backup").with("incremental").put("captureWorker", false);
+            ObjectNode replication = dr.putObject("replication");
+            replication.put("conflictResolution", "last-write-wins").put("checkpointIntervalSeconds", 1);
+            replication.putObject("redis").put("reconcileIntervalSeconds", 5);
+            replication.putObject("influxdb").put("windowSeconds", 1).put("overlapSeconds", 10);
+        }, EAST, WEST);
+        MongoCollection<Document> source = env.client(EAST).getDatabase("devflow").getCollection("records");
+        MongoCollection<Document> target = env.client(WEST).getDatabase("devflow").getCollection("records");
+        InfluxHttp eastInflux = influx ? new InfluxHttp(env.config().requireRegion(EAST).requireInfluxdb()) : null;
+        InfluxHttp westInflux = influx ? new InfluxHttp(env.config().requireRegion(WEST).requireInfluxdb()) : null;
+
+        // data from before replication starts: the initial sync copies it
+        for (int i = 0; i < 300; i++) {
+            source.insertOne(new Document("_id", i).append("v", "seed " + i).append("at", new Date()));
+        }
+        try (Jedis jedis = jedis(EAST, 0)) {
+            for (int i = 0; i < 200; i++) {
+                jedis.set("seed:" + i, "value " + i);
+                jedis.hset("profile:" + i, Map.of("name", "user " + i, "plan", i % 2 == 0 ? "free" : "team"));
+            }
+            jedis.psetex("ttl:kept", 3_600_000, "kept");
+        }
+        if (influx) {
+            eastInflux.execute("CREATE DATABASE metrics");
+            long start = (System.currentTimeMillis() - 60_000) * 1_000_000L;
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                lines.add("cpu,host=h" + (i % 5) + " load=" + (i * 0.5) + ",cores=" + (i % 8) + "i " + (start + i * 1_000_000L));
+            }
+            eastInflux.write("metrics", lines);
+        }
+
+        DrServices services = env.services();
+        runtime = DrRuntime.start(services, DrRuntime.Mode.SERVER, MongoReplicationIT.FAST);
+        ReplicationService replication = services.replication().orElseThrow();
+        Direction direction = Direction.of(EAST, WEST);
+        await("every store streaming", Duration.ofSeconds(90), () -> stores.stream()
+                .allMatch(s -> replication.progress(direction, s).phase() == ReplicationProgress.Phase.STREAMING));
+
+        // concurrent writes to all stores of the source
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        writers.add(CompletableFuture.runAsync(() -> writeMongo(source, writing)));
+        writers.add(CompletableFuture.runAsync(() -> writeRedis(writing)));
+        if (influx) {
+            writers.add(CompletableFuture.runAsync(() -> writeInflux(eastInflux, writing)));
+        }
+        Thread.sleep(4_000);
+        writing.set(false);
+        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get();
+
+        await("MongoDB converged", Duration.ofSeconds(60), () -> documents(source).equals(documents(target)));
+        await("Redis converged", Duration.ofSeconds(60), () -> redis(EAST).equals(redis(WEST)));
+        assertThat(documents(target)).as("MongoDB fingerprint").isEqualTo(documents(source));
+        assertThat(redis(WEST).get("0 ttl:kept")).isEqualTo("string: kept (expires)");
+        assertThat(redis(WEST).size()).isGreaterThan(400);
+        assertThat(documents(target).size()).isGreaterThan(300);
+        if (influx) {
+            await("InfluxDB converged", Duration.ofSeconds(60), () -> points(eastInflux).equals(points(westInflux)));
+            assertThat(points(westInflux).size()).isGreaterThan(500);
+        }
+        try (Jedis west = jedis(WEST, 0)) {
+            assertThat(west.pttl("ttl:kept")).as("the TTL travels with the key").isBetween(3_000_000L, 3_600_000L);
+        }
+
+        // the operator stops Redis replication from the command line; the running server follows
+        String config = env.configFile().toString();
+        CliRun stop = CliRun.of("--config", config, "replication", "stop", "--store", "redis");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        await("Redis replication stopped", Duration.ofSeconds(30), () -> !replication.isRunning(StoreKind.REDIS));
+        assertThat(replication.isRunning(StoreKind.MONGODB)).isTrue();
+        try (Jedis jedis = jedis(EAST, 0)) {
+            jedis.set("while-stopped", "held back");
+        }
+        source.insertOne(new Document("_id", "while-redis-stopped"));
+        await("MongoDB still replicated", Duration.ofSeconds(30),
+                () -> target.countDocuments(Filters.eq("_id", "while-redis-stopped")) == 1);
+        try (Jedis west = jedis(WEST, 0)) {
+            assertThat(west.exists("while-stopped")).as("a stopped store is not replicated").isFalse();
+        }
+
+        CliRun status = CliRun.of("--config", config, "status", "--output", "json");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        JsonNode desired = Json.MAPPER.readTree(status.out()).path("replication").path("desired");
+        Map<String, JsonNode> byStore = new HashMap<>();
+        desired.forEach(d -> byStore.put(d.path("store").asText(), d));
+        assertThat(byStore.get("redis").path("running").asBoolean()).isFalse();
+        assertThat(byStore.get("redis").path("changedBy").asText()).endsWith("(cli)");
+        assertThat(byStore.get("mongodb").path("running").asBoolean()).isTrue();
+
+        CliRun start = CliRun.of("--config", config, "replication", "start", "--store", "redis");
+        assertThat(start.exitCode()).as(start.toString()).isZero();
+        await("the key written while stopped arrives", Duration.ofSeconds(60), () -> {
+            try (Jedis west = jedis(WEST, 0)) {
+                return "held back".equals(west.get("while-stopped"));
+            }
+        });
+
+        // the published status: every store streaming, with what it applied
+        await("a status report with every store", Duration.ofSeconds(30), () -> {
+            CliRun report = CliRun.of("--config", config, "status", "--output", "json");
+            JsonNode targets;
+            try {
+                targets = Json.MAPPER.readTree(report.out()).path("replication").path("targets");
+            } catch (Exception e) {
+                return false;
+            }
+            if (targets.size() != 1 || targets.get(0).path("stores").size() != stores.size()) {
+                return false;
+            }
+            for (JsonNode store : targets.get(0).path("stores")) {
+                if (!store.path("phase").asText().equalsIgnoreCase("streaming") || store.path("applied").asLong() == 0) {
+                    return false;
+                }
+            }
+            return targets.get(0).path("region").asText().equals(WEST);
+        });
+    }
+
+    private static void writeMongo(MongoCollection<Document> collection, AtomicBoolean writing) {
+        Random random = new Random(1);
+        int next = 1_000;
+        while (writing.get()) {
+            int op = random.nextInt(10);
+            int id = random.nextInt(300);
+            if (op < 4) {
+                collection.insertOne(new Document("_id", next++).append("v", "new").append("at", new Date()));
+            } else if (op < 8) {
+                collection.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("v", "changed " + next),
+                        Updates.inc("n", 1)));
+            } else {
+                collection.deleteOne(Filters.eq("_id", id));
+            }
+        }
+    }
+
+    private void writeRedis(AtomicBoolean writing) {
+        Random random = new Random(2);
+        try (Jedis db0 = jedis(EAST, 0); Jedis db3 = jedis(EAST, 3)) {
+            int n = 0;
+            while (writing.get()) {
+                int key = random.nextInt(300);
+                switch (random.nextInt(6)) {
+                    case 0 -> db0.set("seed:" + key, "rewritten " + n);
+                    case 1 -> db0.hset("profile:" + key, "plan", "enterprise " + n);
+                    case 2 -> db0.del("seed:" + key);
+                    case 3 -> db3.rpush("events:" + (key % 20), "e" + n);
+                    case 4 -> db3.zadd("board", n, "player" + key);
+                    default -> db3.setex("session:" + key, 3_600, "s" + n);
+                }
+                n++;
+            }
+        }
+    }
+
+    private static void writeInflux(InfluxHttp http, AtomicBoolean writing) {
+        long seq = 0;
+        while (writing.get()) {
+            long now = System.currentTimeMillis() * 1_000_000L;
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 10; i++, seq++) {
+                lines.add("requests,service=s" + (seq % 3) + " count=" + seq + "i,ok=" + (seq % 2 == 0)
+                        + ",path=\"/p" + seq + "\" " + (now + i));
+            }
+            http.write("metrics", lines);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static List<Document> documents(MongoCollection<Document> collection) {
+        return collection.find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
+    }
+
+    /** Every key of the replicated databases with its type and value, and whether it expires. */
+    private Map<String, String> redis(String region) {
+        Map<String, String> all = new TreeMap<>();
+        for (int database : REDIS_DATABASES) {
+            try (Jedis jedis = jedis(region, database)) {
+                for (String key : RedisData.keys(jedis)) {
+                    String value = RedisData.value(jedis, key);
+                    if (value != null) {
+                        all.put(database + " " + key, value + (jedis.pttl(key) >= 0 ? " (expires)" : ""));
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    private static List<String> points(InfluxHttp http) {
+        List<String> lines = new ArrayList<>();
+        try (InfluxSource source = new InfluxSource(http, List.of("metrics"), null, Long.MAX_VALUE)) {
+            for (SourceRecord r = source.next(); r != null; r = source.next()) {
+                if (r instanceof SourceRecord.Item item) {
+                    lines.add(new String(item.bytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        lines.sort(null);
+        return lines;
+    }
+
+    private Jedis jedis(String region, int database) {
+        Jedis jedis = new Jedis("127.0.0.1", env.redis(region).port());
+        jedis.select(database);
+        return jedis;
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
