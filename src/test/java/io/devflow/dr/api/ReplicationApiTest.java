@@ -78,6 +78,8 @@ class ReplicationApiTest {
     void shouldRefuseAStartOrStopBodyItCannotRead() {
         assertBadRequest(() -> api.change("{\"store\": \"mongodb\"", true), "the request body is not valid JSON: ");
         assertBadRequest(() -> api.change("mongodb", true), "the request body is not valid JSON: ");
+        assertBadRequest(() -> api.change("{\"store\": \"mongodb\"} {\"store\": \"redis\"}", true),
+                "the request body is not valid JSON: unexpected text after the JSON value");
         assertBadRequest(() -> api.change("[\"mongodb\"]", true),
                 "the request body must be a JSON object such as {\"store\": \"mongodb\"}");
         assertBadRequest(() -> api.change("\"mongodb\"", false),
@@ -118,6 +120,8 @@ class ReplicationApiTest {
         assertBadRequest(() -> api.resolve(id, " "), example);
         assertBadRequest(() -> api.resolve(id, "source"), "the request body is not valid JSON: ");
         assertBadRequest(() -> api.resolve(id, "[\"source\"]"), example);
+        assertBadRequest(() -> api.resolve(id, "{\"resolution\": \"source\"} {\"resolution\": \"target\"}"),
+                "the request body is not valid JSON: unexpected text after the JSON value");
         assertBadRequest(() -> api.resolve(id, "{}"), required);
         assertBadRequest(() -> api.resolve(id, "{\"resolution\": null}"), required);
         assertBadRequest(() -> api.resolve(id, "{\"resolution\": 1}"), required);

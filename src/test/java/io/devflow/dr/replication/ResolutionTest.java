@@ -52,6 +52,16 @@ class ResolutionTest {
                 .hasMessageStartingWith("the resolution is not valid JSON: line 1");
     }
 
+    @Test
+    void shouldRefuseTextAfterTheObjectRatherThanDropIt() {
+        assertThatThrownBy(() -> Resolution.parse("{\"qty\": 3} {\"qty\": 4}"))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessage("the resolution is not valid JSON: line 1, column 13: unexpected text after the JSON value");
+        assertThatThrownBy(() -> Resolution.parse("{\"qty\": 3} garbage"))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("the resolution is not valid JSON: line 1, column ");
+    }
+
     private static void assertRefused(String text, String message) {
         assertThatThrownBy(() -> Resolution.parse(text))
                 .as(String.valueOf(text))
