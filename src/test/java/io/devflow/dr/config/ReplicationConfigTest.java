@@ -245,6 +245,35 @@ class ReplicationConfigTest {
     }
 
     @Test
+    void shouldAllowMetadataInADatabaseOfAStoreThatIsNotReplicated() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, DR + "/regions/us-east-1").set("redis", redis(15));
+        at(root, DR + "/regions/us-west-2").set("redis", redis(15));
+        at(root, DR).putObject("replication").putArray("stores").add("mongodb");
+        ObjectNode redisOnly = TestConfigs.minimal();
+        at(redisOnly, DR + "/regions/us-east-1").set("redis", redis(0));
+        at(redisOnly, DR + "/regions/us-west-2").set("redis", redis(0));
+        ObjectNode replication = at(redisOnly, DR).putObject("replication");
+        replication.putArray("stores").add("redis");
+        replication.putObject("mongodb").put("metadataDatabase", "audit");
+
+        assertThat(replication(root).stores()).containsExactly(StoreKind.MONGODB);
+        assertThat(replication(redisOnly).mongodb().metadataDatabase()).isEqualTo("audit");
+    }
+
+    @Test
+    void shouldReportAMistypedStoreBlockOnce() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, DR + "/regions/us-east-1").set("redis", redis(0));
+        at(root, DR + "/regions/us-west-2").set("redis", redis(0));
+        at(root, DR).putObject("replication").put("redis", 14).put("influxdb", "10s");
+
+        assertThat(problems(root)).containsExactlyInAnyOrder(
+                new ConfigProblem(REPLICATION + ".redis", "must be an object"),
+                new ConfigProblem(REPLICATION + ".influxdb", "must be an object"));
+    }
+
+    @Test
     void shouldReportEveryReplicationProblemAtOnce() {
         ObjectNode root = TestConfigs.minimal();
         ObjectNode replication = at(root, DR).putObject("replication").put("source", "eu-west-1")
