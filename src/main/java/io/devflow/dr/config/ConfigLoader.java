@@ -498,25 +498,29 @@ public final class ConfigLoader {
             if (!DATABASE.matcher(database).matches()) {
                 m.problem("metadataDatabase", "'" + database + "' is not a valid MongoDB database name");
             }
-            involved.stream().flatMap(c -> c.mongodb().stream()).filter(c -> c.databases().contains(database))
-                    .findFirst().ifPresent(c -> m.problem("metadataDatabase",
-                            "'" + database + "' is also a replicated database; choose a database of its own"));
+            if (stores.contains(StoreKind.MONGODB)) {
+                involved.stream().flatMap(c -> c.mongodb().stream()).filter(c -> c.databases().contains(database))
+                        .findFirst().ifPresent(c -> m.problem("metadataDatabase",
+                                "'" + database + "' is also a replicated database; choose a database of its own"));
+            }
             ReplicationConfig.Mongo c = new ReplicationConfig.Mongo(database, m.integer("batchSize", 500, 1, 10_000));
             m.rejectUnknown();
             return c;
         }).orElse(new ReplicationConfig.Mongo("devflow_dr", 500));
         ReplicationConfig.Redis redis = r.object("redis", false).map(m -> {
             int database = m.integer("metadataDatabase", 15, 0, 15);
-            involved.stream().flatMap(c -> c.redis().stream()).filter(c -> c.databases().contains(database))
-                    .findFirst().ifPresent(c -> m.problem("metadataDatabase",
-                            database + " is also a replicated database; choose a database of its own"));
+            if (stores.contains(StoreKind.REDIS)) {
+                involved.stream().flatMap(c -> c.redis().stream()).filter(c -> c.databases().contains(database))
+                        .findFirst().ifPresent(c -> m.problem("metadataDatabase",
+                                database + " is also a replicated database; choose a database of its own"));
+            }
             ReplicationConfig.Redis c = new ReplicationConfig.Redis(database,
                     Duration.ofSeconds(m.integer("reconcileIntervalSeconds", 300, 1, 86_400)),
                     m.integer("batchSize", 500, 1, 10_000));
             m.rejectUnknown();
             return c;
         }).orElse(new ReplicationConfig.Redis(15, Duration.ofMinutes(5), 500));
-        if (r.object("redis", false).isEmpty()) {
+        if (stores.contains(StoreKind.REDIS) && !r.has("redis")) {
             involved.stream().flatMap(c -> c.redis().stream()).filter(c -> c.databases().contains(15)).findFirst()
                     .ifPresent(c -> r.problem("redis", "Redis database 15 holds replication metadata by default but is "
                             + "also replicated; set redis.metadataDatabase to an unused database"));

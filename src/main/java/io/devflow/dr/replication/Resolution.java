@@ -25,7 +25,7 @@ public record Resolution(Decision decision, JsonNode custom) {
                     + "not '" + abbreviate(trimmed) + "'");
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(trimmed);
+            JsonNode node = Json.readOne(trimmed);
             if (node == null || !node.isObject()) {
                 throw new InvalidRequestException("the resolution must be one JSON object");
             }

@@ -1,11 +1,17 @@
 package io.devflow.dr.support;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** The one JSON mapper for records written by this tool (catalog files, CLI and API output). */
 public final class Json {
@@ -18,6 +24,24 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /**
+     * Reads one JSON value from text a person wrote (a request body, a resolution): anything after the value
+     * is an error, where {@code readTree} would silently drop it. Null when the text holds no value.
+     */
+    public static JsonNode readOne(String text) throws JsonProcessingException {
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            JsonNode node = MAPPER.readTree(parser);
+            if (node != null && parser.nextToken() != null) {
+                throw new JsonParseException(parser, "unexpected text after the JSON value");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static byte[] bytes(Object value) {

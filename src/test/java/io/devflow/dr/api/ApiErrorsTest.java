@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devflow.dr.backup.BackupNotFoundException;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.support.InvalidRequestException;
+import io.devflow.dr.support.NotFoundException;
+import io.devflow.dr.support.StateConflictException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,6 +29,25 @@ class ApiErrorsTest {
         assertThat(errors.status(ConfigException.general("unknown region 'x'"))).isEqualTo(400);
         assertThat(errors.status(new IllegalStateException("bug"))).isEqualTo(500);
         assertThat(errors.status(new UncheckedIOException(new IOException("disk")))).isEqualTo(500);
+    }
+
+    @Test
+    void shouldAnswerNotFoundAndConflictForTheRequestsOfReplication() {
+        assertThat(errors.status(new NotFoundException("no conflict conflict-20260127-103001-k3m9qz"))).isEqualTo(404);
+        assertThat(errors.status(new StateConflictException("conflict is already resolved"))).isEqualTo(409);
+    }
+
+    @Test
+    void shouldFindOurFailureInsideTheExceptionThatWrapsIt() throws Exception {
+        RuntimeException notFound = new RuntimeException("bean invocation failed",
+                new NotFoundException("no conflict conflict-20260127-103001-k3m9qz"));
+        RuntimeException resolved = new RuntimeException("bean invocation failed",
+                new StateConflictException("conflict conflict-20260127-103001-k3m9qz is already resolved"));
+
+        assertThat(errors.status(notFound)).isEqualTo(404);
+        assertThat(errors.status(resolved)).isEqualTo(409);
+        assertThat(JSON.readTree(errors.body(resolved)).path("error").asText())
+                .isEqualTo("conflict conflict-20260127-103001-k3m9qz is already resolved");
     }
 
     @Test

@@ -1,0 +1,214 @@
+package io.devflow.dr.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.config.ConflictStrategy;
+import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.metrics.ReplicationMetrics;
+import io.devflow.dr.replication.Conflict;
+import io.devflow.dr.replication.ConflictId;
+import io.devflow.dr.replication.ConflictRecord;
+import io.devflow.dr.replication.ConflictStore;
+import io.devflow.dr.replication.Decision;
+import io.devflow.dr.replication.Direction;
+import io.devflow.dr.replication.RecordVersion;
+import io.devflow.dr.replication.ReplicationControl;
+import io.devflow.dr.replication.ReplicationService;
+import io.devflow.dr.state.AuditLog;
+import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.support.Json;
+import io.devflow.dr.testing.MemoryStateStore;
+import io.devflow.dr.testing.MutableClock;
+import io.devflow.dr.testing.TestConfigs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
+
+import static io.devflow.dr.testing.TestConfigs.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class ReplicationApiTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-27T10:30:00Z");
+
+    private final ApiErrors errors = new ApiErrors();
+    private final MemoryStateStore state = new MemoryStateStore();
+    private final MutableClock clock = new MutableClock(NOW);
+    private final ReplicationConfig config = replicationConfig();
+    private final ConflictStore conflicts = new ConflictStore(state);
+    private final AuditLog audit = new AuditLog(state, clock);
+    private final ReplicationApi api = new ReplicationApi(
+            Optional.of(new ReplicationService(config, new EnumMap<>(StoreKind.class), conflicts, state, audit,
+                    new ReplicationMetrics(new SimpleMeterRegistry()), clock)),
+            Optional.of(new ReplicationControl(config, state, audit, clock)), null);
+    private final ReplicationApi unconfigured = new ReplicationApi(Optional.empty(), Optional.empty(), null);
+
+    @Test
+    void shouldStartEveryReplicatedStoreWithoutABody() throws Exception {
+        for (String body : new String[] {null, "", "  \n"}) {
+            JsonNode answer = Json.MAPPER.readTree(api.change(body, true));
+
+            assertThat(answer).isEqualTo(Json.MAPPER.readTree("{\"stores\": [\"mongodb\"], \"running\": true}"));
+        }
+        assertThat(state.read("replication/desired").orElseThrow().content().at("/stores/mongodb/running").asBoolean())
+                .isTrue();
+    }
+
+    @Test
+    void shouldStopTheNamedStore() throws Exception {
+        JsonNode answer = Json.MAPPER.readTree(api.change("{\"store\": \"mongodb\"}", false));
+
+        assertThat(answer).isEqualTo(Json.MAPPER.readTree("{\"stores\": [\"mongodb\"], \"running\": false}"));
+        JsonNode desired = state.read("replication/desired").orElseThrow().content().at("/stores/mongodb");
+        assertThat(desired.path("running").asBoolean()).isFalse();
+        assertThat(desired.path("changedBy").asText()).isEqualTo("api");
+        assertThat(desired.path("changedAt").asText()).isEqualTo(NOW.toString());
+        assertThat(api.change("{\"store\": null}", false)).contains("\"mongodb\"");
+    }
+
+    @Test
+    void shouldRefuseAStartOrStopBodyItCannotRead() {
+        assertBadRequest(() -> api.change("{\"store\": \"mongodb\"", true), "the request body is not valid JSON: ");
+        assertBadRequest(() -> api.change("mongodb", true), "the request body is not valid JSON: ");
+        assertBadRequest(() -> api.change("{\"store\": \"mongodb\"} {\"store\": \"redis\"}", true),
+                "the request body is not valid JSON: unexpected text after the JSON value");
+        assertBadRequest(() -> api.change("[\"mongodb\"]", true),
+                "the request body must be a JSON object such as {\"store\": \"mongodb\"}");
+        assertBadRequest(() -> api.change("\"mongodb\"", false),
+                "the request body must be a JSON object such as {\"store\": \"mongodb\"}");
+        assertBadRequest(() -> api.change("{\"stores\": [\"mongodb\"]}", true),
+                "unknown field stores in a replication request; fields are store");
+        assertBadRequest(() -> api.change("{\"store\": [\"mongodb\"]}", true), "store must be a string such as \"mongodb\"");
+        assertBadRequest(() -> api.change("{\"store\": 1}", true), "store must be a string such as \"mongodb\"");
+        assertThat(state.read("replication/desired")).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheStoresForAnUnknownOrUnreplicatedStore() {
+        assertBadRequest(() -> api.change("{\"store\": \"cassandra\"}", true),
+                "unknown store 'cassandra'; stores are mongodb, redis, influxdb");
+        assertBadRequest(() -> api.change("{\"store\": \"redis\"}", true),
+                "redis is not replicated; replicated stores are mongodb (disasterRecovery.replication.stores)");
+        assertThat(state.read("replication/desired")).isEmpty();
+    }
+
+    @Test
+    void shouldSayWhenReplicationIsNotConfigured() {
+        String message = "replication is not configured on this server (disasterRecovery.replication)";
+
+        assertBadRequest(() -> unconfigured.change(null, true), message);
+        assertBadRequest(() -> unconfigured.conflicts(null, null, null), message);
+        assertBadRequest(() -> unconfigured.conflict(ConflictId.EXAMPLE), message);
+        assertBadRequest(() -> unconfigured.resolve(ConflictId.EXAMPLE, "{\"resolution\": \"source\"}"), message);
+    }
+
+    @Test
+    void shouldRefuseAResolveBodyItCannotRead() {
+        String id = ConflictId.EXAMPLE;
+        String example = "the request body must be a JSON object such as {\"resolution\": \"source\"}";
+        String required = "resolution is required: \"source\", \"target\" or a JSON object with the record's new version";
+
+        assertBadRequest(() -> api.resolve(id, null), example);
+        assertBadRequest(() -> api.resolve(id, " "), example);
+        assertBadRequest(() -> api.resolve(id, "source"), "the request body is not valid JSON: ");
+        assertBadRequest(() -> api.resolve(id, "[\"source\"]"), example);
+        assertBadRequest(() -> api.resolve(id, "{\"resolution\": \"source\"} {\"resolution\": \"target\"}"),
+                "the request body is not valid JSON: unexpected text after the JSON value");
+        assertBadRequest(() -> api.resolve(id, "{}"), required);
+        assertBadRequest(() -> api.resolve(id, "{\"resolution\": null}"), required);
+        assertBadRequest(() -> api.resolve(id, "{\"resolution\": 1}"), required);
+        assertBadRequest(() -> api.resolve(id, "{\"resolution\": [\"source\"]}"), required);
+        assertBadRequest(() -> api.resolve(id, "{\"resolution\": \"source\", \"by\": \"alice\"}"),
+                "unknown field by in a resolution request; fields are resolution");
+        assertBadRequest(() -> api.resolve(id, "{\"resolution\": \"theirs\"}"),
+                "resolve a conflict with source, target or a JSON object of the record, not 'theirs'");
+    }
+
+    @Test
+    void shouldTellAMalformedIdFromAnUnknownOne() {
+        assertBadRequest(() -> api.resolve("42", "{\"resolution\": \"source\"}"), "'42' is not a conflict id");
+        assertBadRequest(() -> api.conflict("conflict-42"), "'conflict-42' is not a conflict id");
+        assertStatus(() -> api.resolve(ConflictId.EXAMPLE, "{\"resolution\": \"source\"}"), 404,
+                "no conflict " + ConflictId.EXAMPLE + " in the control state");
+        assertStatus(() -> api.conflict(ConflictId.EXAMPLE), 404, "no conflict " + ConflictId.EXAMPLE);
+    }
+
+    @Test
+    void shouldAnswerConflictWhenTheConflictIsAlreadyResolved() {
+        Conflict decided = conflicts.save(conflict(Decision.SOURCE));
+
+        assertStatus(() -> api.resolve(decided.id(), "{\"resolution\": \"target\"}"), 409,
+                "conflict " + decided.id() + " is already resolved (source, by strategy at " + NOW + "); nothing was changed");
+        assertThat(conflicts.get(decided.id())).isEqualTo(decided);
+    }
+
+    @Test
+    void shouldShowAStoredConflict() throws Exception {
+        Conflict open = conflicts.save(conflict(Decision.PENDING));
+
+        JsonNode shown = Json.MAPPER.readTree(api.conflict(open.id()));
+
+        assertThat(Json.MAPPER.treeToValue(shown, Conflict.class)).isEqualTo(open);
+    }
+
+    @Test
+    void shouldListConflictsByStatusAndStore() throws Exception {
+        Conflict open = conflicts.save(conflict(Decision.PENDING));
+        Conflict decided = conflicts.save(conflict(Decision.TARGET));
+
+        assertThat(ids(api.conflicts(null, null, null))).containsExactly(open.id());
+        assertThat(ids(api.conflicts("resolved", "", ""))).containsExactly(decided.id());
+        assertThat(ids(api.conflicts("all", "mongodb", "10"))).containsExactlyInAnyOrder(open.id(), decided.id());
+        assertThat(ids(api.conflicts("all", "redis", null))).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseConflictFiltersItCannotRead() {
+        assertBadRequest(() -> api.conflicts("closed", null, null), "status must be open, resolved or all, not 'closed'");
+        assertBadRequest(() -> api.conflicts(null, "mongo", null), "unknown store 'mongo'; stores are mongodb, redis, influxdb");
+        assertBadRequest(() -> api.conflicts("all", null, "0"), "limit must be a positive number, not '0'");
+        assertBadRequest(() -> api.conflicts("all", null, "-3"), "limit must be a positive number, not '-3'");
+        assertBadRequest(() -> api.conflicts("all", null, "ten"), "limit must be a positive number, not 'ten'");
+    }
+
+    private Conflict conflict(Decision decision) {
+        String id = ConflictId.generate(clock.instant());
+        clock.advance(Duration.ofSeconds(1));
+        return Conflict.detected(id, "mongodb", Direction.of("us-east-1", "us-west-2"),
+                new ConflictRecord("devflow", "orders", "7"),
+                decision == Decision.PENDING ? ConflictStrategy.MANUAL : ConflictStrategy.LAST_WRITE_WINS, NOW,
+                RecordVersion.deleted(NOW), RecordVersion.deleted(NOW.minusSeconds(1)), decision, "test");
+    }
+
+    private static List<String> ids(String answer) throws Exception {
+        List<String> ids = new ArrayList<>();
+        Json.MAPPER.readTree(answer).path("conflicts").forEach(c -> ids.add(c.path("id").asText()));
+        return ids;
+    }
+
+    private void assertBadRequest(ThrowingCallable call, String messageStart) {
+        assertStatus(call, 400, messageStart);
+    }
+
+    private void assertStatus(ThrowingCallable call, int status, String messageStart) {
+        Throwable failure = catchThrowable(call);
+
+        assertThat(failure).as(messageStart).isNotNull();
+        assertThat(errors.status(failure)).as(failure.toString()).isEqualTo(status);
+        assertThat(failure.getMessage()).startsWith(messageStart);
+    }
+
+    private static ReplicationConfig replicationConfig() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery").putObject("replication").put("conflictResolution", "manual");
+        return TestConfigs.load(root).replication().orElseThrow();
+    }
+}

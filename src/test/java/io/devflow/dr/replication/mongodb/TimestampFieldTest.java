@@ -1,0 +1,88 @@
+package io.devflow.dr.replication.mongodb;
+
+import io.devflow.dr.config.ConflictStrategy;
+import io.devflow.dr.config.RegionId;
+import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.store.StoreKind;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How {@code timestamp-based} reads the configured field of a MongoDB document. */
+class TimestampFieldTest {
+
+    private static final Instant UPDATED = Instant.parse("2026-01-27T10:30:01.250Z");
+
+    private final MongoReplicator replicator = replicator("updatedAt");
+
+    @Test
+    void shouldReadDatesTimestampsEpochMillisecondsAndIsoStrings() {
+        assertThat(fieldTime(new BsonDateTime(UPDATED.toEpochMilli()))).isEqualTo(UPDATED);
+        assertThat(fieldTime(new BsonInt64(UPDATED.toEpochMilli()))).isEqualTo(UPDATED);
+        assertThat(fieldTime(new BsonDouble(UPDATED.toEpochMilli()))).isEqualTo(UPDATED);
+        assertThat(fieldTime(new BsonInt32(86_400_000))).isEqualTo(Instant.parse("1970-01-02T00:00:00Z"));
+        assertThat(fieldTime(new BsonString("2026-01-27T10:30:01.250Z"))).isEqualTo(UPDATED);
+        assertThat(fieldTime(new BsonTimestamp((int) UPDATED.getEpochSecond(), 7)))
+                .isEqualTo(Instant.parse("2026-01-27T10:30:01Z"));
+    }
+
+    @Test
+    void shouldHaveNoTimeForAValueThatIsNotATime() {
+        assertThat(fieldTime(new BsonString("yesterday"))).isNull();
+        assertThat(fieldTime(new BsonString("2026-01-27"))).isNull();
+        assertThat(fieldTime(new BsonBoolean(true))).isNull();
+        assertThat(fieldTime(new BsonDocument("at", new BsonDateTime(UPDATED.toEpochMilli())))).isNull();
+        assertThat(fieldTime(BsonNull.VALUE)).isNull();
+    }
+
+    @Test
+    void shouldHaveNoTimeWithoutTheFieldOrWithoutADocument() {
+        assertThat(replicator.fieldTime(raw(new BsonDocument("_id", new BsonInt32(1))))).isNull();
+        assertThat(replicator.fieldTime(null)).isNull();
+    }
+
+    @Test
+    void shouldReadTheConfiguredFieldOnly() {
+        BsonDocument document = new BsonDocument("updatedAt", new BsonDateTime(0))
+                .append("modifiedAt", new BsonDateTime(UPDATED.toEpochMilli()));
+
+        assertThat(replicator("modifiedAt").fieldTime(raw(document))).isEqualTo(UPDATED);
+        assertThat(replicator.fieldTime(raw(document))).isEqualTo(Instant.EPOCH);
+    }
+
+    private Instant fieldTime(BsonValue value) {
+        return replicator.fieldTime(raw(new BsonDocument("_id", new BsonInt32(1)).append("updatedAt", value)));
+    }
+
+    private static RawBsonDocument raw(BsonDocument document) {
+        return new RawBsonDocument(document, new BsonDocumentCodec());
+    }
+
+    private static MongoReplicator replicator(String field) {
+        ReplicationConfig config = new ReplicationConfig(true, RegionId.of("us-east-1"),
+                List.of(RegionId.of("us-west-2")), Set.of(StoreKind.MONGODB),
+                new ReplicationConfig.ConflictConfig(ConflictStrategy.TIMESTAMP_BASED, field),
+                new ReplicationConfig.Health(Duration.ofSeconds(60), Duration.ofSeconds(300)), Duration.ofSeconds(5),
+                new ReplicationConfig.Mongo("devflow_dr", 500), new ReplicationConfig.Redis(15, Duration.ofMinutes(5), 500),
+                new ReplicationConfig.Influx(Duration.ofSeconds(10), Duration.ofMinutes(1)));
+        return new MongoReplicator(null, config, null, null, Clock.systemUTC());
+    }
+}
