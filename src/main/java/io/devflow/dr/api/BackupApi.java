@@ -46,7 +46,7 @@ public final class BackupApi {
     public BackupRequest parse(String body) {
         JsonNode json;
         try {
-            json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+            json = body == null || body.isBlank() ? null : Json.readOne(body);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "the request body is not valid JSON: " + e.getOriginalMessage()
                     .replaceAll("\\s+", " "));

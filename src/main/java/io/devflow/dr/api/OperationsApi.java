@@ -16,7 +16,7 @@ public final class OperationsApi {
         }
         JsonNode json;
         try {
-            json = Json.MAPPER.readTree(body);
+            json = Json.readOne(body);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "the request body is not valid JSON: " + e.getOriginalMessage().replaceAll("\\s+", " "));
         }

@@ -472,14 +472,19 @@ public final class MongoReplicator implements StoreReplicator {
         return wall instanceof Date date ? date.toInstant() : null;
     }
 
-    /** The configured timestamp field's value as an instant (dates, epoch milliseconds, ISO-8601 strings). */
+    /**
+     * The configured timestamp field's value as an instant (dates, epoch milliseconds, ISO-8601 strings); a
+     * dotted name ({@code meta.updatedAt}) reaches into embedded documents, as in a MongoDB query.
+     */
     Instant fieldTime(RawBsonDocument document) {
         if (document == null) {
             return null;
         }
-        BsonValue value = document.get(resolver.timestampField());
-        if (value == null) {
-            return null;
+        BsonValue value = document;
+        for (String name : resolver.timestampField().split("\\.")) {
+            if (!(value instanceof BsonDocument embedded) || (value = embedded.get(name)) == null) {
+                return null;
+            }
         }
         try {
             return switch (value.getBsonType()) {

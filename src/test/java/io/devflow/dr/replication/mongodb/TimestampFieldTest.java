@@ -68,6 +68,16 @@ class TimestampFieldTest {
         assertThat(replicator.fieldTime(raw(document))).isEqualTo(Instant.EPOCH);
     }
 
+    @Test
+    void shouldReachIntoEmbeddedDocumentsWithADottedName() {
+        BsonDocument document = new BsonDocument("_id", new BsonInt32(1)).append("meta",
+                new BsonDocument("updatedAt", new BsonDateTime(UPDATED.toEpochMilli())).append("tag", new BsonString("x")));
+
+        assertThat(replicator("meta.updatedAt").fieldTime(raw(document))).isEqualTo(UPDATED);
+        assertThat(replicator("meta.missing").fieldTime(raw(document))).isNull();
+        assertThat(replicator("meta.tag.deeper").fieldTime(raw(document))).as("a path through a non-document").isNull();
+    }
+
     private Instant fieldTime(BsonValue value) {
         return replicator.fieldTime(raw(new BsonDocument("_id", new BsonInt32(1)).append("updatedAt", value)));
     }
