@@ -37,7 +37,7 @@ public final class ReplicationMetrics {
         FunctionCounter.builder("dr.replication.events.applied", progress, applied).tags(tags)
                 .description("Changes applied to the target").register(registry);
         FunctionCounter.builder("dr.replication.echoes.skipped", progress, echoes).tags(tags)
-                .description("Changes skipped because replication itself wrote them").register(registry);
+                .description("Records skipped because replication itself wrote their current version (changes of one record in one batch count once)").register(registry);
         FunctionCounter.builder("dr.replication.bytes", progress, bytes).tags(tags)
                 .description("Bytes of records written to the target").register(registry);
         Gauge.builder("dr.replication.backlog", progress, backlog).tags(tags)

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +51,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Replication of every store as {@code dr server} runs it (all route files, the control loop, the Redis keyspace
  * subscription), on real servers in two regions: while MongoDB, Redis and InfluxDB (when {@code influxd} is on
  * the PATH) are written concurrently in the source, the target converges to the same data; {@code dr
- * replication stop|start} from the command line is followed by the running server; {@code dr status --output
- * json} reports every store streaming.
+ * replication stop|start} from the command line, and {@code POST /api/replication/stop|start}, are followed by
+ * the running server; {@code dr status --output json} and {@code GET /api/status} report every store streaming.
  */
 class ReplicationServerIT {
 
     static final int[] REDIS_DATABASES = {0, 3};
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -191,6 +196,37 @@ class ReplicationServerIT {
             }
             return targets.get(0).path("region").asText().equals(WEST);
         });
+
+        // the same through HTTP: GET /api/status, POST /api/replication/stop|start
+        HttpResponse<String> apiStatus = http("GET", "/api/status", null, true);
+        assertThat(apiStatus.statusCode()).as(apiStatus.body()).isEqualTo(200);
+        JsonNode apiReplication = Json.MAPPER.readTree(apiStatus.body()).path("replication");
+        assertThat(apiReplication.path("source").asText()).isEqualTo(EAST);
+        assertThat(apiReplication.path("targets").get(0).path("region").asText()).isEqualTo(WEST);
+        assertThat(http("GET", "/api/status", null, false).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> stopMongo = http("POST", "/api/replication/stop", "{\"store\": \"mongodb\"}", true);
+        assertThat(stopMongo.statusCode()).as(stopMongo.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(stopMongo.body()).path("stores").get(0).asText()).isEqualTo("mongodb");
+        await("MongoDB replication stopped by the API", Duration.ofSeconds(30), () -> !replication.isRunning(StoreKind.MONGODB));
+        HttpResponse<String> unknown = http("POST", "/api/replication/start", "{\"store\": \"postgres\"}", true);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("postgres");
+        assertThat(http("POST", "/api/replication/start", "{\"store\": \"mongodb\"}", true).statusCode()).isEqualTo(200);
+        source.insertOne(new Document("_id", "after-api-start"));
+        await("MongoDB replicated again after the API started it", Duration.ofSeconds(60),
+                () -> target.countDocuments(Filters.eq("_id", "after-api-start")) == 1);
+    }
+
+    private HttpResponse<String> http(String method, String path, String body, boolean authorized) throws Exception {
+        int port = env.drConfig().path("api").path("port").asInt();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (authorized) {
+            request.header("Authorization", "Bearer test-token");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void writeMongo(MongoCollection<Document> collection, AtomicBoolean writing) {
