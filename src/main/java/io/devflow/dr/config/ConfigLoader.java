@@ -560,6 +560,9 @@ public final class ConfigLoader {
     }
 
     private static ConflictStrategy strategy(JsonObjectReader r, String key, String name) {
+        if (name.isEmpty()) {
+            return ConflictStrategy.LAST_WRITE_WINS; // reported as empty by the reader already
+        }
         return ConflictStrategy.parse(name).orElseGet(() -> {
             r.problem(key, "unknown strategy '" + name + "'; strategies are " + ConflictStrategy.names());
             return ConflictStrategy.LAST_WRITE_WINS;

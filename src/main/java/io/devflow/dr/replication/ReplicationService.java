@@ -54,7 +54,8 @@ public final class ReplicationService implements AutoCloseable {
                               ConflictStore conflicts, StateStore state, AuditLog audit, ReplicationMetrics metrics,
                               Clock clock) {
         this.config = config;
-        this.replicators = new EnumMap<>(replicators);
+        this.replicators = new EnumMap<>(StoreKind.class);
+        this.replicators.putAll(replicators);
         this.conflicts = conflicts;
         this.state = state;
         this.audit = audit;

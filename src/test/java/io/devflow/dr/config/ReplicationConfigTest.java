@@ -101,6 +101,14 @@ class ReplicationConfigTest {
     }
 
     @Test
+    void shouldReportAnEmptyStrategyOnce() {
+        ObjectNode config = TestConfigs.minimal();
+        at(config, DR).putObject("replication").put("conflictResolution", "");
+
+        assertThat(problems(config)).hasSize(1).allMatch(p -> p.path().equals(REPLICATION + ".conflictResolution"));
+    }
+
+    @Test
     void shouldNameTheStrategiesForAnUnknownOne() {
         ObjectNode byName = TestConfigs.minimal();
         at(byName, DR).putObject("replication").put("conflictResolution", "newest-wins");
