@@ -22,6 +22,14 @@ public record Batch(Direction direction, String store, int applied, List<Conflic
         failures = List.copyOf(failures);
     }
 
+    /**
+     * Whether the poll found work: the scheduler counts such a poll as busy and polls again after its short delay;
+     * only polls that found nothing make it back off.
+     */
+    public boolean foundWork() {
+        return more || applied > 0 || !conflicts.isEmpty() || !failures.isEmpty();
+    }
+
     public static Batch idle(Direction direction, String store) {
         return new Batch(direction, store, 0, List.of(), List.of(), null, false);
     }

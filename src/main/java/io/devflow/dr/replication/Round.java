@@ -21,8 +21,13 @@ public record Round(String store, List<Batch> batches) {
         return batches.stream().mapToInt(Batch::applied).sum();
     }
 
-    /** Whether to poll again at once rather than after the idle back-off. */
+    /** Whether some direction expects more to do right away (a full batch). */
     public boolean more() {
         return batches.stream().anyMatch(Batch::more);
+    }
+
+    /** Whether some direction found work: the scheduler then polls again at once instead of waiting or backing off. */
+    public boolean foundWork() {
+        return batches.stream().anyMatch(Batch::foundWork);
     }
 }

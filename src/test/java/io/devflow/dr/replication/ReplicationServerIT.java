@@ -6,15 +6,14 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
-import io.devflow.dr.archive.SourceRecord;
 import io.devflow.dr.embedded.EmbeddedInflux;
 import io.devflow.dr.runtime.DrRuntime;
 import io.devflow.dr.runtime.DrServices;
 import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.store.influxdb.InfluxHttp;
-import io.devflow.dr.store.influxdb.InfluxSource;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.CliRun;
+import io.devflow.dr.testing.InfluxData;
 import io.devflow.dr.testing.RedisData;
 import io.devflow.dr.testing.TestEnvironment;
 import org.bson.Document;
@@ -27,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -56,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReplicationServerIT {
 
-    static final int[] REDIS_DATABASES = {0, 3};
+    static final List<Integer> REDIS_DATABASES = List.of(0, 3);
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -288,33 +285,12 @@ class ReplicationServerIT {
         return collection.find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
     }
 
-    /** Every key of the replicated databases with its type and value, and whether it expires. */
     private Map<String, String> redis(String region) {
-        Map<String, String> all = new TreeMap<>();
-        for (int database : REDIS_DATABASES) {
-            try (Jedis jedis = jedis(region, database)) {
-                for (String key : RedisData.keys(jedis)) {
-                    String value = RedisData.value(jedis, key);
-                    if (value != null) {
-                        all.put(database + " " + key, value + (jedis.pttl(key) >= 0 ? " (expires)" : ""));
-                    }
-                }
-            }
-        }
-        return all;
+        return RedisData.snapshot(env.redis(region).port(), REDIS_DATABASES);
     }
 
     private static List<String> points(InfluxHttp http) {
-        List<String> lines = new ArrayList<>();
-        try (InfluxSource source = new InfluxSource(http, List.of("metrics"), null, Long.MAX_VALUE)) {
-            for (SourceRecord r = source.next(); r != null; r = source.next()) {
-                if (r instanceof SourceRecord.Item item) {
-                    lines.add(new String(item.bytes(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        lines.sort(null);
-        return lines;
+        return InfluxData.points(http, "metrics");
     }
 
     private Jedis jedis(String region, int database) {

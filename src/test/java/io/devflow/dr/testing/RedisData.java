@@ -6,6 +6,7 @@ import redis.clients.jedis.resps.ScanResult;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -29,6 +30,26 @@ public final class RedisData {
             case "none" -> null;
             default -> throw new AssertionError("unexpected type of " + key);
         };
+    }
+
+    /**
+     * Every key of the given databases of a server on loopback, as {@code "<db> <key>" -> "<type>: <value>"},
+     * with {@code " (expires)"} added to keys that have a time to live.
+     */
+    public static Map<String, String> snapshot(int port, Iterable<Integer> databases) {
+        Map<String, String> all = new TreeMap<>();
+        for (int database : databases) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                jedis.select(database);
+                for (String key : keys(jedis)) {
+                    String value = value(jedis, key);
+                    if (value != null) {
+                        all.put(database + " " + key, value + (jedis.pttl(key) >= 0 ? " (expires)" : ""));
+                    }
+                }
+            }
+        }
+        return all;
     }
 
     /** Every key of the selected database, by SCAN. */

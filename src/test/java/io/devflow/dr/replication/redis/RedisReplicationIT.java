@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -701,20 +700,9 @@ class RedisReplicationIT {
         assertThat(expiriesAgree()).as("expiries agree").isTrue();
     }
 
-    /** Every key of every replicated database: {@code db key -> type: value (ttl)}. */
+    /** Every key of every replicated database: {@code db key -> type: value (expires)}. */
     Map<String, String> snapshot(String region) {
-        Map<String, String> all = new TreeMap<>();
-        for (int database : DATABASES) {
-            try (Jedis jedis = jedis(region, database)) {
-                for (String key : RedisData.keys(jedis)) {
-                    String value = RedisData.value(jedis, key);
-                    if (value != null) {
-                        all.put(database + " " + key, value + (jedis.pttl(key) >= 0 ? " (ttl)" : ""));
-                    }
-                }
-            }
-        }
-        return all;
+        return RedisData.snapshot(env.redis(region).port(), DATABASES);
     }
 
     boolean expiriesAgree() {

@@ -1,7 +1,6 @@
 package io.devflow.dr.store.influxdb;
 
 import io.devflow.dr.archive.Progress;
-import io.devflow.dr.archive.SourceRecord;
 import io.devflow.dr.backup.BackupId;
 import io.devflow.dr.backup.BackupRecord;
 import io.devflow.dr.backup.BackupRequest;
@@ -16,6 +15,7 @@ import io.devflow.dr.runtime.DrRuntime;
 import io.devflow.dr.runtime.DrServices;
 import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.testing.InfluxAvailable;
+import io.devflow.dr.testing.InfluxData;
 import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,14 +136,6 @@ class InfluxBackupIT {
 
     /** Every point of the database as line protocol, as the exporter writes it. */
     private static Set<String> export(InfluxHttp http) {
-        Set<String> lines = new TreeSet<>();
-        try (InfluxSource source = new InfluxSource(http, List.of("metrics"), null, Long.MAX_VALUE)) {
-            for (SourceRecord r = source.next(); r != null; r = source.next()) {
-                if (r instanceof SourceRecord.Item item) {
-                    lines.add(new String(item.bytes(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return lines;
+        return new TreeSet<>(InfluxData.points(http, "metrics"));
     }
 }
