@@ -48,7 +48,8 @@ import java.util.Random;
  * {@value #STAMP} to the operation's number (1, 2, ... in the order written), and at the end the writer saves
  * one line per operation to {@code OP_LOG}: {@code number kind id returnedMs} (kind {@code I U R D}, the
  * document's {@code _id} as JSON, the time its bulk write returned), so that an observer can tell when each
- * operation became visible. The file appears whole (written aside, then moved).
+ * operation became visible. The file appears whole (written aside, then moved). The RESULT line then adds the
+ * bulk writes' round trips: {@code writeP50Ms=... writeP99Ms=... writeMaxMs=...}.
  */
 public final class ChangeWriter {
 
@@ -72,6 +73,7 @@ public final class ChangeWriter {
     private final List<BsonValue> ids = new ArrayList<>();
     private long[] returned = new long[1 << 16];
     private long number;
+    private final List<Long> writeMillis = new ArrayList<>();
 
     private ChangeWriter(MongoCollection<BsonDocument> collection, long seed, boolean stamped) {
         this.collection = collection;
@@ -119,10 +121,12 @@ public final class ChangeWriter {
                 for (int i = 0; i < due; i++) {
                     batch.add(operation());
                 }
+                long sent = System.currentTimeMillis();
                 collection.bulkWrite(batch);
                 ops += due;
                 lastWrite = System.currentTimeMillis();
                 if (stamped) {
+                    writeMillis.add(lastWrite - sent);
                     if (returned.length < ops) {
                         returned = Arrays.copyOf(returned, (int) Math.max(ops, returned.length * 2L));
                     }
@@ -132,9 +136,20 @@ public final class ChangeWriter {
             }
             Thread.sleep(Math.max(0, TICK_MS - (System.currentTimeMillis() - now)));
         }
+        String latency = "";
+        if (stamped) {
+            // the round trips of the bulk writes: how far an observer may see an operation before its write returned
+            long[] sorted = writeMillis.stream().mapToLong(Long::longValue).sorted().toArray();
+            latency = String.format(Locale.ROOT, " writeP50Ms=%d writeP99Ms=%d writeMaxMs=%d", nearestRank(sorted, 50),
+                    nearestRank(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
+        }
         System.out.printf(Locale.ROOT, "RESULT mode=writer rate=%d ops=%d inserts=%d updates=%d replaces=%d deletes=%d "
-                        + "firstWriteMs=%d lastWriteMs=%d achievedRate=%.0f%n", rate, ops, inserts, updates, replaces,
-                deletes, firstWrite, lastWrite, ops * 1_000.0 / (end - start));
+                        + "firstWriteMs=%d lastWriteMs=%d achievedRate=%.0f%s%n", rate, ops, inserts, updates, replaces,
+                deletes, firstWrite, lastWrite, ops * 1_000.0 / (end - start), latency);
+    }
+
+    private static long nearestRank(long[] sorted, int percentile) {
+        return sorted.length == 0 ? 0 : sorted[Math.max(0, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
     }
 
     /** Numbers the next operation, of this kind on this document. */
