@@ -1,0 +1,167 @@
+package io.devflow.dr.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.devflow.dr.crypto.LocalKeyring;
+import io.devflow.dr.embedded.EmbeddedS3;
+import io.devflow.dr.support.Json;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The server side of the replication-lag benchmark ({@code bench/replication-lag.sh}), in a JVM of its own:
+ * two regions, {@value #SOURCE} and {@value #TARGET}, each with a mongo-java-server in memory (oplog on) and
+ * an s3proxy on a directory emptied at every start (the region's bucket holds the control plane's state:
+ * checkpoints, conflicts). The source is seeded with N documents from {@link BenchDocuments} in
+ * {@value StoreServers#DATABASE}.{@value StoreServers#COLLECTION} before its oplog is turned on; the target
+ * starts empty, so replication begins with an initial sync of the seed.
+ * <pre>
+ *   --work-dir DIR --source-mongo-port P --target-mongo-port P --source-s3-port P --target-s3-port P
+ *   --api-port P --seed-documents N
+ * </pre>
+ * When everything is up it writes {@code dr-config.json} into the work directory (the script waits for that
+ * file): both regions, MongoDB replication from the source to the target with the defaults otherwise
+ * (last-write-wins, batches of 500, checkpoints every 5 s), no capture worker, and the API (which
+ * {@code dr server} starts) on loopback. It runs until it is killed.
+ */
+public final class ReplicationServers {
+
+    static final String SOURCE = "us-east-1";
+    static final String TARGET = "us-west-2";
+
+    private static final long SEED = 20261128L;
+    private static final int SEED_BATCH = 1_000;
+
+    private ReplicationServers() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            run(BenchServers.options(args));
+        } catch (Exception e) {
+            // the servers' non-daemon threads would otherwise keep a half-started JVM alive
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(Map<String, String> options) throws Exception {
+        Path work = Path.of(required(options, "--work-dir")).toAbsolutePath();
+        Path config = work.resolve("dr-config.json");
+        Files.deleteIfExists(config);
+
+        List<AutoCloseable> servers = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (int i = servers.size() - 1; i >= 0; i--) {
+                try {
+                    servers.get(i).close();
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }
+            stopped.countDown();
+        }, "replication-servers-stop"));
+
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode dr = root.putObject("disasterRecovery");
+        ObjectNode regions = dr.putObject("regions");
+        int seed = Integer.parseInt(required(options, "--seed-documents"));
+        for (String region : List.of(SOURCE, TARGET)) {
+            String side = region.equals(SOURCE) ? "source" : "target";
+            int s3Port = Integer.parseInt(required(options, "--" + side + "-s3-port"));
+            int mongoPort = Integer.parseInt(required(options, "--" + side + "-mongo-port"));
+            BenchServers.deleteTree(work.resolve("s3-" + region));
+            EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("s3-" + region), bucket(region), "bench-secret-" + region, s3Port);
+            servers.add(s3);
+            MongoServer mongo = new MongoServer(new MemoryBackend());
+            servers.add(mongo::shutdownNow);
+            mongo.bind("127.0.0.1", mongoPort);
+            String url = "mongodb://127.0.0.1:" + mongoPort;
+            if (region.equals(SOURCE)) {
+                seedMongo(url, seed);
+            }
+            mongo.enableOplog();
+            markOplogStart(url);
+
+            ObjectNode r = regions.putObject(region);
+            r.put("role", region.equals(SOURCE) ? "primary" : "secondary");
+            r.putObject("mongodb").put("url", url).putArray("databases").add(StoreServers.DATABASE);
+            ObjectNode storage = r.putObject("storage");
+            storage.put("type", "s3").put("bucket", bucket(region)).put("region", region)
+                    .put("endpoint", s3.endpoint().toString()).put("prefix", "dr");
+            storage.putObject("credentials").put("accessKeyId", EmbeddedS3.ACCESS_KEY).put("secretAccessKey", s3.secretKey());
+        }
+
+        Path keyring = work.resolve("keyring.json");
+        if (!Files.exists(keyring)) {
+            LocalKeyring.create(keyring, Clock.systemUTC());
+        }
+        ObjectNode backup = dr.putObject("backup");
+        backup.putObject("encryption").put("provider", "local").put("keyFile", keyring.toString());
+        // dr server would otherwise also run the incremental backups' capture worker beside replication
+        backup.putObject("incremental").put("captureWorker", false);
+        dr.putObject("api").put("host", "127.0.0.1").put("port", Integer.parseInt(required(options, "--api-port")))
+                .put("token", "bench-token");
+        ObjectNode replication = dr.putObject("replication");
+        replication.put("enabled", true).put("source", SOURCE).putArray("targets").add(TARGET);
+        replication.putArray("stores").add("mongodb");
+
+        Path pending = work.resolve("dr-config.json.tmp");
+        Files.write(pending, Json.bytes(root));
+        Files.move(pending, config, StandardCopyOption.ATOMIC_MOVE);
+        System.out.println("ready: " + seed + " documents in " + SOURCE + ", config " + config);
+        stopped.await();
+    }
+
+    static String bucket(String region) {
+        return "bench-" + region;
+    }
+
+    private static void seedMongo(String url, int documents) {
+        BenchDocuments source = new BenchDocuments(SEED);
+        try (MongoClient client = MongoClients.create(url)) {
+            MongoCollection<RawBsonDocument> collection = client.getDatabase(StoreServers.DATABASE)
+                    .getCollection(StoreServers.COLLECTION, RawBsonDocument.class);
+            for (int written = 0; written < documents; written += SEED_BATCH) {
+                List<RawBsonDocument> batch = new ArrayList<>(SEED_BATCH);
+                for (int i = 0; i < SEED_BATCH && written + i < documents; i++) {
+                    batch.add(source.next());
+                }
+                collection.insertMany(batch);
+            }
+        }
+    }
+
+    /**
+     * Writes one document outside the replicated database: without an entry the oplog looks absent to
+     * {@code ChangePosition.current}, as on a server that is no replica set (a real one always has entries).
+     */
+    private static void markOplogStart(String url) {
+        try (MongoClient client = MongoClients.create(url)) {
+            client.getDatabase(StoreServers.DATABASE + "_setup").getCollection("oplog_start").insertOne(new Document("at", new Date()));
+        }
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+}
