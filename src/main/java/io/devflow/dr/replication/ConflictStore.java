@@ -9,8 +9,10 @@ import io.devflow.dr.support.NotFoundException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every conflict, durably, in the control state: open ones under {@code replication/conflicts/open/},
@@ -78,8 +80,10 @@ public final class ConflictStore {
         return result;
     }
 
+    /** How many conflicts are open, from the listings alone (no conflict is read: this runs on every hold). */
     public int openCount() {
-        return open().size();
+        Set<String> resolved = new HashSet<>(names(RESOLVED));
+        return (int) names(OPEN).stream().filter(id -> !resolved.contains(id)).count();
     }
 
     private List<String> names(String folder) {

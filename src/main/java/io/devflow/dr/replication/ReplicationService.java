@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,12 @@ public final class ReplicationService implements AutoCloseable {
     private final Clock clock;
     private final List<Direction> directions;
     private final Map<String, ReplicationProgress> progress = new ConcurrentHashMap<>();
+    private static final Duration ROUND_WAIT = Duration.ofSeconds(30);
+
     private final Set<StoreKind> running = ConcurrentHashMap.newKeySet();
+    /** Stores with a round between its poll and its commit (guarded by itself): stop waits for it. */
+    private final Set<StoreKind> inRound = EnumSet.noneOf(StoreKind.class);
+    private final Object resolving = new Object();
     private final Map<String, String> lastLoggedError = new ConcurrentHashMap<>();
 
     public ReplicationService(ReplicationConfig config, Map<StoreKind, StoreReplicator> replicators,
@@ -99,19 +105,56 @@ public final class ReplicationService implements AutoCloseable {
         StoreKind store = store(storeName);
         List<Batch> batches = new ArrayList<>();
         StoreReplicator replicator = replicators.get(store);
-        if (replicator == null || !running.contains(store)) {
-            return new Round(store.id(), batches);
+        synchronized (inRound) {
+            if (replicator == null || !running.contains(store)) {
+                return new Round(store.id(), batches);
+            }
+            inRound.add(store);
         }
-        for (Direction direction : directions) {
-            ReplicationProgress p = progress(direction, store);
-            try {
-                batches.add(replicator.poll(direction, p));
-                lastLoggedError.remove(direction.id() + "/" + store.id());
-            } catch (RuntimeException e) {
-                failed(direction, store, replicator, p, e);
+        try {
+            for (Direction direction : directions) {
+                ReplicationProgress p = progress(direction, store);
+                try {
+                    batches.add(replicator.poll(direction, p));
+                    lastLoggedError.remove(direction.id() + "/" + store.id());
+                } catch (RuntimeException e) {
+                    failed(direction, store, replicator, p, e);
+                }
+            }
+        } finally {
+            if (batches.isEmpty()) {
+                endRound(store); // nothing to commit
             }
         }
         return new Round(store.id(), batches);
+    }
+
+    private void endRound(StoreKind store) {
+        synchronized (inRound) {
+            inRound.remove(store);
+            inRound.notifyAll();
+        }
+    }
+
+    /** Waits until the store's round in progress, if any, is committed or has failed. */
+    private void awaitRound(StoreKind store) {
+        long deadline = System.nanoTime() + ROUND_WAIT.toNanos();
+        synchronized (inRound) {
+            while (inRound.contains(store)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("{} replication: a round still runs after {} s; stopping without waiting for it",
+                            store, ROUND_WAIT.toSeconds());
+                    return;
+                }
+                try {
+                    inRound.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private void failed(Direction direction, StoreKind store, StoreReplicator replicator, ReplicationProgress p,
@@ -131,15 +174,23 @@ public final class ReplicationService implements AutoCloseable {
 
     /** Records that every batch of the round is applied and its conflicts settled. */
     public void commit(Round round) {
-        StoreReplicator replicator = replicators.get(store(round.store()));
-        for (Batch batch : round.batches()) {
-            try {
-                replicator.commit(batch);
-            } catch (RuntimeException e) {
-                // The batch stays applied; the checkpoint is written with the next one (replay is idempotent).
-                LOG.warn("{} replication {}: checkpoint not written: {}", round.store(), batch.direction(),
-                        Failures.describe(e));
+        if (round.batches().isEmpty()) {
+            return;
+        }
+        StoreKind store = store(round.store());
+        StoreReplicator replicator = replicators.get(store);
+        try {
+            for (Batch batch : round.batches()) {
+                try {
+                    replicator.commit(batch);
+                } catch (RuntimeException e) {
+                    // The batch stays applied; the checkpoint is written with the next one (replay is idempotent).
+                    LOG.warn("{} replication {}: checkpoint not written: {}", round.store(), batch.direction(),
+                            Failures.describe(e));
+                }
             }
+        } finally {
+            endRound(store);
         }
     }
 
@@ -188,6 +239,7 @@ public final class ReplicationService implements AutoCloseable {
             failed(direction, store, replicator, progress(direction, store), failure instanceof RuntimeException r
                     ? r : new IllegalStateException(message, failure));
         }
+        endRound(store);
     }
 
     /** A periodic reconcile of a store, in every direction: returns how many records were out of step. */
@@ -219,6 +271,8 @@ public final class ReplicationService implements AutoCloseable {
     /** Stops a store's workers: writes their checkpoints and closes their readers. */
     public void stop(StoreKind store) {
         if (running.remove(store)) {
+            // a round already polled is committed first: its checkpoint never passes conflicts not yet recorded
+            awaitRound(store);
             for (Direction direction : directions) {
                 try {
                     replicators.get(store).stop(direction);
@@ -254,6 +308,13 @@ public final class ReplicationService implements AutoCloseable {
      */
     public Conflict resolve(String id, String resolutionText, String by) {
         Resolution resolution = Resolution.parse(resolutionText);
+        // one resolution at a time in this process: a repeated request finds the conflict resolved
+        synchronized (resolving) {
+            return resolveOpen(id, resolution, by);
+        }
+    }
+
+    private Conflict resolveOpen(String id, Resolution resolution, String by) {
         Conflict conflict = conflicts.get(id);
         if (!conflict.isOpen()) {
             throw new StateConflictException("conflict " + id + " is already resolved (" + conflict.decision()

@@ -8,14 +8,10 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
-import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
-import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.WriteModel;
 import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
@@ -85,7 +81,7 @@ public final class MongoReplicator implements StoreReplicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(MongoReplicator.class);
     private static final String STORE = StoreKind.MONGODB.id();
-    private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
+    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
 
     private final RegionDirectory regions;
     private final ReplicationConfig config;
@@ -219,7 +215,7 @@ public final class MongoReplicator implements StoreReplicator {
             RawBsonDocument document = session.snapshot.next();
             changes.add(new MongoChange(session.snapshotNamespace, document.get("_id"), document, start.time(), null, null));
         }
-        Applied applied = apply(session, changes, progress);
+        Applied applied = apply(session, changes, progress, true);
         if (!session.snapshot.hasNext()) {
             session.snapshot.close();
             session.snapshot = null;
@@ -261,7 +257,7 @@ public final class MongoReplicator implements StoreReplicator {
             latest.remove(id);
             latest.put(id, change);
         }
-        Applied applied = apply(session, new ArrayList<>(latest.values()), progress);
+        Applied applied = apply(session, new ArrayList<>(latest.values()), progress, false);
         // Changes superseded by a later one of the same record count as applied with it.
         int superseded = changes.size() - latest.size() + session.streams.takeSuperseded();
         progress.applied(superseded, 0, null);
@@ -279,8 +275,13 @@ public final class MongoReplicator implements StoreReplicator {
     private record Applied(int count, List<Conflict> conflicts, List<ReplicationFailure> failures) {
     }
 
-    /** Checks each change against the target and writes the ones that conflict with nothing. */
-    private Applied apply(Session session, List<MongoChange> changes, ReplicationProgress progress) {
+    /**
+     * Checks each change against the target and writes the ones that conflict with nothing. An echo (the
+     * source's record is what the reverse direction wrote there) is skipped while streaming; in an initial
+     * sync only when the target holds it too, so that a region that comes back empty or older after a
+     * failover gets back the records it once replicated itself.
+     */
+    private Applied apply(Session session, List<MongoChange> changes, ReplicationProgress progress, boolean copying) {
         Map<String, List<MongoChange>> byNamespace = new LinkedHashMap<>();
         changes.forEach(c -> byNamespace.computeIfAbsent(c.namespace(), n -> new ArrayList<>()).add(c));
         List<Conflict> found = new ArrayList<>();
@@ -298,6 +299,7 @@ public final class MongoReplicator implements StoreReplicator {
             Map<String, RawBsonDocument> current = targetDocuments(session, namespace, batch);
             Map<String, MongoVersions.Version> targetVersions = session.targetVersions.find(byId.keySet());
             Map<String, MongoVersions.Version> sourceVersions = session.sourceVersions.find(byId.keySet());
+            Set<String> interrupted = session.targetVersions.inFlight(namespace);
             List<BsonDocument> versionWrites = new ArrayList<>();
             List<MongoChange> toWrite = new ArrayList<>();
             for (Map.Entry<String, MongoChange> entry : byId.entrySet()) {
@@ -305,20 +307,22 @@ public final class MongoReplicator implements StoreReplicator {
                 MongoChange change = entry.getValue();
                 newest = newest == null || change.sourceTime().isAfter(newest) ? change.sourceTime() : newest;
                 String digest = MongoJson.digest(change.document());
+                RawBsonDocument existing = current.get(id);
+                String existingDigest = MongoJson.digest(existing);
                 MongoVersions.Version echo = sourceVersions.get(id);
                 if (echo != null && echo.conflict() == null && session.direction.target().value().equals(echo.origin())
-                        && Objects.equals(echo.digest(), digest)) {
+                        && Objects.equals(echo.digest(), digest) && (!copying || Objects.equals(existingDigest, digest))) {
                     echoes++;
                     continue;
                 }
-                RawBsonDocument existing = current.get(id);
-                String existingDigest = MongoJson.digest(existing);
                 MongoVersions.Version version = targetVersions.get(id);
                 if (version != null && version.conflict() != null) {
                     holdLater(version.conflict(), change, digest);
                     continue;
                 }
-                boolean unchanged = version == null ? existing == null : Objects.equals(existingDigest, version.digest());
+                boolean unchanged = version == null ? existing == null : Objects.equals(existingDigest, version.digest())
+                        // replication's own rewrite of the record was cut off between its delete and its insert
+                        || existing == null && interrupted.contains(id);
                 if (unchanged || Objects.equals(existingDigest, digest)) {
                     versionWrites.add(MongoVersions.record(id, digest, change.sourceTime(), origin, null));
                     if (!Objects.equals(existingDigest, digest)) {
@@ -331,7 +335,10 @@ public final class MongoReplicator implements StoreReplicator {
                     progress.conflictDetected();
                 }
             }
-            List<ReplicationFailure> refused = write(session, namespace, toWrite, current.keySet());
+            // records of a cut-off rewrite that this batch did not reach stay marked for the batches that will
+            Set<String> stillInterrupted = interrupted.stream().filter(i -> !byId.containsKey(i)).collect(Collectors.toSet());
+            List<ReplicationFailure> refused = write(session, namespace, toWrite, current.keySet(), stillInterrupted,
+                    !interrupted.isEmpty());
             failures.addAll(refused);
             Set<String> refusedIds = refused.stream().map(f -> MongoVersions.id(namespace, f.record().key())).collect(Collectors.toSet());
             session.targetVersions.write(versionWrites.stream()
@@ -361,31 +368,42 @@ public final class MongoReplicator implements StoreReplicator {
     }
 
     /**
-     * Writes the batch's records: deletes them all, then inserts the new versions in order. If the target
-     * refuses a document, each change is written on its own (as an atomic replace), so that one document the
-     * target refuses for good becomes a failure for the dead-letter route instead of stopping replication.
+     * Writes the batch's records in one ordered bulk write, one atomic operation per record. If the target
+     * refuses a document, each change is written on its own, so that one document the target refuses for good
+     * becomes a failure for the dead-letter route instead of stopping replication.
      */
     private List<ReplicationFailure> write(Session session, String namespace, List<MongoChange> changes,
-                                           Set<String> present) {
+                                           Set<String> present, Set<String> stillInterrupted, boolean wasInterrupted) {
         if (changes.isEmpty()) {
+            finishInFlight(session, namespace, stillInterrupted, wasInterrupted);
             return List.of();
         }
         MongoCollection<BsonDocument> collection = session.target.mongo().getDatabase(namespace.substring(0, namespace.indexOf('.')))
                 .getCollection(namespace.substring(namespace.indexOf('.') + 1), BsonDocument.class);
-        // Two commands per batch: each record is in it once, so deleting them all and inserting the new
-        // versions keeps each record's order. (Alternating delete and insert would be a command each.)
-        // Only records the target has need deleting (none, when an initial sync fills an empty target).
-        List<BsonValue> ids = changes.stream()
-                .filter(c -> present.contains(MongoVersions.id(namespace, MongoJson.key(c.id()))))
-                .map(MongoChange::id).toList();
+        // Two commands per batch: each record is in it once, so deleting those the target has and inserting
+        // the new versions keeps each record's order and writes each document exactly as the source holds it
+        // (a replace may keep the old document's field order on some servers). The in-flight marker lets a
+        // replay after a failure between the two commands tell its own deletions from the target's.
+        List<String> rewritten = new ArrayList<>();
+        List<BsonValue> ids = new ArrayList<>();
+        for (MongoChange change : changes) {
+            String versionId = MongoVersions.id(namespace, MongoJson.key(change.id()));
+            if (present.contains(versionId)) {
+                rewritten.add(versionId);
+                ids.add(change.id());
+            }
+        }
         List<BsonDocument> documents = changes.stream().filter(c -> !c.deleted()).map(c -> (BsonDocument) c.document()).toList();
         try {
             if (!ids.isEmpty()) {
+                rewritten.addAll(stillInterrupted);
+                session.targetVersions.markInFlight(namespace, rewritten);
                 collection.deleteMany(Filters.in("_id", ids));
             }
             if (!documents.isEmpty()) {
                 collection.insertMany(documents, new InsertManyOptions().ordered(true));
             }
+            finishInFlight(session, namespace, stillInterrupted, wasInterrupted || !ids.isEmpty());
             return List.of();
         } catch (MongoBulkWriteException e) {
             LOG.warn("{}: a batch of {} changes was refused ({}); writing them one by one", namespace, changes.size(),
@@ -397,7 +415,7 @@ public final class MongoReplicator implements StoreReplicator {
                 if (change.deleted()) {
                     collection.deleteOne(Filters.eq("_id", change.id()));
                 } else {
-                    collection.replaceOne(Filters.eq("_id", change.id()), change.document(), new ReplaceOptions().upsert(true));
+                    collection.replaceOne(Filters.eq("_id", change.id()), change.document(), UPSERT);
                 }
             } catch (MongoWriteException e) {
                 failures.add(new ReplicationFailure(ConflictId.generate(clock.instant()).replace("conflict-", "failure-"),
@@ -405,7 +423,20 @@ public final class MongoReplicator implements StoreReplicator {
                         record(namespace, change.id()), clock.instant(), Failures.describe(e), MongoJson.tree(change.document())));
             }
         }
+        finishInFlight(session, namespace, stillInterrupted, wasInterrupted || !ids.isEmpty());
         return failures;
+    }
+
+    /** After a batch's writes: the in-flight marker keeps only what an earlier cut-off rewrite still owes. */
+    private static void finishInFlight(Session session, String namespace, Set<String> stillInterrupted, boolean marked) {
+        if (!marked) {
+            return;
+        }
+        if (stillInterrupted.isEmpty()) {
+            session.targetVersions.clearInFlight(namespace);
+        } else {
+            session.targetVersions.markInFlight(namespace, stillInterrupted);
+        }
     }
 
     private void holdLater(String conflictId, MongoChange change, String digest) {
@@ -574,9 +605,10 @@ public final class MongoReplicator implements StoreReplicator {
                 }
                 case TARGET -> {
                     requireSourceUnchanged(conflict, sourceNow);
+                    // the source first: should that fail, the record stays held and the conflict open
+                    writeOne(source, namespace, id, targetNow);
                     session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(targetNow),
                             now, conflict.target(), null)));
-                    writeOne(source, namespace, id, targetNow);
                     return conflict.resolved(Decision.TARGET, by, now, null, "resolved by " + by
                             + ": the target's version was written to " + conflict.source());
                 }
@@ -624,12 +656,11 @@ public final class MongoReplicator implements StoreReplicator {
     private static void writeOne(MongoClient client, String namespace, BsonValue id, RawBsonDocument document) {
         MongoCollection<BsonDocument> collection = client.getDatabase(namespace.substring(0, namespace.indexOf('.')))
                 .getCollection(namespace.substring(namespace.indexOf('.') + 1), BsonDocument.class);
-        List<WriteModel<BsonDocument>> writes = new ArrayList<>();
-        writes.add(new DeleteOneModel<>(Filters.eq("_id", id)));
-        if (document != null) {
-            writes.add(new InsertOneModel<>(document));
+        if (document == null) {
+            collection.deleteOne(Filters.eq("_id", id));
+        } else {
+            collection.replaceOne(Filters.eq("_id", id), document, UPSERT);
         }
-        collection.bulkWrite(writes, ORDERED);
     }
 
     @Override

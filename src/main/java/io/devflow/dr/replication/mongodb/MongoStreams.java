@@ -7,6 +7,7 @@ import com.mongodb.client.model.changestream.FullDocument;
 import io.devflow.dr.store.mongodb.ChangePosition;
 import io.devflow.dr.store.mongodb.MongoSections;
 import io.devflow.dr.support.Remote;
+import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
@@ -61,6 +62,7 @@ final class MongoStreams implements AutoCloseable {
                 ChangeStreamDocument<RawBsonDocument> event = Remote.execute(
                         "reading the change stream of " + namespace + " on " + server, cursor::tryNext);
                 if (event == null) {
+                    advanceQuiet(namespace, cursor);
                     break;
                 }
                 positions.put(namespace, new ChangePosition(event.getClusterTime(), event.getResumeToken()));
@@ -83,6 +85,19 @@ final class MongoStreams implements AutoCloseable {
             }
         }
         return changes;
+    }
+
+    /**
+     * A stream with nothing new still moves on: the server's post-batch resume token is past everything it has
+     * looked at, so a collection that is rarely written does not keep a position the oplog may since have
+     * dropped (the stream could then never be reopened).
+     */
+    private void advanceQuiet(String namespace, MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor) {
+        BsonDocument token = cursor.getResumeToken();
+        ChangePosition position = positions.get(namespace);
+        if (token != null && position != null && !token.equals(position.token())) {
+            positions.put(namespace, new ChangePosition(position.time(), token));
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOptions;
+import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
@@ -24,7 +26,9 @@ import java.util.stream.Collectors;
  * null when deleted, t: source time, o: region it came from, c: open conflict id}}. A target record whose
  * digest differs from its version here was changed by someone else since replication last wrote it.
  * Versions are written after the documents they describe: after a crash between the two, the replayed
- * change finds the target already equal to it and only records the version.
+ * change finds the target already equal to it and only records the version. While a batch rewrites records
+ * the target has (delete, then insert), an in-flight document {@code {_id: "in-flight <db.collection>", ids:
+ * [...]}} names them: a replay after a failure between the two steps finds them missing and knows why.
  */
 final class MongoVersions {
 
@@ -42,6 +46,31 @@ final class MongoVersions {
 
     static String id(String namespace, String key) {
         return namespace + " " + key;
+    }
+
+    private static BsonString inFlightId(String namespace) {
+        return new BsonString("in-flight " + namespace);
+    }
+
+    /** Records that the batch about to be written deletes these records (by {@link #id}) and inserts them again. */
+    void markInFlight(String namespace, Collection<String> ids) {
+        BsonArray list = new BsonArray(ids.stream().map(i -> (BsonValue) new BsonString(i)).toList());
+        collection.replaceOne(Filters.eq("_id", inFlightId(namespace)),
+                new BsonDocument("_id", inFlightId(namespace)).append("ids", list), new ReplaceOptions().upsert(true));
+    }
+
+    /** The records a write to this collection was rewriting when it was cut off (empty when none was). */
+    Set<String> inFlight(String namespace) {
+        BsonDocument marker = collection.find(Filters.eq("_id", inFlightId(namespace))).first();
+        if (marker == null) {
+            return Set.of();
+        }
+        return marker.getArray("ids").stream().map(v -> v.asString().getValue()).collect(Collectors.toSet());
+    }
+
+    /** The batch's rewrite is complete. */
+    void clearInFlight(String namespace) {
+        collection.deleteOne(Filters.eq("_id", inFlightId(namespace)));
     }
 
     /** The versions of the given records (by {@link #id}) that have one. */

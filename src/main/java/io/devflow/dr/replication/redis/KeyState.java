@@ -116,11 +116,12 @@ final class KeyState {
     }
 
     /**
-     * Whether a reconcile should queue the key: neither held nor in step. Equal values count as in step
-     * when replication has no record of the key (a target seeded from a backup, say).
+     * Whether a reconcile should queue the key: neither held, nor in step, nor an echo the worker would skip
+     * anyway (queuing it would count a repair at every reconcile). Equal values count as in step when
+     * replication has no record of the key (a target seeded from a backup, say).
      */
     boolean outOfStep(String target) {
-        return !held() && !synced(target) && !(targetRecord == null && sameContent());
+        return !held() && !synced(target) && !echo(target) && !(targetRecord == null && sameContent());
     }
 
     boolean held() {
