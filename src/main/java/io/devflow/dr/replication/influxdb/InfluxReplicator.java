@@ -12,6 +12,7 @@ import io.devflow.dr.replication.Checkpoints;
 import io.devflow.dr.replication.Conflict;
 import io.devflow.dr.replication.ConflictStore;
 import io.devflow.dr.replication.Direction;
+import io.devflow.dr.replication.DirectionSessions;
 import io.devflow.dr.replication.ReplicationProgress;
 import io.devflow.dr.replication.Resolution;
 import io.devflow.dr.replication.StoreReplicator;
@@ -38,7 +39,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * InfluxDB replication: per direction and source database, windows of points copied from the source to the
@@ -73,7 +73,7 @@ public final class InfluxReplicator implements StoreReplicator {
     private final Checkpoints checkpoints;
     private final Clock clock;
     private final int pointsPerPoll;
-    private final Map<Direction, Session> sessions = new ConcurrentHashMap<>();
+    private final DirectionSessions<Session> sessions;
 
     /** @param conflicts not used: InfluxDB replication records no conflicts; taken so every replicator is built alike */
     public InfluxReplicator(RegionDirectory regions, ReplicationConfig config, ConflictStore conflicts,
@@ -87,6 +87,7 @@ public final class InfluxReplicator implements StoreReplicator {
         this.regions = regions;
         this.config = config;
         this.checkpoints = checkpoints;
+        this.sessions = new DirectionSessions<>(checkpoints, STORE, Session::new);
         this.clock = clock;
         this.pointsPerPoll = pointsPerPoll;
     }
@@ -97,7 +98,7 @@ public final class InfluxReplicator implements StoreReplicator {
     }
 
     /** One direction's clients, its checkpoint as it stands in memory, and the window being copied. */
-    private final class Session {
+    private final class Session implements DirectionSessions.Session {
         final Direction direction;
         final InfluxHttp source;
         final InfluxHttp targetHttp;
@@ -167,7 +168,18 @@ public final class InfluxReplicator implements StoreReplicator {
             }
         }
 
-        void close() {
+        @Override
+        public ObjectNode checkpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public boolean dirty() {
+            return dirty;
+        }
+
+        @Override
+        public void close() {
             try {
                 if (window != null) {
                     window.points.close();
@@ -217,7 +229,7 @@ public final class InfluxReplicator implements StoreReplicator {
     }
 
     private Session session(Direction direction) {
-        return sessions.computeIfAbsent(direction, Session::new);
+        return sessions.open(direction);
     }
 
     @Override
@@ -228,8 +240,7 @@ public final class InfluxReplicator implements StoreReplicator {
                 return poll(session, progress);
             } catch (RuntimeException e) {
                 // Whatever was open is in an unknown state: the next poll starts again from the checkpoint.
-                sessions.remove(direction, session);
-                session.close();
+                sessions.discard(direction, session);
                 throw e;
             }
         }
@@ -385,7 +396,7 @@ public final class InfluxReplicator implements StoreReplicator {
 
     @Override
     public void commit(Batch batch) {
-        Session session = sessions.get(batch.direction());
+        Session session = sessions.current(batch.direction());
         if (session == null || batch.checkpoint() == null) {
             return;
         }
@@ -419,34 +430,18 @@ public final class InfluxReplicator implements StoreReplicator {
 
     @Override
     public void reset(Direction direction) {
-        Session session = sessions.remove(direction);
-        if (session != null) {
-            synchronized (session) {
-                session.close();
-            }
-        }
+        sessions.reset(direction);
     }
 
     @Override
     public void stop(Direction direction) {
-        Session session = sessions.remove(direction);
-        if (session != null) {
-            synchronized (session) {
-                try {
-                    if (session.dirty) {
-                        checkpoints.save(direction, STORE, session.checkpoint, true);
-                    }
-                } finally {
-                    session.close();
-                }
-            }
-        }
+        sessions.stop(direction);
     }
 
     /** The points replication has copied into the target, from its checkpoint (counting the target's would be heavy). */
     @Override
     public Map<String, Long> targetCounts(Direction direction) {
-        Session session = sessions.get(direction);
+        Session session = sessions.current(direction);
         long points = session != null ? session.copiedPoints
                 : checkpoints.load(direction, STORE).map(c -> c.path("points").asLong()).orElse(0L);
         return Map.of("dataPoints", points);
@@ -458,6 +453,6 @@ public final class InfluxReplicator implements StoreReplicator {
 
     @Override
     public void close() {
-        sessions.keySet().forEach(this::reset);
+        sessions.closeAll();
     }
 }

@@ -24,6 +24,7 @@ import io.devflow.dr.replication.ConflictResolver;
 import io.devflow.dr.replication.ConflictStore;
 import io.devflow.dr.replication.Decision;
 import io.devflow.dr.replication.Direction;
+import io.devflow.dr.replication.DirectionSessions;
 import io.devflow.dr.replication.RecordVersion;
 import io.devflow.dr.replication.ReplicationFailure;
 import io.devflow.dr.replication.ReplicationProgress;
@@ -62,7 +63,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -89,7 +89,7 @@ public final class MongoReplicator implements StoreReplicator {
     private final ConflictStore conflicts;
     private final Checkpoints checkpoints;
     private final Clock clock;
-    private final Map<Direction, Session> sessions = new ConcurrentHashMap<>();
+    private final DirectionSessions<Session> sessions;
 
     public MongoReplicator(RegionDirectory regions, ReplicationConfig config, ConflictStore conflicts,
                            Checkpoints checkpoints, Clock clock) {
@@ -98,6 +98,7 @@ public final class MongoReplicator implements StoreReplicator {
         this.resolver = new ConflictResolver(config.conflicts());
         this.conflicts = conflicts;
         this.checkpoints = checkpoints;
+        this.sessions = new DirectionSessions<>(checkpoints, STORE, Session::new);
         this.clock = clock;
     }
 
@@ -107,7 +108,7 @@ public final class MongoReplicator implements StoreReplicator {
     }
 
     /** One direction's open readers and the position it has reached. */
-    private final class Session {
+    private final class Session implements DirectionSessions.Session {
         final Direction direction;
         final RegionContext source;
         final RegionContext target;
@@ -155,7 +156,18 @@ public final class MongoReplicator implements StoreReplicator {
             return ChangePosition.decode(checkpoint.path("start").asText());
         }
 
-        void close() {
+        @Override
+        public ObjectNode checkpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public boolean dirty() {
+            return dirty;
+        }
+
+        @Override
+        public void close() {
             if (streams != null) {
                 streams.close();
                 streams = null;
@@ -172,7 +184,7 @@ public final class MongoReplicator implements StoreReplicator {
     }
 
     private Session session(Direction direction) {
-        return sessions.computeIfAbsent(direction, Session::new);
+        return sessions.open(direction);
     }
 
     @Override
@@ -534,7 +546,7 @@ public final class MongoReplicator implements StoreReplicator {
 
     @Override
     public void commit(Batch batch) {
-        Session session = sessions.get(batch.direction());
+        Session session = sessions.current(batch.direction());
         if (session == null || batch.checkpoint() == null) {
             return;
         }
@@ -665,28 +677,12 @@ public final class MongoReplicator implements StoreReplicator {
 
     @Override
     public void reset(Direction direction) {
-        Session session = sessions.remove(direction);
-        if (session != null) {
-            synchronized (session) {
-                session.close();
-            }
-        }
+        sessions.reset(direction);
     }
 
     @Override
     public void stop(Direction direction) {
-        Session session = sessions.remove(direction);
-        if (session != null) {
-            synchronized (session) {
-                try {
-                    if (session.dirty) {
-                        checkpoints.save(direction, STORE, session.checkpoint, true);
-                    }
-                } finally {
-                    session.close();
-                }
-            }
-        }
+        sessions.stop(direction);
     }
 
     @Override
@@ -740,6 +736,6 @@ public final class MongoReplicator implements StoreReplicator {
 
     @Override
     public void close() {
-        sessions.keySet().forEach(this::reset);
+        sessions.closeAll();
     }
 }

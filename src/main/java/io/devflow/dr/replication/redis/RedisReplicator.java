@@ -15,6 +15,7 @@ import io.devflow.dr.replication.ConflictResolver;
 import io.devflow.dr.replication.ConflictStore;
 import io.devflow.dr.replication.Decision;
 import io.devflow.dr.replication.Direction;
+import io.devflow.dr.replication.DirectionSessions;
 import io.devflow.dr.replication.RecordVersion;
 import io.devflow.dr.replication.ReplicationFailure;
 import io.devflow.dr.replication.ReplicationProgress;
@@ -92,7 +93,7 @@ public final class RedisReplicator implements StoreReplicator {
     private final Clock clock;
     private final long recordGraceMillis;
     private final Set<Integer> notifiedDatabases;
-    private final Map<Direction, Session> sessions = new ConcurrentHashMap<>();
+    private final DirectionSessions<Session> sessions;
     private final Map<Direction, DirtyKeys> queues = new ConcurrentHashMap<>();
     private final Map<RegionId, RedisConnections> connections = new ConcurrentHashMap<>();
     private final Map<RegionId, Boolean> notifications = new ConcurrentHashMap<>();
@@ -105,6 +106,7 @@ public final class RedisReplicator implements StoreReplicator {
         this.resolver = new ConflictResolver(config.conflicts());
         this.conflicts = conflicts;
         this.checkpoints = checkpoints;
+        this.sessions = new DirectionSessions<>(checkpoints, STORE, Session::new);
         this.clock = clock;
         Duration grace = config.redis().reconcileInterval().multipliedBy(2);
         this.recordGraceMillis = (grace.compareTo(MIN_RECORD_GRACE) > 0 ? grace : MIN_RECORD_GRACE).toMillis();
@@ -117,7 +119,7 @@ public final class RedisReplicator implements StoreReplicator {
     }
 
     /** One direction's connections, its checkpoint, and the sweep under way. */
-    private final class Session {
+    private final class Session implements DirectionSessions.Session {
         final Direction direction;
         final RedisPair pair;
         final List<Integer> databases;
@@ -126,6 +128,21 @@ public final class RedisReplicator implements StoreReplicator {
         boolean dirty;
         boolean notificationsChecked;
         volatile Sweep sweep;
+
+        @Override
+        public ObjectNode checkpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public boolean dirty() {
+            return dirty;
+        }
+
+        @Override
+        public void close() {
+            pair.close();
+        }
 
         Session(Direction direction) {
             this.direction = direction;
@@ -741,7 +758,7 @@ public final class RedisReplicator implements StoreReplicator {
      */
     @Override
     public long reconcile(Direction direction) {
-        Session session = sessions.get(direction);
+        Session session = sessions.current(direction);
         if (session == null || session.sweep != null) {
             return 0;
         }
@@ -780,7 +797,7 @@ public final class RedisReplicator implements StoreReplicator {
 
     @Override
     public void commit(Batch batch) {
-        Session session = sessions.get(batch.direction());
+        Session session = sessions.current(batch.direction());
         if (session == null || batch.checkpoint() == null) {
             return;
         }
@@ -796,29 +813,13 @@ public final class RedisReplicator implements StoreReplicator {
     /** Closes the direction's connections. Queued keys stay queued, and the next poll begins with a sweep. */
     @Override
     public void reset(Direction direction) {
-        Session session = sessions.remove(direction);
-        if (session != null) {
-            synchronized (session) {
-                session.pair.close();
-            }
-        }
+        sessions.reset(direction);
     }
 
     /** Writes the checkpoint, closes the connections and empties the queue: a restart begins with a sweep. */
     @Override
     public void stop(Direction direction) {
-        Session session = sessions.remove(direction);
-        if (session != null) {
-            synchronized (session) {
-                try {
-                    if (session.dirty) {
-                        checkpoints.save(direction, STORE, session.checkpoint, true);
-                    }
-                } finally {
-                    session.pair.close();
-                }
-            }
-        }
+        sessions.stop(direction);
         queue(direction).clear();
     }
 
@@ -841,13 +842,13 @@ public final class RedisReplicator implements StoreReplicator {
 
     @Override
     public void close() {
-        sessions.keySet().forEach(this::reset);
+        sessions.closeAll();
     }
 
     // --- helpers ---
 
     private Session session(Direction direction) {
-        return sessions.computeIfAbsent(direction, Session::new);
+        return sessions.open(direction);
     }
 
     private DirtyKeys queue(Direction direction) {
