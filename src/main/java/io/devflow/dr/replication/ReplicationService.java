@@ -37,6 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ReplicationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationService.class);
+    /** How long stopping a store waits for the round it polled to be committed. */
+    private static final Duration ROUND_WAIT = Duration.ofSeconds(30);
     static final String REPORT = "replication/status";
 
     private final ReplicationConfig config;
@@ -48,8 +50,6 @@ public final class ReplicationService implements AutoCloseable {
     private final Clock clock;
     private final List<Direction> directions;
     private final Map<String, ReplicationProgress> progress = new ConcurrentHashMap<>();
-    private static final Duration ROUND_WAIT = Duration.ofSeconds(30);
-
     private final Set<StoreKind> running = ConcurrentHashMap.newKeySet();
     /** Stores with a round between its poll and its commit (guarded by itself): stop waits for it. */
     private final Set<StoreKind> inRound = EnumSet.noneOf(StoreKind.class);
