@@ -97,10 +97,19 @@ final class KeyState {
     }
 
     /**
-     * What the direction into {@code target} does with the key at {@code now}.
+     * What the direction into {@code target} does with the key at {@code now}, while streaming.
      */
     Step step(String target, long now) {
-        if (echo(target)) {
+        return step(target, now, false);
+    }
+
+    /**
+     * What the direction into {@code target} does with the key at {@code now}. In an initial sync an echo is
+     * skipped only when the target holds the same value: a region that comes back empty or older after a
+     * failover is sent back the keys it once replicated itself.
+     */
+    Step step(String target, long now, boolean initialSync) {
+        if (echo(target) && (!initialSync || sameContent())) {
             return Step.ECHO;
         }
         if (held()) {

@@ -399,7 +399,7 @@ public final class RedisReplicator implements StoreReplicator {
         List<Recorded> adopted = new ArrayList<>();
         for (int i = 0; i < states.size(); i++) {
             KeyState state = states.get(i);
-            switch (state.step(target, now)) {
+            switch (state.step(target, now, session.initialSync())) {
                 case ECHO -> outcome.echoes++;
                 case HELD -> holdLater(session, database, state, pending.get(i).changedAt());
                 case SYNCED -> {

@@ -153,6 +153,21 @@ class KeyStateTest {
     }
 
     @Test
+    void shouldSendAnEchoBackInAnInitialSyncWhenTheTargetLostIt() {
+        byte[] westOriginal = dump("from west", 2);
+        byte[] eastCopy = dump("from west", 1);
+        RedisVersion reverse = new RedisVersion(digest(westOriginal), digest(eastCopy), NONE, NONE, WEST, null, NOW - 10);
+
+        KeyState lost = new KeyState(KEY, eastCopy, NONE, reverse, null, NONE, null);
+        KeyState kept = new KeyState(KEY, eastCopy, NONE, reverse, westOriginal, NONE, null);
+
+        assertThat(lost.step(WEST, NOW, false)).as("streaming").isEqualTo(ECHO);
+        assertThat(lost.step(WEST, NOW, true)).as("initial sync into a region that lost the key").isNotEqualTo(ECHO)
+                .isNotEqualTo(SYNCED);
+        assertThat(kept.step(WEST, NOW, true)).as("initial sync, the target still holds it").isEqualTo(ECHO);
+    }
+
+    @Test
     void shouldSkipTheEchoOfADeletion() {
         RedisVersion tombstone = new RedisVersion(null, null, NONE, NONE, WEST, null, NOW - 10);
 
