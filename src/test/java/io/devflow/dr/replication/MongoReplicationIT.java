@@ -205,6 +205,7 @@ class MongoReplicationIT {
                 env.client(WEST).getDatabase("devflow_dr").getCollection("versions").insertOne(
                         new Document("_id", "in-flight devflow.things").append("ids", List.of("devflow.things \"cut\"")));
                 west.deleteOne(Filters.eq("_id", "cut"));
+                worker.replicator().reset(worker.direction()); // as the service does after a failed poll
                 // and someone deletes "gone" in the target
                 west.deleteOne(Filters.eq("_id", "gone"));
                 pollUntilQuiet(worker);

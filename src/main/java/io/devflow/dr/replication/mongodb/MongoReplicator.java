@@ -57,6 +57,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,11 @@ public final class MongoReplicator implements StoreReplicator {
         MongoStreams streams;
         MongoCursor<RawBsonDocument> snapshot;
         String snapshotNamespace;
+        /**
+         * Per collection, the records an earlier rewrite was cut off in (from the in-flight marker, read once per
+         * session: after a failure the session is reset, and only this session writes the marker while it lives).
+         */
+        final Map<String, Set<String>> interrupted = new HashMap<>();
 
         Session(Direction direction) {
             this.direction = direction;
@@ -311,7 +317,7 @@ public final class MongoReplicator implements StoreReplicator {
             Map<String, RawBsonDocument> current = targetDocuments(session, namespace, batch);
             Map<String, MongoVersions.Version> targetVersions = session.targetVersions.find(byId.keySet());
             Map<String, MongoVersions.Version> sourceVersions = session.sourceVersions.find(byId.keySet());
-            Set<String> interrupted = session.targetVersions.inFlight(namespace);
+            Set<String> interrupted = session.interrupted.computeIfAbsent(namespace, session.targetVersions::inFlight);
             List<BsonDocument> versionWrites = new ArrayList<>();
             List<MongoChange> toWrite = new ArrayList<>();
             for (Map.Entry<String, MongoChange> entry : byId.entrySet()) {
@@ -441,6 +447,7 @@ public final class MongoReplicator implements StoreReplicator {
 
     /** After a batch's writes: the in-flight marker keeps only what an earlier cut-off rewrite still owes. */
     private static void finishInFlight(Session session, String namespace, Set<String> stillInterrupted, boolean marked) {
+        session.interrupted.put(namespace, stillInterrupted);
         if (!marked) {
             return;
         }
