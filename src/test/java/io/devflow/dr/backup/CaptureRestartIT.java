@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.devflow.dr.testing.TestEnvironment.EAST;
@@ -74,8 +75,12 @@ class CaptureRestartIT {
 
         // a worker whose storage dies under it: its segment is never committed
         DrServices second = env.services();
-        CompletableFuture<BackupRecord> doomed = capture(second, Instant.now().plusSeconds(3));
-        Thread.sleep(1_000);
+        CompletableFuture<BackupRecord> doomed = capture(second, Instant.now().plusSeconds(15));
+        long planned = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (second.running().all().isEmpty() && !doomed.isDone() && System.nanoTime() < planned) {
+            Thread.sleep(50); // storage dies only once the segment has been planned (its parent read from S3)
+        }
+        assertThat(second.running().all()).as("the doomed capture is under way").isNotEmpty();
         int s3Port = env.s3(EAST).port();
         env.s3(EAST).close();
         BackupRecord crashed = doomed.get();

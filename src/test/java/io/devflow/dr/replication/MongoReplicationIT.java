@@ -32,6 +32,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static io.devflow.dr.testing.TestEnvironment.EAST;
 import static io.devflow.dr.testing.TestEnvironment.WEST;
@@ -300,6 +301,21 @@ class MongoReplicationIT {
             Thread.sleep(100);
         }
         assertThat(progress.phase()).as("replication phase").isEqualTo(ReplicationProgress.Phase.STREAMING);
+    }
+
+    /**
+     * Waits until a store's workers have stopped in every direction: checkpoint written and readers closed, so no
+     * round in flight can still replicate a change made afterwards. ({@code isRunning} turns false as stop begins.)
+     */
+    static void awaitStopped(DrServices services, StoreKind store, Duration timeout) throws InterruptedException {
+        ReplicationService replication = services.replication().orElseThrow();
+        BooleanSupplier stopped = () -> !replication.isRunning(store) && replication.directions().stream()
+                .allMatch(d -> replication.progress(d, store).phase() == ReplicationProgress.Phase.STOPPED);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stopped.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(stopped.getAsBoolean()).as(store + " replication stopped in every direction").isTrue();
     }
 
     private void awaitSameData(Duration timeout) throws InterruptedException {

@@ -145,7 +145,7 @@ class ReplicationServerIT {
         String config = env.configFile().toString();
         CliRun stop = CliRun.of("--config", config, "replication", "stop", "--store", "redis");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
-        await("Redis replication stopped", Duration.ofSeconds(30), () -> !replication.isRunning(StoreKind.REDIS));
+        MongoReplicationIT.awaitStopped(services, StoreKind.REDIS, Duration.ofSeconds(30));
         assertThat(replication.isRunning(StoreKind.MONGODB)).isTrue();
         try (Jedis jedis = jedis(EAST, 0)) {
             jedis.set("while-stopped", "held back");
@@ -205,7 +205,7 @@ class ReplicationServerIT {
         HttpResponse<String> stopMongo = http("POST", "/api/replication/stop", "{\"store\": \"mongodb\"}", true);
         assertThat(stopMongo.statusCode()).as(stopMongo.body()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(stopMongo.body()).path("stores").get(0).asText()).isEqualTo("mongodb");
-        await("MongoDB replication stopped by the API", Duration.ofSeconds(30), () -> !replication.isRunning(StoreKind.MONGODB));
+        MongoReplicationIT.awaitStopped(services, StoreKind.MONGODB, Duration.ofSeconds(30));
         HttpResponse<String> unknown = http("POST", "/api/replication/start", "{\"store\": \"postgres\"}", true);
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("postgres");

@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -137,16 +138,18 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(openapi.body()).contains("/api/backups");
 
-        // the backup metrics appear once a backup has been counted (the 3-second schedule runs them)
+        // The backup metrics appear once a backup has been counted (the 3-second schedule runs them). A scrape
+        // taken while the first backup registers its meters may show some of them only, so wait for all.
+        List<String> expected = List.of("dr_backup_success_rate{store=\"mongodb\"}", "dr_backup_total{",
+                "dr_backup_duration_seconds_count{", "dr_backup_size_bytes_count{");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         HttpResponse<String> metrics = call("GET", "/observe/metrics", null, false);
-        while (!metrics.body().contains("dr_backup_duration_seconds_count{") && System.nanoTime() < deadline) {
+        while (!expected.stream().allMatch(metrics.body()::contains) && System.nanoTime() < deadline) {
             Thread.sleep(250);
             metrics = call("GET", "/observe/metrics", null, false);
         }
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("dr_backup_success_rate{store=\"mongodb\"}")
-                .contains("dr_backup_total{").contains("dr_backup_duration_seconds_count{");
+        assertThat(metrics.body()).contains(expected);
     }
 
     private JsonNode awaitCompleted(String id) throws Exception {

@@ -330,6 +330,14 @@ class RedisReplicationIT {
             }
         }
         awaitConverged(eastToWest, westToEast);
+        // an echo is counted only when its notification has arrived, which may be after the data agrees
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((eastToWest.progress.echoes() < writes + 20 || westToEast.progress.echoes() < writes + 20)
+                && System.currentTimeMillis() < deadline) {
+            eastToWest.poll();
+            westToEast.poll();
+            Thread.sleep(20);
+        }
 
         assertThat(keyCount(WEST)).isEqualTo(2L * writes - 40);
         assertThat(eastToWest.progress.appliedCount()).isEqualTo(writes + 20);
@@ -351,7 +359,8 @@ class RedisReplicationIT {
         }
         Worker first = worker(ConflictStrategy.MANUAL, EAST_TO_WEST);
         Worker second;
-        try (Writer one = new Writer(EAST, 3, Duration.ofMillis(2_500)); Writer two = new Writer(EAST, 4, Duration.ofMillis(2_500))) {
+        // the writers go on until the second worker has been reset, so changes are made while no one listens
+        try (Writer one = new Writer(EAST, 3, Duration.ofSeconds(60)); Writer two = new Writer(EAST, 4, Duration.ofSeconds(60))) {
             long until = System.currentTimeMillis() + 300;
             while (first.progress.phase() != ReplicationProgress.Phase.STREAMING || System.currentTimeMillis() < until) {
                 first.poll();
@@ -372,6 +381,12 @@ class RedisReplicationIT {
             }
             // a transient failure: the routes reset the direction and poll again
             second.replicator.reset(EAST_TO_WEST);
+            until = System.currentTimeMillis() + 500;
+            while (System.currentTimeMillis() < until) {
+                second.poll();
+            }
+            one.finish();
+            two.finish();
             while (one.isAlive() || two.isAlive()) {
                 second.poll();
             }
@@ -501,7 +516,7 @@ class RedisReplicationIT {
         }
 
         void pollUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + 10_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             while (!condition.getAsBoolean()) {
                 assertThat(System.currentTimeMillis()).as("waited too long").isLessThan(deadline);
                 if (!poll().more()) {
@@ -582,7 +597,7 @@ class RedisReplicationIT {
     final class Writer extends Thread implements AutoCloseable {
         final String region;
         final Random random;
-        final long until;
+        volatile long until;
         volatile long operations;
         volatile Throwable failure;
 
@@ -611,6 +626,11 @@ class RedisReplicationIT {
 
         long operations() {
             return operations;
+        }
+
+        /** Ends the writes now, whatever duration the writer was started with. */
+        void finish() {
+            until = 0;
         }
 
         /** One random change: every type, expiries short and long, deletions. */
@@ -677,7 +697,7 @@ class RedisReplicationIT {
      * first agrees), then asserts it.
      */
     void awaitConverged(Worker... workers) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         long quietSince = -1;
         while (System.currentTimeMillis() < deadline) {
             boolean more = false;
