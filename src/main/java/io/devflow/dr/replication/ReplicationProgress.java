@@ -29,6 +29,7 @@ public final class ReplicationProgress {
     private final long[] perSecond = new long[WINDOW_SECONDS];
     private final long[] secondOf = new long[WINDOW_SECONDS];
     private volatile Phase phase = Phase.STOPPED;
+    private volatile Instant syncingSince;
     private volatile Instant completeUntil;
     private volatile boolean caughtUp;
     private volatile Instant lastSync;
@@ -58,6 +59,9 @@ public final class ReplicationProgress {
     }
 
     public void phase(Phase phase) {
+        if (phase == Phase.INITIAL_SYNC && this.phase != Phase.INITIAL_SYNC) {
+            syncingSince = clock.instant();
+        }
         this.phase = phase;
         if (phase == Phase.STOPPED) {
             caughtUp = false;
@@ -122,10 +126,18 @@ public final class ReplicationProgress {
         caughtUp = false;
     }
 
-    /** Now minus the source time of the last applied change; zero while nothing is waiting. */
+    /**
+     * Now minus the source time of the last applied change; zero while nothing is waiting. During an initial
+     * sync the target holds no consistent copy yet, so the lag is the time since the sync began.
+     */
     public Duration lag() {
         if (phase == Phase.STOPPED) {
             return Duration.ZERO;
+        }
+        Instant syncing = syncingSince;
+        if (phase == Phase.INITIAL_SYNC && syncing != null) {
+            Duration sinceStart = Duration.between(syncing, clock.instant());
+            return sinceStart.isNegative() ? Duration.ZERO : sinceStart;
         }
         if (caughtUp && consecutiveErrors == 0) {
             return Duration.ZERO;

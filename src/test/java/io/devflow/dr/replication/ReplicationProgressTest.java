@@ -44,6 +44,29 @@ class ReplicationProgressTest {
     }
 
     @Test
+    void shouldCountAnInitialSyncAsLagFromItsStartUntilItStreams() {
+        progress.phase(ReplicationProgress.Phase.INITIAL_SYNC);
+        clock.advance(Duration.ofSeconds(90));
+        progress.applied(4_000, 400_000, NOW.plusSeconds(89));
+        progress.polled(true, 0, null);
+        progress.phase(ReplicationProgress.Phase.INITIAL_SYNC);
+
+        // copied documents carry recent times, but the target is no usable copy until the sync completes
+        assertThat(progress.lag()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(progress.health(SEED)).isEqualTo(ReplicationHealth.DEGRADED);
+
+        clock.advance(Duration.ofSeconds(300));
+        progress.polled(false, 0, null);
+        assertThat(progress.lag()).isEqualTo(Duration.ofSeconds(390));
+        assertThat(progress.health(SEED)).isEqualTo(ReplicationHealth.FAILED);
+
+        progress.phase(ReplicationProgress.Phase.STREAMING);
+        progress.polled(true, 0, null);
+        assertThat(progress.lag()).isZero();
+        assertThat(progress.health(SEED)).isEqualTo(ReplicationHealth.HEALTHY);
+    }
+
+    @Test
     void shouldHaveNoLagOnceCaughtUp() {
         progress.phase(ReplicationProgress.Phase.STREAMING);
         progress.applied(1, 10, NOW.minusSeconds(120));
