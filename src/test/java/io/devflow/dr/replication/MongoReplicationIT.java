@@ -16,6 +16,7 @@ import io.devflow.dr.state.RegionalStateStore;
 import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.store.mongodb.MongoFingerprints;
 import io.devflow.dr.testing.BsonSamples;
+import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestEnvironment;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import static io.devflow.dr.testing.TestEnvironment.EAST;
 import static io.devflow.dr.testing.TestEnvironment.WEST;
@@ -216,6 +219,66 @@ class MongoReplicationIT {
                 assertThat(west.countDocuments(Filters.eq("_id", "gone"))).as("manual: the target's deletion stands").isZero();
             }
         }
+    }
+
+    /**
+     * The versions of records replication deleted are collected a day later, unless an open conflict holds one;
+     * without its tombstone, a record someone writes again in the target is still told from replication's own.
+     */
+    @Test
+    void shouldCollectTheVersionsOfRecordsDeletedOverADayAgo() throws Exception {
+        env = TestEnvironment.start(dir, dr -> replication(dr, "manual"), EAST, WEST);
+        DrServices services = env.services();
+        ReplicationConfig config = services.config().replication().orElseThrow();
+        MutableClock clock = new MutableClock(Instant.now());
+        try (RegionalStateStore state = new RegionalStateStore(services.regions(), Clock.systemUTC())) {
+            ConflictStore conflicts = new ConflictStore(state);
+            Worker worker = new Worker(new MongoReplicator(services.regions(), config, conflicts,
+                    new Checkpoints(state, Duration.ofSeconds(1), clock), clock), Direction.of(EAST, WEST), conflicts);
+            try (worker) {
+                MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("things");
+                MongoCollection<Document> west = env.client(WEST).getDatabase("devflow").getCollection("things");
+                MongoCollection<Document> versions = env.client(WEST).getDatabase("devflow_dr").getCollection("versions");
+                east.insertMany(Stream.of("old-1", "old-2", "held", "young", "kept")
+                        .map(id -> new Document("_id", id).append("v", 1)).toList());
+                pollUntilQuiet(worker);
+                east.deleteMany(Filters.in("_id", "old-1", "old-2", "held"));
+                pollUntilQuiet(worker);
+                assertThat(tombstones(versions)).containsExactlyInAnyOrder("old-1", "old-2", "held");
+
+                // written again in both regions: a manual conflict holds the record
+                west.insertOne(new Document("_id", "held").append("v", "west"));
+                east.insertOne(new Document("_id", "held").append("v", "east"));
+                pollUntilQuiet(worker);
+                assertThat(conflicts.open()).singleElement().satisfies(c -> assertThat(c.record().key()).isEqualTo("\"held\""));
+
+                clock.advance(Duration.ofHours(23));
+                east.deleteOne(Filters.eq("_id", "young"));
+                pollUntilQuiet(worker);
+                clock.advance(Duration.ofHours(2));
+                east.updateOne(Filters.eq("_id", "kept"), Updates.set("v", 2));
+                pollUntilQuiet(worker);
+
+                assertThat(tombstones(versions)).as("a day old and not held: collected")
+                        .containsExactlyInAnyOrder("held", "young");
+                assertThat(versions.countDocuments(Filters.in("_id", "devflow.things \"old-1\"", "devflow.things \"old-2\"")))
+                        .isZero();
+                assertThat(west.find(Filters.eq("_id", "kept")).first()).isEqualTo(new Document("_id", "kept").append("v", 2));
+
+                // someone writes a collected record again in the target: still a conflict when the source does too
+                west.insertOne(new Document("_id", "old-1").append("v", "west"));
+                east.insertOne(new Document("_id", "old-1").append("v", "east"));
+                pollUntilQuiet(worker);
+                assertThat(conflicts.open()).extracting(c -> c.record().key()).containsExactlyInAnyOrder("\"held\"", "\"old-1\"");
+                assertThat(west.find(Filters.eq("_id", "old-1")).first()).isEqualTo(new Document("_id", "old-1").append("v", "west"));
+            }
+        }
+    }
+
+    /** The records of {@code devflow.things} whose version in the target is a tombstone. */
+    private static List<String> tombstones(MongoCollection<Document> versions) {
+        return versions.find(Filters.exists("d")).map(d -> d.getString("_id"))
+                .map(id -> id.substring("devflow.things \"".length(), id.length() - 1)).into(new ArrayList<>());
     }
 
     /** Polls both directions until a round applies and skips nothing. */

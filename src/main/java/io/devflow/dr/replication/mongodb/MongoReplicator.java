@@ -53,6 +53,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -83,6 +84,12 @@ public final class MongoReplicator implements StoreReplicator {
     private static final Logger LOG = LoggerFactory.getLogger(MongoReplicator.class);
     private static final String STORE = StoreKind.MONGODB.id();
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+    /**
+     * How long the version of a deleted record is kept: its deletion's echo comes back within seconds, and one
+     * arriving later still does no harm (it finds the record gone and only writes a new tombstone).
+     */
+    static final Duration TOMBSTONE_RETENTION = Duration.ofHours(24);
+    private static final Duration TOMBSTONE_SWEEP_INTERVAL = Duration.ofHours(1);
 
     private final RegionDirectory regions;
     private final ReplicationConfig config;
@@ -122,6 +129,8 @@ public final class MongoReplicator implements StoreReplicator {
         MongoStreams streams;
         MongoCursor<RawBsonDocument> snapshot;
         String snapshotNamespace;
+        /** When this session last collected the target's old tombstones (null: not yet). */
+        Instant tombstonesSwept;
         /**
          * Per collection, the records an earlier rewrite was cut off in (from the in-flight marker, read once per
          * session: after a failure the session is reset, and only this session writes the marker while it lives).
@@ -342,7 +351,7 @@ public final class MongoReplicator implements StoreReplicator {
                         // replication's own rewrite of the record was cut off between its delete and its insert
                         || existing == null && interrupted.contains(id);
                 if (unchanged || Objects.equals(existingDigest, digest)) {
-                    versionWrites.add(MongoVersions.record(id, digest, change.sourceTime(), origin, null));
+                    versionWrites.add(MongoVersions.record(id, digest, change.sourceTime(), origin, null, clock.instant()));
                     if (!Objects.equals(existingDigest, digest)) {
                         toWrite.add(change);
                         bytes += change.deleted() ? 0 : change.document().getByteBuffer().remaining();
@@ -565,6 +574,26 @@ public final class MongoReplicator implements StoreReplicator {
                 session.savedPhase = phase;
                 session.dirty = false;
             }
+            sweepTombstones(session);
+        }
+    }
+
+    /** At most once an hour per session: deletes the target's tombstones older than {@link #TOMBSTONE_RETENTION}. */
+    private void sweepTombstones(Session session) {
+        Instant now = clock.instant();
+        if (session.tombstonesSwept != null && now.isBefore(session.tombstonesSwept.plus(TOMBSTONE_SWEEP_INTERVAL))) {
+            return;
+        }
+        session.tombstonesSwept = now;
+        try {
+            long collected = session.targetVersions.collectTombstones(now.minus(TOMBSTONE_RETENTION));
+            if (collected > 0) {
+                LOG.info("MongoDB replication {}: collected {} versions of records deleted over {} h ago from {}",
+                        session.direction, collected, TOMBSTONE_RETENTION.toHours(), display(session.target));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("MongoDB replication {}: old versions of deleted records not collected on {}, tried again in an hour: {}",
+                    session.direction, display(session.target), Failures.describe(e));
         }
     }
 

@@ -3,6 +3,8 @@ package io.devflow.dr.replication.mongodb;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReplaceOptions;
 import org.bson.BsonArray;
@@ -23,16 +25,23 @@ import java.util.stream.Collectors;
 /**
  * The version of every record replication wrote into a region, kept in that region's MongoDB, in the
  * metadata database's {@code versions} collection: {@code {_id: "<db.collection> <_id as JSON>", h: digest or
- * null when deleted, t: source time, o: region it came from, c: open conflict id}}. A target record whose
- * digest differs from its version here was changed by someone else since replication last wrote it.
+ * null when deleted, t: source time, o: region it came from, c: open conflict id, d: when replication
+ * deleted the record here (tombstones only)}}. A target record whose digest differs from its version here was changed by
+ * someone else since replication last wrote it.
  * Versions are written after the documents they describe: after a crash between the two, the replayed
  * change finds the target already equal to it and only records the version. While a batch rewrites records
  * the target has (delete, then insert), an in-flight document {@code {_id: "in-flight <db.collection>", ids:
  * [...]}} names them: a replay after a failure between the two steps finds them missing and knows why.
+ *
+ * <p>A tombstone (the version of a record replication deleted) tells the deletion's echo from a change; a
+ * missing version says the same as a tombstone about the target (a record there now was written by someone
+ * else), so tombstones are collected once their echo is long past ({@link #collectTombstones}), through a
+ * sparse index on {@code d} that holds them alone.
  */
 final class MongoVersions {
 
     static final String COLLECTION = "versions";
+    private static final String TOMBSTONE_INDEX = "tombstones";
 
     /** @param digest null when replication deleted the record */
     record Version(String digest, Instant time, String origin, String conflict) {
@@ -97,15 +106,38 @@ final class MongoVersions {
         return find(List.of(id)).get(id);
     }
 
+    /** A version written at {@code time} (a settled conflict's, whose time is the settling's). */
     static BsonDocument record(String id, String digest, Instant time, String origin, String conflict) {
+        return record(id, digest, time, origin, conflict, time);
+    }
+
+    /**
+     * @param time the change's time at the source
+     * @param writtenAt now: a tombstone is kept for a time from when it was written
+     */
+    static BsonDocument record(String id, String digest, Instant time, String origin, String conflict, Instant writtenAt) {
         BsonDocument version = new BsonDocument("_id", new BsonString(id))
                 .append("h", digest == null ? BsonNull.VALUE : new BsonString(digest))
                 .append("t", new BsonDateTime(time.toEpochMilli()))
                 .append("o", new BsonString(origin));
+        if (digest == null) {
+            version.append("d", new BsonDateTime(writtenAt.toEpochMilli()));
+        }
         if (conflict != null) {
             version.append("c", new BsonString(conflict));
         }
         return version;
+    }
+
+    /**
+     * Deletes the tombstones of records deleted before {@code before}, except those an open conflict holds.
+     *
+     * @return how many were deleted
+     */
+    long collectTombstones(Instant before) {
+        collection.createIndex(Indexes.ascending("d"), new IndexOptions().sparse(true).name(TOMBSTONE_INDEX));
+        return collection.deleteMany(Filters.and(Filters.lt("d", new BsonDateTime(before.toEpochMilli())),
+                Filters.exists("c", false))).getDeletedCount();
     }
 
     /** Replaces the versions of these records, whether or not they have one. */
