@@ -18,6 +18,7 @@ import io.devflow.dr.store.mongodb.MongoFingerprints;
 import io.devflow.dr.testing.BsonSamples;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestEnvironment;
+import io.devflow.dr.testing.TrippingClock;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -271,6 +272,59 @@ class MongoReplicationIT {
                 pollUntilQuiet(worker);
                 assertThat(conflicts.open()).extracting(c -> c.record().key()).containsExactlyInAnyOrder("\"held\"", "\"old-1\"");
                 assertThat(west.find(Filters.eq("_id", "old-1")).first()).isEqualTo(new Document("_id", "old-1").append("v", "west"));
+            }
+        }
+    }
+
+    /**
+     * The CLI resolves a conflict while {@code dr server} runs: a source change made during the resolution is
+     * read and held by the server's worker, whose stream then moves on. The resolution replicates it once it
+     * has lifted the hold, so the target ends with the source's latest version and nothing waits.
+     */
+    @Test
+    void shouldReplicateASourceChangeHeldByAnotherProcessWhileTheResolutionRan() throws Exception {
+        env = TestEnvironment.start(dir, dr -> replication(dr, "manual"), EAST, WEST);
+        DrServices services = env.services();
+        ReplicationConfig config = services.config().replication().orElseThrow();
+        Clock clock = Clock.systemUTC();
+        Direction direction = Direction.of(EAST, WEST);
+        try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
+            ConflictStore conflicts = new ConflictStore(state);
+            Worker server = new Worker(new MongoReplicator(services.regions(), config, conflicts,
+                    new Checkpoints(state, Duration.ofSeconds(1), clock), clock), direction, conflicts);
+            TrippingClock cliClock = new TrippingClock();
+            MongoReplicator cli = new MongoReplicator(services.regions(), config, conflicts,
+                    new Checkpoints(state, Duration.ofSeconds(1), cliClock), cliClock);
+            try (server; cli) {
+                MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("things");
+                MongoCollection<Document> west = env.client(WEST).getDatabase("devflow").getCollection("things");
+                east.insertOne(new Document("_id", "r").append("v", 1));
+                pollUntilQuiet(server);
+                west.updateOne(Filters.eq("_id", "r"), Updates.set("v", "west"));
+                east.updateOne(Filters.eq("_id", "r"), Updates.set("v", "east"));
+                pollUntilQuiet(server);
+                Conflict open = conflicts.open().get(0);
+
+                // between the resolution's reads and its writes, the source changes and the server holds the change
+                cliClock.onRead(1, () -> {
+                    east.updateOne(Filters.eq("_id", "r"), Updates.set("v", "later"));
+                    try {
+                        pollUntilQuiet(server);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    assertThat(conflicts.get(open.id()).laterSourceVersions()).as("the change was held").isEqualTo(1);
+                });
+                conflicts.save(cli.resolve(open, Resolution.parse("source"), "test"));
+                assertThat(cliClock.tripped()).isTrue();
+                pollUntilQuiet(server);
+
+                assertThat(west.find(Filters.eq("_id", "r")).first()).isEqualTo(new Document("_id", "r").append("v", "later"));
+                assertThat(conflicts.open()).isEmpty();
+                east.updateOne(Filters.eq("_id", "r"), Updates.set("v", "after"));
+                pollUntilQuiet(server);
+                assertThat(west.find(Filters.eq("_id", "r")).first()).isEqualTo(new Document("_id", "r").append("v", "after"));
+                assertThat(conflicts.open()).isEmpty();
             }
         }
     }

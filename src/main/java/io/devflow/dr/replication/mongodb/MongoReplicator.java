@@ -647,7 +647,7 @@ public final class MongoReplicator implements StoreReplicator {
                     writeOne(target, namespace, id, sourceNow);
                     session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(sourceNow),
                             now, conflict.source(), null)));
-                    // A source change that arrived while the record was held is in sourceNow, or replicates next.
+                    catchUp(session, namespace, id, versionId, MongoJson.digest(sourceNow), conflict.source());
                     return conflict.resolved(Decision.SOURCE, by, now, null, "resolved by " + by
                             + ": the source's version was written to " + conflict.target());
                 }
@@ -657,6 +657,7 @@ public final class MongoReplicator implements StoreReplicator {
                     writeOne(source, namespace, id, targetNow);
                     session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(targetNow),
                             now, conflict.target(), null)));
+                    catchUp(session, namespace, id, versionId, MongoJson.digest(targetNow), conflict.source());
                     return conflict.resolved(Decision.TARGET, by, now, null, "resolved by " + by
                             + ": the target's version was written to " + conflict.source());
                 }
@@ -667,11 +668,28 @@ public final class MongoReplicator implements StoreReplicator {
                     session.targetVersions.replace(List.of(MongoVersions.record(versionId, MongoJson.digest(custom),
                             now, conflict.source(), null)));
                     writeOne(source, namespace, id, custom);
+                    catchUp(session, namespace, id, versionId, MongoJson.digest(custom), conflict.source());
                     return conflict.resolved(Decision.CUSTOM, by, now, MongoJson.tree(custom), "resolved by " + by
                             + ": a new version was written to " + conflict.source() + " and " + conflict.target());
                 }
                 default -> throw new IllegalArgumentException("cannot resolve as " + resolution.decision());
             }
+        }
+    }
+
+    /**
+     * Once a resolution has lifted the hold: a source change made while it ran may have been read by a worker
+     * in another process (a running {@code dr server} while the CLI resolves) and held, and that worker's stream
+     * has moved past it. So whatever the source holds now, if it is not what the resolution wrote, is replicated
+     * here; changes made after this read find the record free and replicate as usual.
+     */
+    private void catchUp(Session session, String namespace, BsonValue id, String versionId, String written,
+                         String origin) {
+        RawBsonDocument latest = collection(session.source.mongo(), namespace).find(Filters.eq("_id", id)).first();
+        String digest = MongoJson.digest(latest);
+        if (!Objects.equals(digest, written)) {
+            writeOne(session.target.mongo(), namespace, id, latest);
+            session.targetVersions.replace(List.of(MongoVersions.record(versionId, digest, clock.instant(), origin, null)));
         }
     }
 

@@ -670,6 +670,7 @@ public final class RedisReplicator implements StoreReplicator {
                 case SOURCE -> {
                     // A source change that arrived while the key was held is in the source now, and is what is copied.
                     copyOne(session, database, state);
+                    catchUp(session, database, state.key(), state.sourceDigest());
                     return conflict.resolved(Decision.SOURCE, by, now, null, "resolved by " + by
                             + ": the source's version was written to " + conflict.target());
                 }
@@ -680,7 +681,7 @@ public final class RedisReplicator implements StoreReplicator {
                                 + conflict.id() + "' shows the latest version once replication has seen it; resolve with "
                                 + "source, or again once you have reviewed it");
                     }
-                    copyBack(session, database, state);
+                    catchUp(session, database, state.key(), copyBack(session, database, state));
                     return conflict.resolved(Decision.TARGET, by, now, null, "resolved by " + by
                             + ": the target's version was written to " + conflict.source());
                 }
@@ -699,8 +700,25 @@ public final class RedisReplicator implements StoreReplicator {
         }
     }
 
-    /** Writes the target's version of a key into the source, and records both regions as holding it. */
-    private void copyBack(Session session, int database, KeyState state) {
+    /**
+     * Once a resolution has lifted the hold: a source change made while it ran may have been read and held by
+     * a worker in another process (a running {@code dr server} while the CLI resolves). Whatever the source
+     * holds now, if it is not what the resolution saw or wrote there, is copied at once rather than at the next
+     * reconcile; changes made after this read find the key free and replicate as usual.
+     */
+    private void catchUp(Session session, int database, byte[] key, String sourceDigest) {
+        KeyState latest = readOne(session, database, key);
+        if (!Objects.equals(latest.sourceDigest(), sourceDigest)) {
+            copyOne(session, database, latest);
+        }
+    }
+
+    /**
+     * Writes the target's version of a key into the source, and records both regions as holding it.
+     *
+     * @return the digest of what the source holds now
+     */
+    private String copyBack(Session session, int database, KeyState state) {
         RedisPair pair = session.pair;
         String target = session.direction.target().value();
         long now = clock.millis();
@@ -723,8 +741,10 @@ public final class RedisReplicator implements StoreReplicator {
         }
         byte[] written = (byte[]) replies.get(1).get();
         long expireAt = delete || ttl == 0 ? RedisVersion.NO_EXPIRY : now + ttl;
-        writeRecords(session, database, List.of(new Recorded(state.key(), new RedisVersion(RedisValues.digest(written),
+        String digest = RedisValues.digest(written);
+        writeRecords(session, database, List.of(new Recorded(state.key(), new RedisVersion(digest,
                 state.targetDigest(), expireAt, state.targetExpireAt(), target, null, now), replacesReverse(state, target))));
+        return digest;
     }
 
     private KeyState readOne(Session session, int database, byte[] key) {

@@ -20,6 +20,7 @@ import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.StateConflictException;
 import io.devflow.dr.testing.RedisData;
 import io.devflow.dr.testing.TestEnvironment;
+import io.devflow.dr.testing.TrippingClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,6 +276,57 @@ class RedisReplicationIT {
         assertValues("k2", "east-2c", "east-2c");
         assertThat(jedisGet(WEST, 3, "k3")).isEqualTo("east-3c");
         assertThat(worker.conflicts).hasSize(3);
+    }
+
+    /**
+     * The CLI resolves a held key while {@code dr server} runs (its worker here): a source change made during
+     * the resolution is held by the server's worker, and the resolution copies it once the hold is lifted,
+     * without waiting for the reconcile.
+     */
+    @Test
+    void shouldCopyASourceChangeHeldByAnotherProcessWhileTheResolutionRan() throws Exception {
+        try (Jedis east = jedis(EAST, 0)) {
+            east.set("k5", "v0");
+        }
+        Worker server = worker(ConflictStrategy.MANUAL, EAST_TO_WEST);
+        awaitConverged(server);
+        try (Jedis west = jedis(WEST, 0)) {
+            west.set("k5", "west-5");
+        }
+        try (Jedis east = jedis(EAST, 0)) {
+            east.set("k5", "east-5");
+        }
+        server.pollUntil(() -> server.conflicts.size() == 1);
+        Conflict open = conflicts.get(server.conflict("k5").id());
+
+        TrippingClock cliClock = new TrippingClock();
+        ReplicationConfig config = config(ConflictStrategy.MANUAL, EAST_TO_WEST);
+        try (RedisReplicator cli = new RedisReplicator(services.regions(), config, conflicts,
+                new Checkpoints(state, config.checkpointInterval(), cliClock), cliClock)) {
+            // the resolution reads the key's two sides (a clock read each), then takes the time: there the source
+            // changes and the server's worker holds the change
+            cliClock.onRead(3, () -> {
+                try (Jedis east = jedis(EAST, 0)) {
+                    east.set("k5", "east-5b");
+                }
+                try {
+                    server.pollUntil(() -> conflicts.get(open.id()).laterSourceVersions() == 1);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            conflicts.save(cli.resolve(open, Resolution.parse("source"), "test"));
+            assertThat(cliClock.tripped()).isTrue();
+        }
+        assertValues("k5", "east-5b", "east-5b");
+
+        try (Jedis east = jedis(EAST, 0)) {
+            east.set("k5", "east-5c");
+        }
+        awaitConverged(server);
+        assertValues("k5", "east-5c", "east-5c");
+        assertThat(server.conflicts).hasSize(1);
+        assertThat(server.replicator.reconcile(EAST_TO_WEST)).as("nothing left for the reconcile").isZero();
     }
 
     @Test
@@ -537,14 +589,17 @@ class RedisReplicationIT {
     }
 
     Worker worker(ConflictStrategy strategy, Direction direction) throws InterruptedException {
-        ReplicationConfig config = new ReplicationConfig(true, direction.source(), List.of(direction.target()),
+        Worker worker = new Worker(config(strategy, direction), direction);
+        closeAfterTest.add(worker);
+        return worker;
+    }
+
+    static ReplicationConfig config(ConflictStrategy strategy, Direction direction) {
+        return new ReplicationConfig(true, direction.source(), List.of(direction.target()),
                 Set.of(StoreKind.REDIS), new ReplicationConfig.ConflictConfig(strategy, "updatedAt"),
                 new ReplicationConfig.Health(Duration.ofMinutes(1), Duration.ofMinutes(5)), Duration.ofSeconds(1),
                 new ReplicationConfig.Mongo("devflow_dr", 500), new ReplicationConfig.Redis(15, Duration.ofSeconds(60), 200),
                 new ReplicationConfig.Influx(Duration.ofSeconds(10), Duration.ofMinutes(1)));
-        Worker worker = new Worker(config, direction);
-        closeAfterTest.add(worker);
-        return worker;
     }
 
     /** What the notification route does: PSUBSCRIBE at the source, each message handed to the replicator. */
