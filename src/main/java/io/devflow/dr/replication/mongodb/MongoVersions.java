@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * The version of every record replication wrote into a region, kept in that region's MongoDB, in the
  * metadata database's {@code versions} collection: {@code {_id: "<db.collection> <_id as JSON>", h: digest or
  * null when deleted, t: source time, o: region it came from, c: open conflict id, d: when replication
- * deleted the record here (tombstones only)}}. A target record whose digest differs from its version here was changed by
- * someone else since replication last wrote it.
+ * deleted the record here (tombstones only)}}. A target record whose digest differs from its version here
+ * was changed by someone else since replication last wrote it.
  * Versions are written after the documents they describe: after a crash between the two, the replayed
  * change finds the target already equal to it and only records the version. While a batch rewrites records
  * the target has (delete, then insert), an in-flight document {@code {_id: "in-flight <db.collection>", ids:
