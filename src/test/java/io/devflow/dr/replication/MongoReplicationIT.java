@@ -139,10 +139,8 @@ class MongoReplicationIT {
         Clock clock = Clock.systemUTC();
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
             ConflictStore conflicts = new ConflictStore(state);
-            Worker eastToWest = new Worker(new MongoReplicator(services.regions(), forward, conflicts,
-                    new Checkpoints(state, Duration.ofSeconds(1), clock), clock), Direction.of(EAST, WEST), conflicts);
-            Worker westToEast = new Worker(new MongoReplicator(services.regions(), backward, conflicts,
-                    new Checkpoints(state, Duration.ofSeconds(1), clock), clock), Direction.of(WEST, EAST), conflicts);
+            Worker eastToWest = new Worker(replicator(services, forward, state, conflicts, clock), Direction.of(EAST, WEST), conflicts);
+            Worker westToEast = new Worker(replicator(services, backward, state, conflicts, clock), Direction.of(WEST, EAST), conflicts);
             try (eastToWest; westToEast) {
                 MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("shared");
                 MongoCollection<Document> west = env.client(WEST).getDatabase("devflow").getCollection("shared");
@@ -195,8 +193,7 @@ class MongoReplicationIT {
         Clock clock = Clock.systemUTC();
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
             ConflictStore conflicts = new ConflictStore(state);
-            Worker worker = new Worker(new MongoReplicator(services.regions(), config, conflicts,
-                    new Checkpoints(state, Duration.ofSeconds(1), clock), clock), Direction.of(EAST, WEST), conflicts);
+            Worker worker = new Worker(replicator(services, config, state, conflicts, clock), Direction.of(EAST, WEST), conflicts);
             try (worker) {
                 MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("things");
                 MongoCollection<Document> west = env.client(WEST).getDatabase("devflow").getCollection("things");
@@ -234,8 +231,7 @@ class MongoReplicationIT {
         MutableClock clock = new MutableClock(Instant.now());
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), Clock.systemUTC())) {
             ConflictStore conflicts = new ConflictStore(state);
-            Worker worker = new Worker(new MongoReplicator(services.regions(), config, conflicts,
-                    new Checkpoints(state, Duration.ofSeconds(1), clock), clock), Direction.of(EAST, WEST), conflicts);
+            Worker worker = new Worker(replicator(services, config, state, conflicts, clock), Direction.of(EAST, WEST), conflicts);
             try (worker) {
                 MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("things");
                 MongoCollection<Document> west = env.client(WEST).getDatabase("devflow").getCollection("things");
@@ -290,11 +286,9 @@ class MongoReplicationIT {
         Direction direction = Direction.of(EAST, WEST);
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
             ConflictStore conflicts = new ConflictStore(state);
-            Worker server = new Worker(new MongoReplicator(services.regions(), config, conflicts,
-                    new Checkpoints(state, Duration.ofSeconds(1), clock), clock), direction, conflicts);
+            Worker server = new Worker(replicator(services, config, state, conflicts, clock), direction, conflicts);
             TrippingClock cliClock = new TrippingClock();
-            MongoReplicator cli = new MongoReplicator(services.regions(), config, conflicts,
-                    new Checkpoints(state, Duration.ofSeconds(1), cliClock), cliClock);
+            MongoReplicator cli = replicator(services, config, state, conflicts, cliClock);
             try (server; cli) {
                 MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("things");
                 MongoCollection<Document> west = env.client(WEST).getDatabase("devflow").getCollection("things");
@@ -333,6 +327,12 @@ class MongoReplicationIT {
     private static List<String> tombstones(MongoCollection<Document> versions) {
         return versions.find(Filters.exists("d")).map(d -> d.getString("_id"))
                 .map(id -> id.substring("devflow.things \"".length(), id.length() - 1)).into(new ArrayList<>());
+    }
+
+    /** A replicator as the server builds one, checkpointing every second, on the given clock. */
+    private static MongoReplicator replicator(DrServices services, ReplicationConfig config, RegionalStateStore state,
+                                              ConflictStore conflicts, Clock clock) {
+        return new MongoReplicator(services.regions(), config, conflicts, new Checkpoints(state, Duration.ofSeconds(1), clock), clock);
     }
 
     /** Polls both directions until a round applies and skips nothing. */
