@@ -35,11 +35,17 @@ public record ChangePosition(BsonTimestamp time, BsonDocument token) implements 
     }
 
     /**
-     * The server's current position: the session's operation time after a read (replica sets), or the newest
-     * oplog entry (servers that do not report operation times).
+     * The server's current position: on a replica set member, the newest operation a majority has applied
+     * (change streams return only those, so a position past it could pass over writes still on their way);
+     * else the session's operation time after a read; else the newest oplog entry (servers that report
+     * neither).
      */
     public static ChangePosition current(MongoClient client, String server) {
         return Remote.execute("reading the current oplog position of " + server, () -> {
+            BsonTimestamp majority = majorityOpTime(client);
+            if (majority != null) {
+                return at(majority);
+            }
             BsonTimestamp operationTime = sessionOperationTime(client);
             if (operationTime != null) {
                 return at(operationTime);
@@ -54,6 +60,26 @@ public record ChangePosition(BsonTimestamp time, BsonDocument token) implements 
             }
             return at(ts);
         });
+    }
+
+    private static BsonTimestamp majorityOpTime(MongoClient client) {
+        for (String command : new String[] {"hello", "isMaster"}) { // servers before 4.4.2 know only isMaster
+            try {
+                return majorityOpTime(client.getDatabase("admin").runCommand(new Document(command, 1)));
+            } catch (MongoCommandException e) {
+                // unknown command: try the older name
+            }
+        }
+        return null;
+    }
+
+    /** {@code lastWrite.majorityOpTime.ts} of a hello reply; null when the server is no replica set member. */
+    static BsonTimestamp majorityOpTime(Document hello) {
+        if (hello.get("lastWrite") instanceof Document lastWrite && lastWrite.get("majorityOpTime") instanceof Document opTime
+                && opTime.get("ts") instanceof BsonTimestamp ts) {
+            return ts;
+        }
+        return null;
     }
 
     private static BsonTimestamp sessionOperationTime(MongoClient client) {

@@ -12,6 +12,7 @@ import com.mongodb.client.model.WriteModel;
 import io.devflow.dr.archive.SectionSummary;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.support.Remote;
+import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -28,8 +29,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Replays incremental segments onto a restored full backup, in order, up to a cut-off instant. Every
- * operation is idempotent (a whole document is written as delete-then-insert, an update sets the recorded
- * field values, a delete deletes), so replaying from before the full backup's copy finished converges to the
+ * operation is idempotent (a whole document is written as delete-then-insert, an update truncates the
+ * recorded arrays and sets the recorded field values, a delete deletes), so replaying from before the full backup's copy finished converges to the
  * state at the cut-off, with every document exactly as the source wrote it, field order included. Events at
  * or before the position the full backup started from are skipped. Writes go in ordered bulk batches per
  * collection, which keeps each collection's order.
@@ -123,6 +124,13 @@ public final class MongoChangeReplayer implements StoreOperations.Restorer {
             }
             case "update" -> {
                 if (event.containsKey("upd")) {
+                    // arrays first, as the server did: a truncation and a set inside the array cannot share an update
+                    for (BsonValue truncation : event.getDocument("upd").getArray("trunc", new BsonArray())) {
+                        BsonDocument t = truncation.asDocument();
+                        batch.add(new UpdateOneModel<>(Filters.eq("_id", id), new BsonDocument("$push",
+                                new BsonDocument(t.getString("f").getValue(), new BsonDocument("$each", new BsonArray())
+                                        .append("$slice", t.get("n"))))));
+                    }
                     BsonDocument update = update(event.getDocument("upd"));
                     if (!update.isEmpty()) {
                         batch.add(new UpdateOneModel<>(Filters.eq("_id", id), update));

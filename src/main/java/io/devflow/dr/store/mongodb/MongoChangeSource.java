@@ -7,10 +7,12 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.TruncatedArray;
 import io.devflow.dr.archive.RecordSource;
 import io.devflow.dr.archive.SourceRecord;
 import io.devflow.dr.support.Remote;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
@@ -129,11 +131,13 @@ public final class MongoChangeSource implements RecordSource {
             }
             if (state == State.CLOSING) {
                 state = State.ENDED;
-                coveredUntil = clock.instant();
                 return new SourceRecord.SectionEnd();
             }
             if (until == null || !clock.instant().isBefore(until) || stopping.getAsBoolean()) {
-                // Read the position first, then drain: everything up to it is then in this segment.
+                // Read the position first, then drain: everything up to it is then in this segment. The segment
+                // covers the time up to that read: a write made while the streams drain may reach a stream
+                // after its last read, and goes to the next segment.
+                coveredUntil = clock.instant();
                 closingPosition = ChangePosition.current(client, server);
                 openWatchers();
                 state = State.CLOSING;
@@ -222,6 +226,12 @@ public final class MongoChangeSource implements RecordSource {
             if (event.getUpdateDescription().getRemovedFields() != null) {
                 update.put("unset", new org.bson.BsonArray(event.getUpdateDescription().getRemovedFields().stream()
                         .map(f -> (BsonValue) new BsonString(f)).toList()));
+            }
+            List<TruncatedArray> truncated = event.getUpdateDescription().getTruncatedArrays();
+            if (truncated != null && !truncated.isEmpty()) {
+                // arrays an update pipeline shortened; the server applies these before the updated fields
+                update.put("trunc", new org.bson.BsonArray(truncated.stream().map(t -> (BsonValue) new BsonDocument(
+                        "f", new BsonString(t.getField())).append("n", new BsonInt32(t.getNewSize()))).toList()));
             }
             out.put("upd", update);
         }
