@@ -104,12 +104,17 @@ final class KeyState {
     }
 
     /**
-     * What the direction into {@code target} does with the key at {@code now}. In an initial sync an echo is
-     * skipped only when the target holds the same value: a region that comes back empty or older after a
-     * failover is sent back the keys it once replicated itself.
+     * What the direction into {@code target} does with the key at {@code now}.
+     *
+     * <p>A notified key changed at the source. A compared key (initial sync, reconcile) may not have: when
+     * the source is as replication last left it and only the target lost the key (a region back empty or older
+     * after a failover, a FLUSHDB, an eviction), the key is sent again as a repair, not held as a conflict.
+     * An echo is skipped for a compared key only when the target holds the same value.
+     *
+     * @param compared the key comes from comparing the regions rather than from a notification
      */
-    Step step(String target, long now, boolean initialSync) {
-        if (echo(target) && (!initialSync || sameContent())) {
+    Step step(String target, long now, boolean compared) {
+        if (echo(target) && (!compared || sameContent())) {
             return Step.ECHO;
         }
         if (held()) {
@@ -121,16 +126,30 @@ final class KeyState {
         if (sameContent()) {
             return Step.ADOPT;
         }
+        if (compared && lostByTarget(target)) {
+            return Step.APPLY;
+        }
         return targetUnchanged(target, now) ? Step.APPLY : Step.CONFLICT;
+    }
+
+    /** The target lacks a key whose source value replication last copied (in either direction) unchanged. */
+    boolean lostByTarget(String target) {
+        if (targetDump != null || sourceDump == null) {
+            return false;
+        }
+        RedisVersion record = targetRecord;
+        return echo(target) || record != null && !record.held() && Objects.equals(sourceDigest, record.sourceDigest())
+                && expiresAlike(sourceDump, sourceExpireAt, record.sourceExpireAt());
     }
 
     /**
      * Whether a reconcile should queue the key: neither held, nor in step, nor an echo the worker would skip
-     * anyway (queuing it would count a repair at every reconcile). Equal values count as in step when
+     * anyway (queuing it would count a repair at every reconcile) unless the target lost it. Equal values count as in step when
      * replication has no record of the key (a target seeded from a backup, say).
      */
     boolean outOfStep(String target) {
-        return !held() && !synced(target) && !echo(target) && !(targetRecord == null && sameContent());
+        return !held() && !synced(target) && !(echo(target) && !lostByTarget(target))
+                && !(targetRecord == null && sameContent());
     }
 
     boolean held() {

@@ -397,9 +397,14 @@ public final class RedisReplicator implements StoreReplicator {
         long now = clock.millis();
         List<Write> writes = new ArrayList<>();
         List<Recorded> adopted = new ArrayList<>();
+        DirtyKeys reverse = queues.get(direction.reverse());
         for (int i = 0; i < states.size(); i++) {
             KeyState state = states.get(i);
-            switch (state.step(target, now, session.initialSync())) {
+            boolean compared = session.initialSync() || pending.get(i).repair();
+            if (compared && reverse != null && reverse.contains(pending.get(i).key()) && state.lostByTarget(target)) {
+                continue; // deleted in the target, and the deletion is on its way the other way: no resurrection
+            }
+            switch (state.step(target, now, compared)) {
                 case ECHO -> outcome.echoes++;
                 case HELD -> holdLater(session, database, state, pending.get(i).changedAt());
                 case SYNCED -> {

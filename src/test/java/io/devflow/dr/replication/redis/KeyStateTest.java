@@ -161,10 +161,26 @@ class KeyStateTest {
         KeyState lost = new KeyState(KEY, eastCopy, NONE, reverse, null, NONE, null);
         KeyState kept = new KeyState(KEY, eastCopy, NONE, reverse, westOriginal, NONE, null);
 
-        assertThat(lost.step(WEST, NOW, false)).as("streaming").isEqualTo(ECHO);
-        assertThat(lost.step(WEST, NOW, true)).as("initial sync into a region that lost the key").isNotEqualTo(ECHO)
-                .isNotEqualTo(SYNCED);
-        assertThat(kept.step(WEST, NOW, true)).as("initial sync, the target still holds it").isEqualTo(ECHO);
+        assertThat(lost.step(WEST, NOW, false)).as("notified").isEqualTo(ECHO);
+        assertThat(lost.step(WEST, NOW, true)).as("compared, in a region that lost the key: a repair").isEqualTo(APPLY);
+        assertThat(lost.outOfStep(WEST)).as("the reconcile queues it").isTrue();
+        assertThat(kept.step(WEST, NOW, true)).as("compared, the target still holds it").isEqualTo(ECHO);
+        assertThat(kept.outOfStep(WEST)).isFalse();
+    }
+
+    @Test
+    void shouldRepairAKeyTheTargetLostWhileTheSourceKeptIt() {
+        // as after a FLUSHDB, an eviction or a restart without persistence in the target
+        byte[] east = dump("v1", 1);
+        RedisVersion record = copied(east, dump("v1", 2));
+
+        KeyState lost = new KeyState(KEY, east, NONE, null, null, NONE, record);
+        KeyState changedToo = new KeyState(KEY, dump("v2", 1), NONE, null, null, NONE, record);
+
+        assertThat(lost.step(WEST, NOW, true)).as("compared").isEqualTo(APPLY);
+        assertThat(lost.outOfStep(WEST)).isTrue();
+        assertThat(lost.step(WEST, NOW, false)).as("notified: someone deleted it in the target").isEqualTo(CONFLICT);
+        assertThat(changedToo.step(WEST, NOW, true)).as("both changed").isEqualTo(CONFLICT);
     }
 
     @Test

@@ -188,6 +188,38 @@ class RedisReplicationIT {
         }
     }
 
+    /**
+     * The target loses keys on its own (a FLUSHDB here; an eviction or a restart without persistence alike)
+     * while the source keeps them: the reconcile sends them again as repairs, and even {@code manual} holds
+     * nothing, since only one region changed.
+     */
+    @Test
+    void shouldRepairKeysTheTargetLostWithoutCallingThemConflicts() throws Exception {
+        try (Jedis db0 = jedis(EAST, 0); Jedis db3 = jedis(EAST, 3)) {
+            for (int i = 0; i < 50; i++) {
+                db0.set("string:" + i, "v" + i);
+                db3.hset("hash:" + i, Map.of("a", "1"));
+            }
+        }
+        Worker worker = worker(ConflictStrategy.MANUAL, EAST_TO_WEST);
+        awaitConverged(worker);
+        long appliedBefore = worker.progress.appliedCount();
+
+        try (Jedis west = jedis(WEST, 0)) {
+            west.flushDB();
+        }
+        long found = worker.replicator.reconcile(EAST_TO_WEST);
+        awaitConverged(worker);
+
+        assertThat(found).isEqualTo(50);
+        assertThat(worker.conflicts).isEmpty();
+        assertThat(conflicts.open()).isEmpty();
+        assertThat(worker.progress.repairs()).isEqualTo(50);
+        assertThat(worker.progress.appliedCount() - appliedBefore).isEqualTo(50);
+        assertThat(jedisGet(WEST, 0, "string:7")).isEqualTo("v7");
+        assertThat(worker.replicator.reconcile(EAST_TO_WEST)).as("a second reconcile finds nothing").isZero();
+    }
+
     @Test
     void shouldHoldConflictsUntilResolvedWithManual() throws Exception {
         try (Jedis east = jedis(EAST, 0); Jedis east3 = jedis(EAST, 3)) {
