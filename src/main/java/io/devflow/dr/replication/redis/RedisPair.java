@@ -3,6 +3,7 @@ package io.devflow.dr.replication.redis;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.store.redis.RedisConnections;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -34,12 +35,12 @@ final class RedisPair implements AutoCloseable {
 
     /** The source's metadata database, where the reverse direction keeps its records. */
     Jedis sourceMetadata() {
-        return source.get(metadataDatabase);
+        return metadata(source);
     }
 
     /** The target's metadata database, where this direction keeps its records. */
     Jedis targetMetadata() {
-        return target.get(metadataDatabase);
+        return metadata(target);
     }
 
     String sourceDisplay() {
@@ -90,6 +91,16 @@ final class RedisPair implements AutoCloseable {
             } catch (RuntimeException e) {
                 // the connection is gone already
             }
+        }
+    }
+
+    private Jedis metadata(Side side) {
+        try {
+            return side.get(metadataDatabase);
+        } catch (JedisDataException e) {
+            throw new IllegalStateException(side.display + " refused to select database " + metadataDatabase
+                    + ", where replication keeps its records (" + e.getMessage() + "); set "
+                    + "disasterRecovery.replication.redis.metadataDatabase to a database this server allows", e);
         }
     }
 

@@ -83,7 +83,7 @@ public final class RedisReplicator implements StoreReplicator {
     private static final Duration MIN_RECORD_GRACE = Duration.ofMinutes(10);
     /** Error replies that say the server cannot take writes just now, rather than refusing this one for good. */
     private static final Set<String> BUSY_REPLIES = Set.of("OOM", "LOADING", "BUSY", "READONLY", "MASTERDOWN",
-            "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS");
+            "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "MISCONF");
 
     private final RegionDirectory regions;
     private final ReplicationConfig config;

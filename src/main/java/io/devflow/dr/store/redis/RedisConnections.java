@@ -51,7 +51,12 @@ public final class RedisConnections {
     public Jedis open(int database) {
         Jedis jedis = new Jedis(address, clientConfig);
         if (database != 0) {
-            jedis.select(database);
+            try {
+                jedis.select(database);
+            } catch (RuntimeException e) {
+                jedis.close(); // the connection is open already: do not leave it to the server's maxclients
+                throw e;
+            }
         }
         return jedis;
     }
