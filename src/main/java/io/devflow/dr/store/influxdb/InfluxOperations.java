@@ -76,6 +76,22 @@ public final class InfluxOperations implements StoreOperations {
                 () -> Map.of(WATERMARK, Long.toString(untilNanos)), () -> startedAt);
     }
 
+    /**
+     * An increment continues a full backup when it starts at or before the full backup's cut-off: an hourly
+     * increment planned while a full backup ran continues the older chain, and so do those after it, yet
+     * together they hold every point after the newer full backup's cut-off (writes are idempotent, so the
+     * points both hold are harmless).
+     */
+    @Override
+    public boolean continuesFrom(Manifest increment, Manifest full) {
+        if (full.id().equals(increment.parent())) {
+            return true;
+        }
+        String fullEnd = full.positions().end().get(WATERMARK);
+        String incrementStart = increment.positions().start().get(WATERMARK);
+        return fullEnd != null && incrementStart != null && Long.parseLong(incrementStart) <= Long.parseLong(fullEnd);
+    }
+
     @Override
     public Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                              Map<String, String> after) {
