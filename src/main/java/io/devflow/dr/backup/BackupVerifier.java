@@ -125,7 +125,9 @@ public final class BackupVerifier {
             StoreOperations.Restorer restorer = operations.restorer(region, manifest, scratch::get, null, Map.of());
             readAndCompare(store, manifest, key, progress, restorer, what);
             checks.add(contentCheck(manifest));
-            compareSections(manifest, operations.fingerprint(region, scratch), what, "the scratch restore");
+            // an empty section (an InfluxDB measurement with no point up to the cut-off) restores to nothing
+            compareSections(manifest.sections().stream().filter(section -> section.items() > 0).toList(),
+                    operations.fingerprint(region, scratch), what, "the scratch restore");
             checks.add("restored into scratch databases " + String.join(", ", scratch.values())
                     + " on " + region.id() + "; their fingerprints match");
         } finally {
@@ -162,8 +164,13 @@ public final class BackupVerifier {
     }
 
     private static void compareSections(Manifest manifest, List<SectionSummary> actual, String what, String source) {
+        compareSections(manifest.sections(), actual, what, source);
+    }
+
+    private static void compareSections(List<Manifest.Section> sections, List<SectionSummary> actual, String what,
+                                        String source) {
         Map<String, Manifest.Section> expected = new LinkedHashMap<>();
-        manifest.sections().forEach(s -> expected.put(s.name(), s));
+        sections.forEach(s -> expected.put(s.name(), s));
         for (SectionSummary s : actual) {
             Manifest.Section e = expected.remove(s.name());
             if (e == null) {

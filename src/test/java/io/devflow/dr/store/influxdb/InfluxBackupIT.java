@@ -69,6 +69,8 @@ class InfluxBackupIT {
         }
         east.write("metrics", lines);
         pointsAtFull = export(east);
+        // a measurement with no point up to the cut-off: an empty section, which restores to nothing
+        east.write("metrics", List.of("forecast value=1 " + (System.currentTimeMillis() + 86_400_000L) * 1_000_000L));
         full = backUp(BackupType.FULL);
 
         // written after the full backup's watermark, so they belong to the incremental
@@ -87,7 +89,7 @@ class InfluxBackupIT {
     void shouldExportEveryPointOnceWithOneSectionPerMeasurement() {
         assertThat(full.status()).as(String.valueOf(full.error())).isEqualTo(BackupStatus.COMPLETED);
         assertThat(full.manifest().sections()).extracting(s -> s.name() + "=" + s.items())
-                .containsExactly("metrics.cpu=3", "metrics.disk usage=1", "metrics.load=25000");
+                .containsExactly("metrics.cpu=3", "metrics.disk usage=1", "metrics.forecast=0", "metrics.load=25000");
     }
 
     @Test
@@ -108,7 +110,7 @@ class InfluxBackupIT {
         assertThat(incremental.status()).as(String.valueOf(incremental.error())).isEqualTo(BackupStatus.COMPLETED);
         assertThat(incremental.parent()).isEqualTo(full.id());
         assertThat(incremental.manifest().sections()).extracting(s -> s.name() + "=" + s.items())
-                .containsExactly("metrics.cpu=1", "metrics.disk usage=0", "metrics.late=1", "metrics.load=0");
+                .containsExactly("metrics.cpu=1", "metrics.disk usage=0", "metrics.forecast=0", "metrics.late=1", "metrics.load=0");
         assertThat(incremental.manifest().positions().start()).isEqualTo(full.manifest().positions().end());
     }
 
