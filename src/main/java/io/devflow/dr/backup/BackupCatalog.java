@@ -70,8 +70,14 @@ public final class BackupCatalog {
 
     /** Completed backups of one store in one region, newest first. Storage failures propagate. */
     public List<BackupRecord> completed(StoreKind store, RegionContext region) {
-        List<BackupRecord> records = new ArrayList<>(listPrefix(region, region.layout().storePrefix(store)));
+        List<BackupRecord> records = all(store, region);
         records.removeIf(r -> !r.isCompleted());
+        return records;
+    }
+
+    /** Every backup of one store in one region, whatever its state, newest first. Storage failures propagate. */
+    public List<BackupRecord> all(StoreKind store, RegionContext region) {
+        List<BackupRecord> records = new ArrayList<>(listPrefix(region, region.layout().storePrefix(store)));
         records.sort(Comparator.comparing(BackupRecord::startedAt).reversed());
         return records;
     }

@@ -9,8 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the schedules and the change-capture worker back up: every store configured in the primary region.
@@ -26,7 +29,11 @@ public final class ScheduledBackups {
     private final BackupCatalog catalog;
     private final RegionDirectory regions;
     private final Clock clock;
+    private static final String CAPTURE = "capture";
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
     private volatile boolean waitingLogged;
+    private volatile Instant announcedRetry;
 
     public ScheduledBackups(DrConfig config, StoreRegistry stores, BackupCatalog catalog, RegionDirectory regions,
                             Clock clock) {
@@ -63,8 +70,8 @@ public final class ScheduledBackups {
      */
     public BackupRequest nextSegment() {
         var primary = regions.primary();
-        boolean hasFull = catalog.completed(StoreKind.MONGODB, primary).stream()
-                .anyMatch(r -> BackupType.FULL.id().equals(r.type()));
+        List<BackupRecord> backups = catalog.all(StoreKind.MONGODB, primary);
+        boolean hasFull = backups.stream().anyMatch(r -> r.isCompleted() && BackupType.FULL.id().equals(r.type()));
         if (!hasFull) {
             if (!waitingLogged) {
                 LOG.info("change capture waits for the first full MongoDB backup of {}", primary.id());
@@ -73,8 +80,59 @@ public final class ScheduledBackups {
             return null;
         }
         waitingLogged = false;
-        return new BackupRequest(BackupType.INCREMENTAL, StoreKind.MONGODB, primary.id(), "capture",
-                clock.instant().plus(config.backup().incremental().segment()), new io.devflow.dr.archive.Progress());
+        Duration segment = config.backup().incremental().segment();
+        Optional<Instant> retryAt = retryAt(backups, segment);
+        Instant now = clock.instant();
+        if (retryAt.isPresent() && now.isBefore(retryAt.get())) {
+            if (!retryAt.get().equals(announcedRetry)) {
+                announcedRetry = retryAt.get();
+                List<BackupRecord> failed = failuresInARow(backups);
+                LOG.warn("change capture of {} failed {} time(s) in a row, last: {}; the next attempt is at {}",
+                        primary.id(), failed.size(), failed.get(0).error(), retryAt.get());
+            }
+            return null;
+        }
+        return new BackupRequest(BackupType.INCREMENTAL, StoreKind.MONGODB, primary.id(), CAPTURE,
+                now.plus(segment), new io.devflow.dr.archive.Progress());
+    }
+
+    /**
+     * After capture segments failed in a row, when to try the next: 5 s after the last failure, doubling with
+     * each one up to a segment's length, so a lasting fault (an oplog that no longer reaches the last segment's
+     * end, a key that cannot be used) is retried, not hammered. Empty when the newest segment did not fail, or
+     * a full backup completed since (the next segment starts from it).
+     *
+     * @param backups the store's backups in the region, newest first
+     */
+    static Optional<Instant> retryAt(List<BackupRecord> backups, Duration segment) {
+        List<BackupRecord> failed = failuresInARow(backups);
+        if (failed.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failed.size() - 1, 30));
+        if (wait.compareTo(segment) > 0) {
+            wait = segment;
+        }
+        BackupRecord last = failed.get(0);
+        return Optional.of((last.completedAt() != null ? last.completedAt() : last.startedAt()).plus(wait));
+    }
+
+    /** The capture segments that failed since the last one that did not, or the last full backup, newest first. */
+    private static List<BackupRecord> failuresInARow(List<BackupRecord> backups) {
+        List<BackupRecord> failed = new ArrayList<>();
+        for (BackupRecord backup : backups) {
+            if (BackupType.FULL.id().equals(backup.type()) && backup.isCompleted()) {
+                break;
+            }
+            if (!CAPTURE.equals(backup.trigger())) {
+                continue;
+            }
+            if (backup.status() != BackupStatus.FAILED) {
+                break;
+            }
+            failed.add(backup);
+        }
+        return failed;
     }
 
     public boolean captureWorkerRuns() {
