@@ -17,7 +17,7 @@ public final class ArchiveFormat {
     static final int MAX_HEADER_BYTES = 64 * 1024;
 
     /** Upper bound of one record: a 16 MiB BSON document plus generous headroom. */
-    static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
+    public static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
     static final byte STREAM_START = 0x01;
     static final byte SECTION_START = 0x02;
