@@ -106,7 +106,8 @@ public final class InfluxHttp {
             throw failure("querying " + database + " (" + query + ")", response.statusCode(), body, response.statusCode() >= 500);
         }
         try {
-            return new Rows(JSON.readerFor(JsonNode.class).readValues(response.body()), query);
+            InputStream body = new StallGuard(response.body(), timeout, display + " answering " + query);
+            return new Rows(JSON.readerFor(JsonNode.class).readValues(body), query);
         } catch (IOException e) {
             throw new UncheckedIOException("reading the answer of " + display + " to " + query, e);
         }
@@ -137,10 +138,15 @@ public final class InfluxHttp {
         @Override
         public boolean hasNext() {
             while (!series.hasNext()) {
-                if (!chunks.hasNext()) {
-                    return false;
+                JsonNode chunk;
+                try {
+                    if (!chunks.hasNext()) {
+                        return false;
+                    }
+                    chunk = chunks.next();
+                } catch (RuntimeException e) {
+                    throw stalled(e);
                 }
-                JsonNode chunk = chunks.next();
                 if (chunk.has("error")) {
                     throw new RemoteOperationException(display + " refused " + query + ": " + chunk.get("error").asText(), null, false);
                 }
@@ -172,6 +178,16 @@ public final class InfluxHttp {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** A read the stall guard cut off, as a transient failure naming the server; anything else as it was. */
+    private RuntimeException stalled(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StallGuard.StalledException stalled) {
+                return new RemoteOperationException(stalled.getMessage() + "; check the network to it", e, true);
+            }
+        }
+        return e;
     }
 
     private HttpRequest.Builder request(String path) {
