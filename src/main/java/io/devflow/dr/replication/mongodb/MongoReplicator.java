@@ -445,9 +445,11 @@ public final class MongoReplicator implements StoreReplicator {
                     collection.replaceOne(Filters.eq("_id", change.id()), change.document(), UPSERT);
                 }
             } catch (MongoWriteException e) {
-                failures.add(new ReplicationFailure(ConflictId.generate(clock.instant()).replace("conflict-", "failure-"),
-                        STORE, session.direction.source().value(), session.direction.target().value(),
-                        record(namespace, change.id()), clock.instant(), Failures.describe(e), MongoJson.tree(change.document())));
+                ConflictRecord refused = record(namespace, change.id());
+                failures.add(new ReplicationFailure(ReplicationFailure.id(STORE, session.direction, refused,
+                        MongoJson.digest(change.document())), STORE, session.direction.source().value(),
+                        session.direction.target().value(), refused, clock.instant(), Failures.describe(e),
+                        MongoJson.tree(change.document())));
             }
         }
         finishInFlight(session, namespace, stillInterrupted, wasInterrupted || !ids.isEmpty());

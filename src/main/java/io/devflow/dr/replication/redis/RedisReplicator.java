@@ -629,9 +629,20 @@ public final class RedisReplicator implements StoreReplicator {
         Instant at = clock.instant();
         RecordVersion change = version(() -> session.pair.source(database), session.pair.sourceDisplay(), state.key(),
                 state.sourceDump(), state.sourceExpireAt(), state.sourceDigest(), at, at.toEpochMilli());
-        return new ReplicationFailure(ConflictId.generate(at).replace("conflict-", "failure-"), STORE,
-                session.direction.source().value(), session.direction.target().value(), record(database, state.key()),
-                at, session.pair.targetDisplay() + " refused the key: " + e.getMessage(), change.content());
+        ConflictRecord refused = record(database, state.key());
+        return new ReplicationFailure(ReplicationFailure.id(STORE, session.direction, refused, state.sourceDigest()), STORE,
+                session.direction.source().value(), session.direction.target().value(), refused,
+                at, session.pair.targetDisplay() + " refused the key: " + e.getMessage() + hint(e), change.content());
+    }
+
+    /** What an operator can do about a refusal whose cause is the target server itself. */
+    private static String hint(JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("DUMP payload version or checksum are wrong") || message.contains("Bad data format")) {
+            return " (the target's Redis is older than the source's, or lacks a module the value needs: "
+                    + "upgrade it, or load the module)";
+        }
+        return "";
     }
 
     @Override

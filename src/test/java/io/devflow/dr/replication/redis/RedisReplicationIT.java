@@ -556,6 +556,10 @@ class RedisReplicationIT {
                 assertThat(failure.change().path("preview").asText()).isEqualTo("value");
             });
             assertThat(jedisGet(WEST, 0, "refused")).isNull();
+            // met again by a reconcile while still refused: the same failure, kept under the same id
+            assertThat(worker.replicator.reconcile(EAST_TO_WEST)).isEqualTo(1);
+            worker.pollUntil(() -> worker.failures.size() == 2);
+            assertThat(worker.failures.get(1).id()).isEqualTo(worker.failures.get(0).id());
         } finally {
             try (Jedis admin = jedis(WEST, 0)) {
                 admin.aclSetUser("default", "+restore");
