@@ -2,6 +2,7 @@ package io.devflow.dr.store.mongodb;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -28,6 +29,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
@@ -59,6 +62,8 @@ public final class MongoChangeSource implements RecordSource {
     private ChangePosition closingPosition;
     private Instant coveredUntil;
     private long lastListing;
+    private static final Set<Integer> HISTORY_LOST = Set.of(286, 280, 260);
+
     private long idleSleep = 1;
     private State state = State.NEW;
 
@@ -76,10 +81,32 @@ public final class MongoChangeSource implements RecordSource {
             MongoCollection<RawBsonDocument> collection = client.getDatabase(namespace.substring(0, dot))
                     .getCollection(namespace.substring(dot + 1), RawBsonDocument.class);
             var stream = collection.watch().fullDocument(FullDocument.UPDATE_LOOKUP);
-            this.cursor = Remote.execute("opening the change stream of " + namespace + " on " + server,
-                    () -> (from.token() != null ? stream.resumeAfter(from.token()) : stream.startAtOperationTime(from.next()))
-                            .cursor());
+            try {
+                this.cursor = Remote.execute("opening the change stream of " + namespace + " on " + server,
+                        () -> (from.token() != null ? stream.resumeAfter(from.token()) : stream.startAtOperationTime(from.next()))
+                                .cursor());
+            } catch (RuntimeException e) {
+                throw historyLost(e, server, namespace, from).orElse(e);
+            }
         }
+    }
+
+    /**
+     * The server's answer that the oplog no longer reaches a position (ChangeStreamHistoryLost, 286; a resume
+     * token it cannot use, 260/280), as what it means for the backups and what to do.
+     */
+    static Optional<RuntimeException> historyLost(RuntimeException failure, String server, String namespace,
+                                                       ChangePosition from) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MongoException mongo && HISTORY_LOST.contains(mongo.getCode())) {
+                return Optional.of(new IllegalStateException("the oplog of " + server + " no longer reaches "
+                        + from.encode() + ", where the previous segment of " + namespace + " ended: the changes since "
+                        + "then are in no backup. Take a full backup now (dr backup --type full) to start a new "
+                        + "chain, and size the oplog to hold more than backup.incremental.segmentMinutes of writes",
+                        failure));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
