@@ -182,7 +182,7 @@ public final class BackupCatalog {
 
     private static BackupRecord damaged(Folder folder, RegionContext context, String location, String message) {
         return new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
-                BackupStatus.FAILED, null, folder.id.startedAt(), null, null, null, folder.dataSize, null, null, null, null,
+                BackupStatus.DAMAGED, null, folder.id.startedAt(), null, null, null, folder.dataSize, null, null, null, null,
                 null, location, message, null);
     }
 

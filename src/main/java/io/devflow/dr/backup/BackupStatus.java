@@ -11,6 +11,11 @@ public enum BackupStatus {
     FAILED,
     /** Data without a manifest or a failure record: still running elsewhere, or its process died. */
     INCOMPLETE,
+    /**
+     * Its manifest is unreadable, or belongs to another backup: never restorable as it is, and never deleted
+     * by retention either (its data object may be intact, and the damage wants a look).
+     */
+    DAMAGED,
     /** Running in this process. */
     RUNNING;
 

@@ -103,7 +103,8 @@ public final class PointInTimeRecovery {
             return Optional.empty();
         }
         Manifest full = newestFull.get().manifest();
-        Map<String, String> databases = RestoreService.mapDatabases(RestoreService.databases(full), targetDatabases);
+        Map<String, String> databases = RestoreService.checked(full.store(),
+                RestoreService.mapDatabases(RestoreService.databases(full), targetDatabases));
         if (!operations.supportsIncremental()) {
             return Optional.of(new StorePlan(kind.id(), full.region(), List.of(full.id()), full.coveredUntil(),
                     kind + " keeps snapshots only: restoring " + full.id() + " taken at " + full.coveredUntil()

@@ -1,5 +1,6 @@
 package io.devflow.dr.backup;
 
+import io.devflow.dr.archive.ArchiveIntegrityException;
 import io.devflow.dr.archive.ArchiveReader;
 import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.ManifestCodec;
@@ -22,9 +23,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Restores a committed backup into a region's MongoDB, optionally under other database names. Before anything
@@ -66,8 +69,12 @@ public final class RestoreService {
      */
     public Plan plan(BackupId id, RegionId target, List<String> targetDatabases) {
         BackupCatalog.Located located = catalog.find(id);
+        if (located.record().status() == BackupStatus.DAMAGED) {
+            throw new ArchiveIntegrityException(located.record().error());
+        }
         if (!located.record().isCompleted()) {
             throw new InvalidRequestException("backup " + id + " is " + located.record().status()
+                    + (located.record().error() != null ? " (" + located.record().error() + ")" : "")
                     + "; only completed backups can be restored ('dr backups list' shows them)");
         }
         Manifest manifest = located.manifest();
@@ -82,7 +89,8 @@ public final class RestoreService {
                     + "(disasterRecovery.regions." + target + "." + manifest.store() + ")");
         }
         return new Plan(id, manifest.store(), located.region().id().value(), target.value(),
-                mapDatabases(databases(manifest), targetDatabases), manifest.items(), manifest.object().size());
+                checked(manifest.store(), mapDatabases(databases(manifest), targetDatabases)), manifest.items(),
+                manifest.object().size());
     }
 
     public Report restore(Plan plan, Progress progress) {
@@ -128,6 +136,33 @@ public final class RestoreService {
         return Arrays.stream(manifest.source().getOrDefault("databases", "").split(",")).filter(d -> !d.isBlank()).toList();
     }
 
+    /**
+     * Refuses target database names the store cannot take, before anything is written: a MongoDB name with
+     * {@code / \ . " $}, a space or over 63 bytes; a Redis database that is no number; an InfluxDB name with
+     * quotes or control characters.
+     */
+    static Map<String, String> checked(String store, Map<String, String> mapping) {
+        checkTargetNames(store, mapping);
+        return mapping;
+    }
+
+    static void checkTargetNames(String store, Map<String, String> mapping) {
+        for (String name : mapping.values()) {
+            String problem = switch (store) {
+                case "mongodb" -> name.chars().anyMatch(c -> "/\\. \"$".indexOf(c) >= 0 || c < 0x20)
+                        || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63
+                        ? "a MongoDB database name has at most 63 bytes and none of / \\ . \" $ or spaces" : null;
+                case "redis" -> name.matches("\\d{1,9}") ? null : "a Redis database is a number (0, 1, ...)";
+                case "influxdb" -> name.chars().anyMatch(c -> c == '"' || c == '\'' || c < 0x20) || !name.equals(name.strip())
+                        ? "an InfluxDB database name has no quotes, control characters or surrounding spaces" : null;
+                default -> null;
+            };
+            if (problem != null) {
+                throw new InvalidRequestException("'" + name + "' cannot be a target database: " + problem);
+            }
+        }
+    }
+
     static Map<String, String> mapDatabases(List<String> source, List<String> requested) {
         Map<String, String> mapping = new LinkedHashMap<>();
         source.forEach(d -> mapping.put(d, d));
@@ -143,10 +178,14 @@ public final class RestoreService {
             mapping.put(source.get(0), requested.get(0));
             return mapping;
         }
+        Set<String> named = new HashSet<>();
         for (String pair : requested) {
             String[] parts = pair.split("=", 2);
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new InvalidRequestException("'" + pair + "' is not SOURCE=TARGET");
+            }
+            if (!named.add(parts[0])) {
+                throw new InvalidRequestException("database '" + parts[0] + "' is mapped twice; name each one once");
             }
             if (!mapping.containsKey(parts[0])) {
                 throw new InvalidRequestException("the backup has no database '" + parts[0] + "'; it holds "

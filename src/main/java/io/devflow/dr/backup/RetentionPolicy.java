@@ -75,6 +75,8 @@ public final class RetentionPolicy {
             String reason = kept.get(backup.id());
             if (reason != null) {
                 decisions.add(new Decision(backup, true, reason));
+            } else if (backup.status() == BackupStatus.DAMAGED) {
+                decisions.add(new Decision(backup, true, "manifest damaged: kept for an operator to look at (" + backup.error() + ")"));
             } else if (backup.status() == BackupStatus.FAILED) {
                 boolean old = backup.startedAt().isBefore(now.minus(ABANDONED_AFTER));
                 decisions.add(new Decision(backup, !old, old ? "failed more than 24 hours ago" : "failed recently (kept to be seen)"));

@@ -34,6 +34,9 @@ public final class VerifyService {
      */
     public VerificationRecord verify(BackupId id, VerifyLevel level, Progress progress) {
         BackupCatalog.Located located = catalog.find(id);
+        if (located.record().status() == BackupStatus.DAMAGED) {
+            throw new ArchiveIntegrityException(located.record().error());
+        }
         if (!located.record().isCompleted()) {
             throw new InvalidRequestException("backup " + id + " is " + located.record().status()
                     + (located.record().error() != null ? " (" + located.record().error() + ")" : "")
@@ -44,7 +47,10 @@ public final class VerifyService {
             VerificationRecord passed = verifier.verify(located.region(), located.manifest(), level, progress);
             located.region().objectStore().put(key, Json.bytes(passed), "application/json");
             return passed;
-        } catch (ArchiveIntegrityException | KeyUnavailableException e) {
+        } catch (KeyUnavailableException e) {
+            // a verdict on the keyring used, not on the backup: nothing is recorded against it
+            throw e;
+        } catch (ArchiveIntegrityException e) {
             VerificationRecord failed = new VerificationRecord(id.value(), level.configName(), false, clock.instant(),
                     0, List.of(), e.getMessage());
             try {

@@ -113,6 +113,8 @@ class BackupTamperIT {
         assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(cli.err()).contains("restore stopped").contains(backup.id()).contains("wrong key");
         assertThat(cli.errIsOneCleanLine()).as(cli.toString()).isTrue();
+        assertThat(withWrongKey.catalog().find(id(backup)).record().verification())
+                .as("a wrong keyring is no verdict on the backup").isEqualTo(backup.verification());
     }
 
     @Test
@@ -123,10 +125,14 @@ class BackupTamperIT {
         bucket.put(manifestKey(first), secondManifest, "application/json");
 
         assertThatThrownBy(() -> services.verifyService().verify(id(first), VerifyLevel.QUICK, new Progress()))
-                .hasMessageContaining(first.id()).hasMessageContaining("failed");
+                .isInstanceOf(ArchiveIntegrityException.class)
+                .hasMessageContaining(first.id()).hasMessageContaining("belongs to backup " + second.id());
         BackupCatalog.Located located = services.catalog().find(id(first));
-        assertThat(located.record().status()).isEqualTo(BackupStatus.FAILED);
+        assertThat(located.record().status()).isEqualTo(BackupStatus.DAMAGED);
         assertThat(located.record().error()).contains("belongs to backup " + second.id());
+        CliRun cli = CliRun.of("--config", env.configFile().toString(), "restore", first.id(), "--target-region", WEST, "--yes");
+        assertThat(cli.exitCode()).as("damage is a failed operation, not a usage error: " + cli).isEqualTo(ExitCode.FAILED);
+        assertThat(cli.err()).contains("restore stopped").contains("manifests were swapped or copied");
     }
 
     @Test

@@ -54,6 +54,27 @@ class RestoreServiceTest {
     }
 
     @Test
+    void shouldRefuseADatabaseMappedTwice() {
+        assertThatThrownBy(() -> RestoreService.mapDatabases(TWO, List.of("devflow=x", "devflow=y")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("database 'devflow' is mapped twice; name each one once");
+    }
+
+    @Test
+    void shouldRefuseTargetNamesTheStoreCannotTake() {
+        assertThatThrownBy(() -> RestoreService.checkTargetNames("mongodb", Map.of("devflow", "bad.name/x$")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("'bad.name/x$' cannot be a target database: a MongoDB database name");
+        assertThatThrownBy(() -> RestoreService.checkTargetNames("redis", Map.of("0", "zero")))
+                .hasMessage("'zero' cannot be a target database: a Redis database is a number (0, 1, ...)");
+        assertThatThrownBy(() -> RestoreService.checkTargetNames("influxdb", Map.of("metrics", "me tr\"ics")))
+                .hasMessageContaining("an InfluxDB database name has no quotes");
+        RestoreService.checkTargetNames("mongodb", Map.of("devflow", "devflow_restored"));
+        RestoreService.checkTargetNames("redis", Map.of("0", "3"));
+        RestoreService.checkTargetNames("influxdb", Map.of("metrics", "disk usage"));
+    }
+
+    @Test
     void shouldRefuseMalformedPairs() {
         for (String pair : List.of("devflow=", "=copy", "plain")) {
             assertThatThrownBy(() -> RestoreService.mapDatabases(TWO, List.of("audit=a2", pair)))

@@ -90,6 +90,7 @@ class RetentionPolicyTest {
         history.add(other("backup-full-20261125-110000-failed", BackupStatus.FAILED, Instant.parse("2026-11-25T11:00:00Z")));
         history.add(other("backup-full-20261123-020000-partly", BackupStatus.INCOMPLETE, Instant.parse("2026-11-23T02:00:00Z")));
         history.add(other("backup-full-20261125-100000-partly", BackupStatus.INCOMPLETE, Instant.parse("2026-11-25T10:00:00Z")));
+        history.add(other("backup-full-20250101-020000-broken", BackupStatus.DAMAGED, Instant.parse("2025-01-01T02:00:00Z")));
 
         Map<String, RetentionPolicy.Decision> decisions = policy(new RetentionConfig(7, 4, 12)).decide(history, NOW).stream()
                 .collect(Collectors.toMap(d -> d.backup().id(), d -> d));
@@ -98,6 +99,8 @@ class RetentionPolicyTest {
         assertThat(decisions.get("backup-full-20261125-110000-failed").keep()).isTrue();
         assertThat(decisions.get("backup-full-20261123-020000-partly").reason()).isEqualTo("never completed (abandoned)");
         assertThat(decisions.get("backup-full-20261125-100000-partly").reason()).isEqualTo("may still be running");
+        assertThat(decisions.get("backup-full-20250101-020000-broken").keep()).as("a damaged manifest is never deleted").isTrue();
+        assertThat(decisions.get("backup-full-20250101-020000-broken").reason()).startsWith("manifest damaged: kept for an operator");
     }
 
     /** Every kept increment reaches a kept full backup through kept increments only. */
