@@ -9,6 +9,7 @@ import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.store.StoreKind;
 import picocli.CommandLine.Command;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,8 @@ final class ConfigCommand extends DrSubcommand {
                 }
                 throw e;
             }
-            List<ConfigProblem> secrets = ConfigLoader.checkSecrets(config);
+            List<ConfigProblem> secrets = new ArrayList<>(ConfigLoader.checkSecrets(config));
+            secrets.addAll(ConfigLoader.checkKeys(config, secrets));
             if (!secrets.isEmpty()) {
                 if (json()) {
                     Printer.json(out(), Map.of("valid", false, "source", config.source().toString(),

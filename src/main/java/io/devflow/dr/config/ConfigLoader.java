@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class ConfigLoader {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern DATABASE = Pattern.compile("[^/\\\\. \"$*<>:|?]{1,63}");
-    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@]+:)[^@/]+@");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]+@");
 
     private final SecretResolver secrets;
     private final ObjectMapper json = new ObjectMapper();
@@ -112,6 +113,35 @@ public final class ConfigLoader {
         return all.stream().map(Secret::check).filter(p -> p != null).toList();
     }
 
+    /**
+     * What {@code dr config validate} checks beyond the secrets: the local provider's key is a master key that
+     * is base64 of 32 bytes, or a key file that exists.
+     */
+    public static List<ConfigProblem> checkKeys(DrConfig config, List<ConfigProblem> secretProblems) {
+        EncryptionConfig encryption = config.backup().encryption();
+        String path = ROOT + ".backup.encryption.";
+        List<ConfigProblem> problems = new ArrayList<>();
+        encryption.keyFile().filter(file -> !java.nio.file.Files.isRegularFile(file)).ifPresent(file -> problems.add(
+                new ConfigProblem(path + "keyFile", file + " does not exist; create it with 'dr keys init'")));
+        encryption.masterKey().filter(key -> secretProblems.stream().noneMatch(p -> p.path().equals(path + "masterKey")))
+                .ifPresent(key -> {
+                    byte[] decoded;
+                    try {
+                        decoded = java.util.Base64.getDecoder().decode(key.reveal().strip());
+                    } catch (IllegalArgumentException e) {
+                        problems.add(new ConfigProblem(path + "masterKey", "not valid base64 (32 random bytes, "
+                                + "e.g. from 'openssl rand -base64 32')"));
+                        return;
+                    }
+                    if (decoded.length != 32) {
+                        problems.add(new ConfigProblem(path + "masterKey", "decodes to " + decoded.length
+                                + " bytes; AES-256 needs 32 (e.g. from 'openssl rand -base64 32')"));
+                    }
+                    java.util.Arrays.fill(decoded, (byte) 0);
+                });
+        return problems;
+    }
+
     private DrConfig read(JsonObjectReader dr, Path source) {
         Map<RegionId, RegionConfig> regions = readRegions(dr);
         BackupConfig backup = readBackup(dr, regions);
@@ -186,7 +216,34 @@ public final class ConfigLoader {
         if (!regionsNode.get().isEmpty() && primaries != 1) {
             regionsNode.get().problem(null, "exactly one region must have \"role\": \"primary\", found " + primaries);
         }
+        checkDistinct(regionsNode.get(), regions);
         return regions;
+    }
+
+    /**
+     * Two regions naming the same server, or the same bucket and prefix, would replicate and restore into each
+     * other: each region's data stores and backup location must be its own.
+     */
+    private static void checkDistinct(JsonObjectReader node, Map<RegionId, RegionConfig> regions) {
+        Map<String, RegionId> claimed = new HashMap<>();
+        for (RegionConfig region : regions.values()) {
+            region.mongodb().ifPresent(m -> claim(node, claimed, region.id(), "mongodb.url", "mongodb " + m.url().display()));
+            region.redis().ifPresent(r -> claim(node, claimed, region.id(), "redis.url", "redis " + r.url().display()));
+            region.influxdb().ifPresent(i -> claim(node, claimed, region.id(), "influxdb.url", "influxdb " + i.url().display()));
+            StorageConfig storage = region.storage();
+            if (storage != null) {
+                claim(node, claimed, region.id(), "storage.bucket", "storage " + storage.endpoint().map(URI::toString).orElse("aws")
+                        + " " + storage.bucket() + "/" + storage.prefix());
+            }
+        }
+    }
+
+    private static void claim(JsonObjectReader node, Map<String, RegionId> claimed, RegionId region, String key, String place) {
+        RegionId first = claimed.putIfAbsent(place, region);
+        if (first != null) {
+            node.problem(region.value() + "." + key, "the same as region " + first + "'s: each region needs its own, "
+                    + "or replication and restores into " + region + " would write into " + first);
+        }
     }
 
     private MongoConfig readMongo(JsonObjectReader m) {

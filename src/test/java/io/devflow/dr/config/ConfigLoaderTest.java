@@ -356,6 +356,41 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.checkSecrets(config)).isEmpty();
     }
 
+    @Test
+    void shouldRefuseRegionsThatShareAServerOrABackupLocation() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery/regions/us-west-2/mongodb").put("url", "mongodb://app:east-password@db-east:27017");
+        at(root, "/disasterRecovery/regions/us-west-2/storage").put("bucket", "devflow-dr-east");
+
+        assertThat(problems(root)).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                "disasterRecovery.regions.us-west-2.mongodb.url: the same as region us-east-1's: each region needs its own, "
+                        + "or replication and restores into us-west-2 would write into us-east-1",
+                "disasterRecovery.regions.us-west-2.storage.bucket: the same as region us-east-1's: each region needs its own, "
+                        + "or replication and restores into us-west-2 would write into us-east-1");
+    }
+
+    @Test
+    void shouldCheckTheLocalKeyWhenValidating() {
+        ObjectNode missingFile = TestConfigs.minimal();
+        at(missingFile, "/disasterRecovery/backup/encryption").put("keyFile", dir.resolve("keyring.json").toString());
+        ObjectNode shortKey = TestConfigs.minimal();
+        at(shortKey, "/disasterRecovery/backup/encryption").remove("keyFile");
+        at(shortKey, "/disasterRecovery/backup/encryption").put("masterKey", "AAAA").put("keyId", "local-1");
+        ObjectNode notBase64 = shortKey.deepCopy();
+        at(notBase64, "/disasterRecovery/backup/encryption").put("masterKey", "not base64!");
+        ObjectNode good = shortKey.deepCopy();
+        at(good, "/disasterRecovery/backup/encryption").put("masterKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+
+        assertThat(ConfigLoader.checkKeys(TestConfigs.load(missingFile), List.of())).singleElement()
+                .satisfies(p -> assertThat(p.toString()).contains("encryption.keyFile").contains("does not exist")
+                        .contains("dr keys init"));
+        assertThat(ConfigLoader.checkKeys(TestConfigs.load(shortKey), List.of())).singleElement()
+                .satisfies(p -> assertThat(p.toString()).contains("encryption.masterKey").contains("decodes to 3 bytes"));
+        assertThat(ConfigLoader.checkKeys(TestConfigs.load(notBase64), List.of())).singleElement()
+                .satisfies(p -> assertThat(p.toString()).contains("not valid base64").doesNotContain("not base64!"));
+        assertThat(ConfigLoader.checkKeys(TestConfigs.load(good), List.of())).isEmpty();
+    }
+
     private static List<ConfigProblem> problems(ObjectNode root) {
         ConfigException failure = catchThrowableOfType(ConfigException.class, () -> TestConfigs.load(root));
         assertThat(failure).as("the configuration should have been refused").isNotNull();

@@ -65,6 +65,17 @@ class SecretTest {
     }
 
     @Test
+    void shouldMaskAPasswordWithoutAUserName() {
+        // how a Redis password is usually written into its URL
+        assertThat(new Secret("redis.url", "redis://:RedisSecretPw9@127.0.0.1:6379/0", SecretResolver.of(Map.of()),
+                ConfigLoader::maskUrlPassword).display()).isEqualTo("redis://:****@127.0.0.1:6379/0");
+        assertThat(new Secret("influxdb.url", "http://:InfluxSecret@influx:8086", SecretResolver.of(Map.of()),
+                ConfigLoader::maskUrlPassword).display()).isEqualTo("http://:****@influx:8086");
+        assertThat(new Secret("redis.url", "redis://127.0.0.1:6379", SecretResolver.of(Map.of()),
+                ConfigLoader::maskUrlPassword).display()).isEqualTo("redis://127.0.0.1:6379");
+    }
+
+    @Test
     void shouldReportAnUnresolvableReferenceAsAProblemAtItsPath() {
         Secret secret = new Secret(PATH, "${env:DR_API_TOKEN}", SecretResolver.of(Map.of()), Secret::fullyMasked);
 
