@@ -1,6 +1,7 @@
 package io.devflow.dr.backup;
 
 import io.devflow.dr.metrics.DrMetrics;
+import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.Json;
 import org.slf4j.Logger;
@@ -30,7 +31,11 @@ public final class BackupFailures {
     }
 
     public BackupRecord record(BackupJob job, Throwable failure) {
-        String reason = Failures.describe(failure);
+        String reason = Failures.isConnectionFailure(failure) && job.store() != StoreKind.MONGODB
+                // MongoDB's own message names the servers it tried and why
+                ? job.store().id() + " in " + job.region().id() + " cannot be reached (" + Failures.rootMessage(failure)
+                        + "): check that it is running and that this host can reach it, then back up again"
+                : Failures.describe(failure);
         job.release();
         running.remove(job);
         job.progress().phase("failed");

@@ -54,6 +54,9 @@ final class ServerCommand extends DrSubcommand {
      * address is tried first: a conflict stops the start with a message saying what to change.
      */
     static void ensureAddressFree(String host, int port, String remedy) {
+        if (port < 1 || port > 65_535) {
+            throw new UsageException("port " + port + " is not a TCP port (1-65535); " + remedy);
+        }
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {

@@ -95,6 +95,32 @@ public final class Failures {
     }
 
     /** The most telling message in a failure's cause chain, for one-line reports. */
+    /** Whether the failure is a connection that could not be made (refused, no route, unknown host). */
+    public static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+                    || cause instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            String type = cause.getClass().getSimpleName();
+            if (type.equals("JedisConnectionException") || type.equals("RedisConnectionFailureException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message of the innermost cause that has one. */
+    public static String rootMessage(Throwable failure) {
+        String message = failure.getMessage();
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
+        }
+        return String.valueOf(message);
+    }
+
     public static String describe(Throwable failure) {
         if (failure instanceof MongoTimeoutException timeout) {
             return describeServerSelection(timeout);

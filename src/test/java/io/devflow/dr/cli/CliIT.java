@@ -123,6 +123,7 @@ class CliIT {
         assertUsage(run("restore", backupId, "--target-region", WEST, "--target-database", "a=b", "--yes"),
                 "has no database 'a'");
         assertUsage(run("bogus"), "Unmatched argument");
+        assertUsage(CliRun.of("demo", "--once", "--http-port", "99999"), "port 99999 is not a TCP port (1-65535)");
         assertUsage(CliRun.of("--config", env.dir().resolve("missing.json").toString(), "backups", "list"),
                 "does not exist");
     }

@@ -40,7 +40,8 @@ class RedisUnreachableIT {
         CliRun run = CliRun.of("--config", env.configFile().toString(), "backup", "--type", "full", "--store", "redis");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
-        assertThat(run.err()).startsWith("dr: backup backup-full-").contains("failed").containsIgnoringCase("redis")
+        assertThat(run.err()).startsWith("dr: backup backup-full-").contains("failed")
+                .contains("redis in " + EAST + " cannot be reached").contains("check that it is running")
                 .doesNotContain("\tat ");
         assertThat(env.bucketStore(EAST).list("dr/redis/")).extracting(ObjectStore.ObjectInfo::key)
                 .singleElement().satisfies(key -> assertThat(key).endsWith("/failure.json"));
