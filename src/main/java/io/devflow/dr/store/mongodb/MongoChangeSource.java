@@ -96,7 +96,7 @@ public final class MongoChangeSource implements RecordSource {
      * token it cannot use, 260/280), as what it means for the backups and what to do.
      */
     static Optional<RuntimeException> historyLost(RuntimeException failure, String server, String namespace,
-                                                       ChangePosition from) {
+                                                  ChangePosition from) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof MongoException mongo && HISTORY_LOST.contains(mongo.getCode())) {
                 return Optional.of(new IllegalStateException("the oplog of " + server + " no longer reaches "
