@@ -319,14 +319,18 @@ class ReplicationConfigTest {
         return root;
     }
 
+    /** Each call names a server of its own: two regions never share one. */
+    private static final java.util.concurrent.atomic.AtomicInteger SERVERS = new java.util.concurrent.atomic.AtomicInteger();
+
     private static ObjectNode redis(int database) {
-        ObjectNode redis = TestConfigs.minimal().objectNode().put("url", "redis://cache:6379");
+        ObjectNode redis = TestConfigs.minimal().objectNode().put("url", "redis://cache-" + SERVERS.incrementAndGet() + ":6379");
         redis.putArray("databases").add(database);
         return redis;
     }
 
     private static ObjectNode influx() {
-        ObjectNode influx = TestConfigs.minimal().objectNode().put("url", "http://influxdb:8086").put("version", 1);
+        ObjectNode influx = TestConfigs.minimal().objectNode().put("url", "http://influxdb-" + SERVERS.incrementAndGet() + ":8086")
+                .put("version", 1);
         influx.putArray("databases").add("metrics");
         return influx;
     }

@@ -86,7 +86,7 @@ class ReplicationControlTest {
     private ReplicationControl control(boolean enabled) {
         ObjectNode root = TestConfigs.minimal();
         for (String region : List.of("us-east-1", "us-west-2")) {
-            ObjectNode redis = at(root, "/disasterRecovery/regions/" + region).putObject("redis").put("url", "redis://cache:6379");
+            ObjectNode redis = at(root, "/disasterRecovery/regions/" + region).putObject("redis").put("url", "redis://cache-" + region + ":6379");
             redis.putArray("databases").add(0);
         }
         at(root, "/disasterRecovery").putObject("replication").put("enabled", enabled);
