@@ -34,6 +34,8 @@ public final class ConfigLoader {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern DATABASE = Pattern.compile("[^/\\\\. \"$*<>:|?]{1,63}");
+    /** The parser's note of where its input came from, which says nothing to the reader of the message. */
+    private static final Pattern JSON_SOURCE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\[Source:[^\\]]*\\]");
     private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]+@");
 
     private final SecretResolver secrets;
@@ -54,6 +56,8 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             throw ConfigException.general("configuration file " + file + " does not exist; pass --config FILE "
                     + "or set DR_CONFIG (config/dr-config.example.json shows the format)");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ConfigException.general("configuration file " + file + " is not UTF-8 text; save it as UTF-8 JSON");
         } catch (IOException e) {
             throw ConfigException.general("configuration file " + file + " cannot be read: " + e.getMessage());
         }
@@ -67,7 +71,7 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw ConfigException.general("configuration file " + source + " is not valid JSON: line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    + e.getOriginalMessage());
+                    + JSON_SOURCE.matcher(e.getOriginalMessage()).replaceAll("").strip());
         }
         if (root == null || !root.isObject()) {
             throw ConfigException.general("configuration file " + source + " must hold a JSON object with a '"
@@ -80,6 +84,11 @@ public final class ConfigLoader {
                     + ROOT + "' object"));
             throw ConfigException.of(source.toString(), problems);
         }
+        root.fieldNames().forEachRemaining(key -> {
+            if (!key.equals(ROOT)) {
+                problems.add(new ConfigProblem(key, "unknown top-level key; everything goes under '" + ROOT + "'"));
+            }
+        });
         DrConfig config = read(new JsonObjectReader(dr, ROOT, problems, secrets), source);
         if (!problems.isEmpty()) {
             throw ConfigException.of(source.toString(), problems);
@@ -371,7 +380,7 @@ public final class ConfigLoader {
         }
         JsonObjectReader b = node.get();
         for (String moved : List.of("mongodb", "storage")) {
-            if (b.has(moved)) {
+            if (b.present(moved)) {
                 b.problem(moved, "configured per region now: move it to " + ROOT + ".regions.<region>." + moved);
             }
         }

@@ -24,6 +24,8 @@ final class JsonObjectReader {
     private final List<ConfigProblem> problems;
     private final SecretResolver secrets;
     private final Set<String> known = new LinkedHashSet<>();
+    /** Keys with a problem of their own already: not reported again as unknown. */
+    private final Set<String> reported = new LinkedHashSet<>();
 
     JsonObjectReader(JsonNode node, String path, List<ConfigProblem> problems, SecretResolver secrets) {
         this.node = node;
@@ -42,6 +44,15 @@ final class JsonObjectReader {
 
     void problem(String key, String message) {
         problems.add(new ConfigProblem(key == null ? path : child(key), message));
+        if (key != null) {
+            reported.add(key);
+        }
+    }
+
+    /** Whether the key is there, without making it a key this object knows (for keys that moved elsewhere). */
+    boolean present(String key) {
+        JsonNode value = node.get(key);
+        return value != null && !value.isNull();
     }
 
     boolean has(String key) {
@@ -266,7 +277,7 @@ final class JsonObjectReader {
     void rejectUnknown() {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !reported.contains(key)) {
                 problem(key, "unknown key; known keys here are " + String.join(", ", known));
             }
         }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,7 +142,8 @@ class ConfigLoaderTest {
         });
         assertThat(failure.problems()).anySatisfy(p -> {
             assertThat(p.path()).isEqualTo("disasterRecovery.backup.retension");
-            assertThat(p.message()).startsWith("unknown key").contains("retention");
+            assertThat(p.message()).startsWith("unknown key; known keys here are encryption, retention")
+                    .doesNotContain("mongodb").doesNotContain("storage");
         });
         assertThat(failure.getMessage())
                 .startsWith("configuration " + TestConfigs.SOURCE + " has 3 problems:")
@@ -280,6 +282,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldSayWhatIsWrongWithTruncatedJsonWithoutTheParsersInternals() {
+        assertThatThrownBy(() -> ConfigLoader.system().parse("{\n  \"disasterRecovery\": {\n    \"regions\": {", TestConfigs.SOURCE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TestConfigs.SOURCE + " is not valid JSON: line 3")
+                .hasMessageContaining("Unexpected end-of-input")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Source:").doesNotContain("StreamReadFeature"));
+    }
+
+    @Test
+    void shouldRefuseAKeyBesideTheRoot() {
+        ObjectNode root = TestConfigs.minimal();
+        root.putObject("backup").put("verify", "restore");
+
+        assertThat(problems(root)).extracting(ConfigProblem::toString)
+                .containsExactly("backup: unknown top-level key; everything goes under 'disasterRecovery'");
+    }
+
+    @Test
+    void shouldSayAFileThatIsNotUtf8IsNotUtf8() throws Exception {
+        Path file = dir.resolve("latin1.json");
+        Files.write(file, "{\"disasterRecovery\": {\"note\": \"caf\u00e9\"}}".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> ConfigLoader.system().load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("configuration file " + file + " is not UTF-8 text; save it as UTF-8 JSON");
+    }
+
+    @Test
     void shouldPointAtTheConfigOptionWhenTheFileIsMissing() {
         Path missing = dir.resolve("dr-config.json");
 
@@ -354,6 +384,15 @@ class ConfigLoaderTest {
         DrConfig config = TestConfigs.load(root, Map.of("DR_API_TOKEN", "t0ken"));
 
         assertThat(ConfigLoader.checkSecrets(config)).isEmpty();
+    }
+
+    @Test
+    void shouldPointAKeyThatMovedToItsNewPlaceOnce() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery/backup").putObject("storage").put("bucket", "old-style");
+
+        assertThat(problems(root)).extracting(ConfigProblem::toString).containsExactly(
+                "disasterRecovery.backup.storage: configured per region now: move it to disasterRecovery.regions.<region>.storage");
     }
 
     @Test
