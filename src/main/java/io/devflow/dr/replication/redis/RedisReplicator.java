@@ -23,6 +23,7 @@ import io.devflow.dr.replication.Resolution;
 import io.devflow.dr.replication.StoreReplicator;
 import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.store.redis.RedisConnections;
+import io.devflow.dr.store.redis.RedisSizes;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.Json;
@@ -98,6 +99,8 @@ public final class RedisReplicator implements StoreReplicator {
     private final Map<RegionId, RedisConnections> connections = new ConcurrentHashMap<>();
     private final Map<RegionId, Boolean> notifications = new ConcurrentHashMap<>();
     private final Map<Direction, Instant> reconciled = new ConcurrentHashMap<>();
+    /** False once a source refused {@code MEMORY USAGE}: batches are then read whole. */
+    private volatile boolean memoryUsageAllowed = true;
 
     public RedisReplicator(RegionDirectory regions, ReplicationConfig config, ConflictStore conflicts,
                            Checkpoints checkpoints, Clock clock) {
@@ -387,8 +390,30 @@ public final class RedisReplicator implements StoreReplicator {
         byDatabase.forEach((database, pending) -> applyDatabase(session, database, pending, outcome));
     }
 
-    /** Reads the keys in both regions, decides each, and copies those that conflict with nothing. */
+    /**
+     * Reads the keys in both regions, decides each, and copies those that conflict with nothing: as many keys
+     * at once as their values at the source fit in {@link RedisSizes#BATCH_BYTES}, so large values are read a
+     * few at a time.
+     */
     private void applyDatabase(Session session, int database, List<DirtyKeys.Pending> pending, Outcome outcome) {
+        if (pending.size() > 1 && memoryUsageAllowed) {
+            Optional<long[]> sizes = RedisSizes.of(session.pair.source(database),
+                    pending.stream().map(p -> p.key().key()).toList(), "sizing " + pending.size() + " keys of database "
+                            + database + " of " + session.pair.sourceDisplay());
+            if (sizes.isPresent()) {
+                for (int from = 0; from < pending.size(); ) {
+                    int n = RedisSizes.fitting(sizes.get(), from);
+                    applyChunk(session, database, pending.subList(from, from + n), outcome);
+                    from += n;
+                }
+                return;
+            }
+            memoryUsageAllowed = false;
+        }
+        applyChunk(session, database, pending, outcome);
+    }
+
+    private void applyChunk(Session session, int database, List<DirtyKeys.Pending> pending, Outcome outcome) {
         Direction direction = session.direction;
         String source = direction.source().value();
         String target = direction.target().value();

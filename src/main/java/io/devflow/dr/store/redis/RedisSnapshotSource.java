@@ -8,7 +8,6 @@ import io.devflow.dr.support.Remote;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -17,12 +16,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A full snapshot of the configured logical databases: SCAN through each keyspace and, per batch of keys,
  * pipeline DUMP and PTTL. One section per database ({@code db0}, {@code db1}, ...); one item per key with its
  * absolute expiry. Holds one SCAN batch of keys, and the values of as many of them as fit in about
- * {@value #BATCH_BYTES} bytes, at a time: large values are read a few at a time, so memory does not grow with
+ * 16 MiB ({@link RedisSizes}), at a time: large values are read a few at a time, so memory does not grow with
  * them.
  *
  * <p>SCAN returns every key that exists for the whole scan at least once; a key may come twice while the
@@ -33,7 +33,6 @@ public final class RedisSnapshotSource implements RecordSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 1_000;
-    static final int BATCH_BYTES = 16 * 1024 * 1024;
     /** Room left in an archive record for the key and the expiry beside the value. */
     private static final int ENTRY_OVERHEAD = 16;
 
@@ -105,8 +104,8 @@ public final class RedisSnapshotSource implements RecordSource {
     }
 
     /**
-     * DUMP and PTTL of the next keys scanned: as many at once as fit in {@link #BATCH_BYTES} (at least one), by
-     * the server's MEMORY USAGE of each, or where that command is not allowed, by the values read so far.
+     * DUMP and PTTL of the next keys scanned: as many at once as fit in {@link RedisSizes#BATCH_BYTES} (at least
+     * one), by the server's MEMORY USAGE of each, or where that command is not allowed, by the values read so far.
      */
     private void readValues() {
         List<byte[]> next = new ArrayList<>();
@@ -146,43 +145,25 @@ public final class RedisSnapshotSource implements RecordSource {
             pending.add(new RedisEntry(key, expireAt, dump).encode());
         }
         long perKey = Math.max(1, bytes / Math.max(1, keys.size()));
-        readAtOnce = (int) Math.max(1, Math.min(BATCH, BATCH_BYTES / perKey));
+        readAtOnce = (int) Math.max(1, Math.min(BATCH, RedisSizes.BATCH_BYTES / perKey));
     }
 
-    /** The first of these keys whose values together fit in {@link #BATCH_BYTES}; the others go back to be read next. */
+    /** The first of these keys whose values fit in {@link RedisSizes#BATCH_BYTES}; the others are read next. */
     private List<byte[]> fitting(List<byte[]> keys) {
         if (!memoryUsageAllowed || keys.size() == 1) {
             return keys;
         }
-        List<Response<Long>> sizes = new ArrayList<>(keys.size());
-        try {
-            Remote.run("sizing " + keys.size() + " keys of database " + database + " of " + connections.display(), () -> {
-                sizes.clear();
-                Pipeline pipeline = jedis.pipelined();
-                for (byte[] key : keys) {
-                    sizes.add(pipeline.memoryUsage(key));
-                }
-                pipeline.sync();
-            });
-            long total = 0;
-            int fit = 0;
-            while (fit < keys.size()) {
-                Long size = sizes.get(fit).get();
-                total += size == null ? 0 : size;
-                if (fit > 0 && total > BATCH_BYTES) {
-                    break;
-                }
-                fit++;
-            }
-            for (int i = keys.size() - 1; i >= fit; i--) {
-                unread.addFirst(keys.get(i));
-            }
-            return keys.subList(0, fit);
-        } catch (JedisDataException e) {
-            // MEMORY not allowed (an ACL, a renamed command, a Redis before 4.0): size by the values read so far
-            memoryUsageAllowed = false;
+        Optional<long[]> sizes = RedisSizes.of(jedis, keys,
+                "sizing " + keys.size() + " keys of database " + database + " of " + connections.display());
+        if (sizes.isEmpty()) {
+            memoryUsageAllowed = false; // size by the values read so far
             return keys;
         }
+        int fit = RedisSizes.fitting(sizes.get(), 0);
+        for (int i = keys.size() - 1; i >= fit; i--) {
+            unread.addFirst(keys.get(i));
+        }
+        return keys.subList(0, fit);
     }
 
     private static String shown(byte[] key) {
