@@ -23,15 +23,14 @@ import java.util.Optional;
 public final class ScheduledBackups {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledBackups.class);
+    private static final String CAPTURE = "capture";
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
     private final DrConfig config;
     private final StoreRegistry stores;
     private final BackupCatalog catalog;
     private final RegionDirectory regions;
     private final Clock clock;
-    private static final String CAPTURE = "capture";
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-
     private volatile boolean waitingLogged;
     private volatile Instant announcedRetry;
 

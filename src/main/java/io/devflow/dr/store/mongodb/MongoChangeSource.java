@@ -50,6 +50,9 @@ public final class MongoChangeSource implements RecordSource {
     private static final long MAX_IDLE_SLEEP_MS = 500;
     private static final long RELIST_EVERY_MS = 10_000;
 
+    /** ChangeStreamHistoryLost, ChangeStreamFatalError, InvalidResumeToken: the oplog no longer reaches a position. */
+    private static final Set<Integer> HISTORY_LOST = Set.of(286, 280, 260);
+
     private final MongoClient client;
     private final String server;
     private final List<String> databases;
@@ -62,8 +65,6 @@ public final class MongoChangeSource implements RecordSource {
     private ChangePosition closingPosition;
     private Instant coveredUntil;
     private long lastListing;
-    private static final Set<Integer> HISTORY_LOST = Set.of(286, 280, 260);
-
     private long idleSleep = 1;
     private State state = State.NEW;
 
