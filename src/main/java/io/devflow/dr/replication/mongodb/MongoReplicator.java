@@ -759,10 +759,9 @@ public final class MongoReplicator implements StoreReplicator {
     private List<String> namespaces(Session session) {
         List<String> namespaces = new ArrayList<>();
         for (String database : session.databases) {
-            List<String> names = Remote.execute("listing collections of " + database + " on " + display(session.source),
-                    () -> session.source.mongo().getDatabase(database).listCollectionNames().into(new ArrayList<>()));
-            names.stream().filter(MongoSections::isBackedUp).sorted()
-                    .forEach(name -> namespaces.add(MongoSections.name(database, name)));
+            // views are left out, as the change streams leave them out
+            MongoSections.collections(session.source.mongo(), database, display(session.source))
+                    .forEach(c -> namespaces.add(MongoSections.name(database, c.getString("name"))));
         }
         return namespaces;
     }

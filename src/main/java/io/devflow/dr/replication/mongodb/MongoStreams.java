@@ -122,14 +122,8 @@ final class MongoStreams implements AutoCloseable {
         ChangePosition beforeListing = ChangePosition.current(client, server);
         ChangePosition forNew = positions.get(ChangePosition.ALL_STREAMS);
         for (String database : databases) {
-            List<Document> collections = Remote.execute("listing collections of " + database + " on " + server,
-                    () -> client.getDatabase(database).listCollections().into(new ArrayList<>()));
-            for (Document c : collections) {
-                String name = c.getString("name");
-                if ("view".equals(c.getString("type")) || !MongoSections.isBackedUp(name)) {
-                    continue;
-                }
-                String namespace = MongoSections.name(database, name);
+            for (Document c : MongoSections.collections(client, database, server)) {
+                String namespace = MongoSections.name(database, c.getString("name"));
                 if (!cursors.containsKey(namespace)) {
                     ChangePosition from = positions.getOrDefault(namespace, forNew);
                     positions.put(namespace, from);

@@ -25,7 +25,6 @@ import org.bson.Document;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,14 +195,8 @@ public final class MongoChangeSource implements RecordSource {
         lastListing = System.currentTimeMillis();
         ChangePosition forNew = ChangePosition.of(start, ChangePosition.ALL_STREAMS);
         for (String database : databases) {
-            List<Document> collections = Remote.execute("listing collections of " + database + " on " + server,
-                    () -> client.getDatabase(database).listCollections().into(new ArrayList<>()));
-            for (Document c : collections) {
-                String name = c.getString("name");
-                if ("view".equals(c.getString("type")) || !MongoSections.isBackedUp(name)) {
-                    continue;
-                }
-                String namespace = MongoSections.name(database, name);
+            for (Document c : MongoSections.collections(client, database, server)) {
+                String namespace = MongoSections.name(database, c.getString("name"));
                 if (!watchers.containsKey(namespace)) {
                     ChangePosition from = start.containsKey(namespace) ? start.get(namespace) : forNew;
                     watchers.put(namespace, new Watcher(namespace, from));

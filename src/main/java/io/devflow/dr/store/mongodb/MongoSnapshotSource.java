@@ -17,8 +17,6 @@ import org.bson.json.JsonWriterSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 
@@ -98,12 +96,7 @@ public final class MongoSnapshotSource implements RecordSource {
     /** Expands the database list into its collections, in name order, so archives are deterministic. */
     private void plan() {
         for (String db : databases) {
-            List<Document> listed = Remote.execute("listing collections of " + db + " on " + server,
-                    () -> client.getDatabase(db).listCollections().into(new ArrayList<>()));
-            listed.stream()
-                    .filter(c -> !"view".equals(c.getString("type")))
-                    .filter(c -> MongoSections.isBackedUp(c.getString("name")))
-                    .sorted(Comparator.comparing(c -> c.getString("name")))
+            MongoSections.collections(client, db, server)
                     .forEach(c -> pending.add(new Target(db, c.getString("name"),
                             c.get("options", Document.class) != null ? c.get("options", Document.class) : new Document())));
         }
