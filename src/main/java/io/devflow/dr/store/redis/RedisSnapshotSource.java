@@ -138,7 +138,7 @@ public final class RedisSnapshotSource implements RecordSource {
                 throw new IllegalStateException("key '" + shown(key) + "' in database " + database + " of "
                         + connections.display() + " holds " + dump.length + " bytes serialized, more than the "
                         + (ArchiveFormat.MAX_RECORD_BYTES >> 20) + " MiB an archive record holds; split the value, "
-                        + "or leave its database out of redis.databases");
+                        + "or leave database " + database + " out of the region's redis.databases");
             }
             bytes += dump.length;
             long expireAt = ttl < 0 ? RedisEntry.NO_EXPIRY : now + ttl;

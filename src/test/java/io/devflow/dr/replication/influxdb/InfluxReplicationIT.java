@@ -2,7 +2,6 @@ package io.devflow.dr.replication.influxdb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devflow.dr.archive.SourceRecord;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.embedded.EmbeddedInflux;
@@ -15,9 +14,9 @@ import io.devflow.dr.state.RegionalStateStore;
 import io.devflow.dr.state.StateDocument;
 import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.store.influxdb.InfluxHttp;
-import io.devflow.dr.store.influxdb.InfluxSource;
 import io.devflow.dr.support.RemoteOperationException;
 import io.devflow.dr.testing.InfluxAvailable;
+import io.devflow.dr.testing.InfluxData;
 import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -338,16 +336,7 @@ class InfluxReplicationIT {
 
         /** Every point of the database, as the exporter writes it, sorted. */
         List<String> export(InfluxHttp http) {
-            List<String> lines = new ArrayList<>();
-            try (InfluxSource source = new InfluxSource(http, List.of(database), null, Long.MAX_VALUE)) {
-                for (SourceRecord r = source.next(); r != null; r = source.next()) {
-                    if (r instanceof SourceRecord.Item item) {
-                        lines.add(new String(item.bytes(), StandardCharsets.UTF_8));
-                    }
-                }
-            }
-            lines.sort(null);
-            return lines;
+            return InfluxData.points(http, database);
         }
 
         List<String> lines(InfluxHttp http, String prefix) {
