@@ -1,6 +1,6 @@
 package io.devflow.dr.api;
 
-import io.devflow.dr.backup.BackupNotFoundException;
+import io.devflow.dr.catalog.BackupNotFoundException;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.InvalidRequestException;

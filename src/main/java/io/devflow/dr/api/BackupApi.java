@@ -2,17 +2,17 @@ package io.devflow.dr.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devflow.dr.backup.BackupCatalog;
-import io.devflow.dr.backup.BackupId;
 import io.devflow.dr.backup.BackupJob;
 import io.devflow.dr.backup.BackupPipeline;
-import io.devflow.dr.backup.BackupRecord;
 import io.devflow.dr.backup.BackupRequest;
-import io.devflow.dr.backup.BackupType;
 import io.devflow.dr.backup.RunningBackups;
+import io.devflow.dr.catalog.BackupCatalog;
+import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.support.Json;
 
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package io.devflow.dr.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devflow.dr.replication.Conflict;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.Conflict;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.status.SystemStatusService;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.support.Json;
 
 import java.util.ArrayList;

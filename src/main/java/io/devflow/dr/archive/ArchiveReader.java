@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdInputStream;
 import com.google.crypto.tink.StreamingAead;
+import io.devflow.dr.support.StorageReadException;
 
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,7 +1,11 @@
 package io.devflow.dr.backup;
 
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.catalog.FailureRecord;
+import io.devflow.dr.catalog.ObjectLayout;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.metrics.DrMetrics;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.Json;
 import org.slf4j.Logger;
@@ -57,7 +61,7 @@ public final class BackupFailures {
                 job.region().id().value(), job.request().trigger(), job.startedAt(), failedAt,
                 Math.max(1, job.attempts()), reason);
         try {
-            store.put(job.region().layout().failure(job.store(), job.id()), Json.bytes(record), "application/json");
+            store.put(ObjectLayout.of(job.region()).failure(job.store(), job.id()), Json.bytes(record), "application/json");
         } catch (RuntimeException e) {
             LOG.warn("backup {}: could not record its failure in {} ({})", job.id(), store.location(), Failures.describe(e));
         }

@@ -3,12 +3,15 @@ package io.devflow.dr.backup;
 import io.devflow.dr.archive.FramingInputStream;
 import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.Progress;
+import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.ObjectLayout;
+import io.devflow.dr.catalog.VerificationRecord;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.crypto.DataKey;
 import io.devflow.dr.crypto.KeyContext;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.storage.ObjectStore;
 import io.devflow.dr.store.StoreOperations;
-import io.devflow.dr.store.StoreKind;
 
 import java.time.Instant;
 
@@ -83,16 +86,16 @@ public final class BackupJob {
     }
 
     public String folder() {
-        return region.layout().backupFolder(store(), id);
+        return ObjectLayout.of(region).backupFolder(store(), id);
     }
 
     public String dataObjectKey() {
-        return region.layout().data(store(), id);
+        return ObjectLayout.of(region).data(store(), id);
     }
 
     /** The manifest's object key; writing it commits the backup. */
     public String manifestKey() {
-        return region.layout().manifest(store(), id);
+        return ObjectLayout.of(region).manifest(store(), id);
     }
 
     void beginAttempt() {

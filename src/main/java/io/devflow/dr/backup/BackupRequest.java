@@ -1,8 +1,9 @@
 package io.devflow.dr.backup;
 
 import io.devflow.dr.archive.Progress;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 
 import java.time.Instant;
 import java.util.Objects;

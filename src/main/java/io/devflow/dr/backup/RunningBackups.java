@@ -1,5 +1,8 @@
 package io.devflow.dr.backup;
 
+import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

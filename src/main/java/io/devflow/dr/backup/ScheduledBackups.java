@@ -1,10 +1,15 @@
 package io.devflow.dr.backup;
 
+import io.devflow.dr.catalog.BackupCatalog;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionDirectory;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.store.StoreOperations;
+import io.devflow.dr.store.StoreRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

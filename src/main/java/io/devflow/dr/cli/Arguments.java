@@ -1,9 +1,9 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.backup.BackupId;
-import io.devflow.dr.backup.BackupType;
+import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.BackupType;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.config.VerifyLevel;
-import io.devflow.dr.store.StoreKind;
 import picocli.CommandLine;
 
 /** Converters that turn command-line words into domain values, with messages that list the valid ones. */

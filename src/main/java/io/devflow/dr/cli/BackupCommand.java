@@ -1,13 +1,13 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.backup.BackupRecord;
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.backup.BackupRequest;
-import io.devflow.dr.backup.BackupType;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 import org.apache.camel.CamelExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.backup.BackupCatalog;
+import io.devflow.dr.app.DrServices;
+import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

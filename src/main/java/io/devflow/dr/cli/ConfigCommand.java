@@ -6,7 +6,7 @@ import io.devflow.dr.config.ConfigProblem;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.ReplicationConfig;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 import picocli.CommandLine.Command;
 
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.replication.Conflict;
-import io.devflow.dr.replication.RecordVersion;
+import io.devflow.dr.app.DrServices;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.Conflict;
+import io.devflow.dr.control.RecordVersion;
 import io.devflow.dr.replication.ReplicationService;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.support.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

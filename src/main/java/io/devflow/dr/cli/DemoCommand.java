@@ -1,20 +1,20 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.archive.Progress;
-import io.devflow.dr.backup.BackupId;
-import io.devflow.dr.backup.BackupRecord;
 import io.devflow.dr.backup.BackupRequest;
-import io.devflow.dr.backup.BackupType;
-import io.devflow.dr.backup.VerificationRecord;
+import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupType;
+import io.devflow.dr.catalog.VerificationRecord;
+import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.embedded.DemoEnvironment;
-import io.devflow.dr.replication.Direction;
 import io.devflow.dr.replication.ReplicationProgress;
 import io.devflow.dr.replication.ReplicationService;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,12 +1,12 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.app.KmsAdmin;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.EncryptionConfig;
 import io.devflow.dr.config.KeyProviderKind;
 import io.devflow.dr.crypto.KeyProviders;
 import io.devflow.dr.crypto.LocalKeyring;
-import io.devflow.dr.runtime.KmsAdmin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;

@@ -1,6 +1,6 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.backup.BackupRecord;
+import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.support.Json;
 
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.app.DrServices;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.replication.ReplicationControl;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

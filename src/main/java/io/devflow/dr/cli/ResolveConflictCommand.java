@@ -1,7 +1,7 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.replication.Conflict;
-import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.app.DrServices;
+import io.devflow.dr.control.Conflict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,15 +1,15 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.archive.ArchiveIntegrityException;
 import io.devflow.dr.archive.Progress;
-import io.devflow.dr.backup.BackupId;
-import io.devflow.dr.backup.PointInTimeRecovery;
-import io.devflow.dr.backup.RestoreService;
+import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.crypto.KeyUnavailableException;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.recovery.PointInTimeRecovery;
+import io.devflow.dr.recovery.RestoreService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

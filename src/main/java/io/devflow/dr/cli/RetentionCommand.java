@@ -1,7 +1,7 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.backup.RetentionService;
-import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.app.DrServices;
+import io.devflow.dr.retention.RetentionService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,11 +1,11 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.ConfigProblem;
 import io.devflow.dr.config.DrConfig;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.devflow.dr.cli;
 
-import io.devflow.dr.backup.StatusService;
+import io.devflow.dr.app.DrServices;
+import io.devflow.dr.control.Conflict;
 import io.devflow.dr.failover.HealthReport;
-import io.devflow.dr.replication.Conflict;
 import io.devflow.dr.replication.ReplicationHealth;
 import io.devflow.dr.replication.ReplicationReport;
-import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.status.BackupStatusService;
 import io.devflow.dr.status.SystemStatus;
 import picocli.CommandLine.Command;
 
@@ -131,11 +131,11 @@ final class StatusCommand extends DrSubcommand {
                     + (f.hasNonNull("reason") ? " (" + f.get("reason").asText() + ")" : "")));
         }
         out.println();
-        StatusService.Status backups = status.backups();
+        BackupStatusService.Status backups = status.backups();
         out.println("💾 Backups (RPO " + backups.rpoMinutes() + " min, RTO " + backups.rtoMinutes() + " min):");
         String format = "  %-10s %-9s %-9s %-52s %-58s %s%n";
         out.printf(Locale.ROOT, format, "REGION", "ROLE", "STORE", "LAST FULL", "LAST INCREMENTAL", "RPO");
-        for (StatusService.StoreStatus s : backups.stores()) {
+        for (BackupStatusService.StoreStatus s : backups.stores()) {
             String rpo = s.error() != null ? s.error() : s.rpoMet() == null ? "-" : (s.rpoMet() ? "met" : "MISSED");
             out.printf(Locale.ROOT, format, s.region(), s.role(), s.store(), describe(s.lastFull()),
                     describe(s.lastIncremental()), rpo);
@@ -164,7 +164,7 @@ final class StatusCommand extends DrSubcommand {
         return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static String describe(StatusService.Last last) {
+    private static String describe(BackupStatusService.Last last) {
         return last == null ? "none" : last.id() + " (" + Terminal.duration(last.ageSeconds() * 1000) + " ago)";
     }
 }

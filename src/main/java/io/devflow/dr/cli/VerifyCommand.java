@@ -1,12 +1,12 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.archive.ArchiveIntegrityException;
 import io.devflow.dr.archive.Progress;
-import io.devflow.dr.backup.BackupId;
-import io.devflow.dr.backup.VerificationRecord;
+import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.VerificationRecord;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.KeyUnavailableException;
-import io.devflow.dr.runtime.DrServices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

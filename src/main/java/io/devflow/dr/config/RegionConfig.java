@@ -7,7 +7,7 @@ public record RegionConfig(RegionId id, RegionRole role, Optional<MongoConfig> m
                            Optional<InfluxConfig> influxdb, StorageConfig storage) {
 
     /** Whether the region has the store configured. */
-    public boolean has(io.devflow.dr.store.StoreKind store) {
+    public boolean has(io.devflow.dr.config.StoreKind store) {
         return switch (store) {
             case MONGODB -> mongodb.isPresent();
             case REDIS -> redis.isPresent();

@@ -1,6 +1,5 @@
 package io.devflow.dr.config;
 
-import io.devflow.dr.store.StoreKind;
 
 import java.time.Duration;
 import java.util.List;

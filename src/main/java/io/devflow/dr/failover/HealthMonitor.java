@@ -4,13 +4,14 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.devflow.dr.catalog.ObjectLayout;
 import io.devflow.dr.config.InfluxConfig;
 import io.devflow.dr.config.MongoConfig;
 import io.devflow.dr.config.RedisConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.control.StateStore;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
-import io.devflow.dr.state.StateStore;
 import io.devflow.dr.store.influxdb.InfluxHttp;
 import io.devflow.dr.store.redis.RedisConnections;
 import io.devflow.dr.support.Failures;
@@ -73,7 +74,7 @@ public final class HealthMonitor implements AutoCloseable {
             config.influxdb().ifPresent(i -> checks.put("influxdb", start("influxdb", () -> pingInflux(i))));
             checks.put("storage", start("storage", () -> {
                 // a listing fails for a missing bucket or wrong credentials, where a HEAD of a key would not
-                region.objectStore().list(region.layout().storePrefix(io.devflow.dr.store.StoreKind.MONGODB) + ".health-probe");
+                region.objectStore().list(ObjectLayout.of(region).storePrefix(io.devflow.dr.config.StoreKind.MONGODB) + ".health-probe");
                 return null;
             }));
             running.put(region, checks);

@@ -1,11 +1,8 @@
 package io.devflow.dr.region;
 
 import com.mongodb.client.MongoClient;
-import io.devflow.dr.backup.ObjectLayout;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.store.mongodb.MongoClientFactory;
-import io.devflow.dr.storage.ObjectStore;
 import io.devflow.dr.storage.S3Clients;
 import io.devflow.dr.storage.S3ObjectStore;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,13 +14,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class RegionContext implements AutoCloseable {
 
     private final RegionConfig config;
-    private final ObjectLayout layout;
     private volatile S3ObjectStore objectStore;
     private volatile MongoClient mongo;
 
     public RegionContext(RegionConfig config) {
         this.config = config;
-        this.layout = new ObjectLayout(config.storage().prefix());
     }
 
     /** For tests and the embedded environment: a store built elsewhere. */
@@ -38,10 +33,6 @@ public final class RegionContext implements AutoCloseable {
 
     public RegionConfig config() {
         return config;
-    }
-
-    public ObjectLayout layout() {
-        return layout;
     }
 
     public S3ObjectStore objectStore() {

@@ -1,6 +1,8 @@
 package io.devflow.dr.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devflow.dr.config.Direction;
+import io.devflow.dr.control.Conflict;
 
 import java.util.List;
 

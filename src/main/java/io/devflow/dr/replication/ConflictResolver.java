@@ -2,6 +2,8 @@ package io.devflow.dr.replication;
 
 import io.devflow.dr.config.ConflictStrategy;
 import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.control.Decision;
+import io.devflow.dr.control.RecordVersion;
 
 import java.time.Instant;
 

@@ -1,6 +1,8 @@
 package io.devflow.dr.replication;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.config.Direction;
+import io.devflow.dr.control.Checkpoints;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,10 +3,10 @@ package io.devflow.dr.replication;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.ReplicationConfig;
-import io.devflow.dr.state.AuditLog;
-import io.devflow.dr.state.StateDocument;
-import io.devflow.dr.state.StateStore;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.AuditLog;
+import io.devflow.dr.control.StateDocument;
+import io.devflow.dr.control.StateStore;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.Json;
 

@@ -1,5 +1,6 @@
 package io.devflow.dr.replication;
 
+import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.ReplicationConfig;
 
 import java.time.Clock;

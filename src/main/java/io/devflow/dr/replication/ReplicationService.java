@@ -1,17 +1,21 @@
 package io.devflow.dr.replication;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.AuditLog;
+import io.devflow.dr.control.Conflict;
+import io.devflow.dr.control.ConflictStore;
+import io.devflow.dr.control.Resolution;
+import io.devflow.dr.control.StateDocument;
+import io.devflow.dr.control.StateStore;
 import io.devflow.dr.metrics.ReplicationMetrics;
-import io.devflow.dr.state.AuditLog;
-import io.devflow.dr.state.StateDocument;
-import io.devflow.dr.state.StateStore;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.support.StateConflictException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

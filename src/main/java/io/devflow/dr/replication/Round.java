@@ -1,5 +1,6 @@
 package io.devflow.dr.replication;
 
+import io.devflow.dr.control.Conflict;
 import java.util.List;
 
 /** One scheduler tick of one store's worker: a batch per direction. */

@@ -1,6 +1,9 @@
 package io.devflow.dr.replication;
 
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.Direction;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.Conflict;
+import io.devflow.dr.control.Resolution;
 
 import java.util.Map;
 

@@ -1,8 +1,7 @@
 package io.devflow.dr.status;
 
-import io.devflow.dr.backup.StatusService;
+import io.devflow.dr.control.Conflict;
 import io.devflow.dr.failover.HealthReport;
-import io.devflow.dr.replication.Conflict;
 import io.devflow.dr.replication.ReplicationReport;
 
 import java.time.Instant;
@@ -14,7 +13,7 @@ import java.util.List;
  */
 public record SystemStatus(System system, List<HealthReport.Region> regions, Replication replication,
                            Conflicts conflicts, List<com.fasterxml.jackson.databind.JsonNode> recentFailovers,
-                           StatusService.Status backups) {
+                           BackupStatusService.Status backups) {
 
     /**
      * @param health {@code healthy}, {@code degraded} or {@code failed}

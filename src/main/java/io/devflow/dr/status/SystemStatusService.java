@@ -1,18 +1,16 @@
 package io.devflow.dr.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devflow.dr.backup.StatusService;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.control.Conflict;
+import io.devflow.dr.control.StateDocument;
+import io.devflow.dr.control.StateStore;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.failover.HealthReport;
-import io.devflow.dr.replication.Conflict;
-import io.devflow.dr.replication.ConflictStore;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationHealth;
 import io.devflow.dr.replication.ReplicationReport;
 import io.devflow.dr.replication.ReplicationService;
-import io.devflow.dr.state.StateDocument;
-import io.devflow.dr.state.StateStore;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.RemoteOperationException;
 import org.slf4j.Logger;
@@ -38,14 +36,14 @@ public final class SystemStatusService {
     private static final int CONFLICTS_SHOWN = 10;
 
     private final DrConfig config;
-    private final StatusService backups;
+    private final BackupStatusService backups;
     private final HealthMonitor health;
     private final StateStore state;
     private final ReplicationService replication;
     private final ReplicationControl control;
     private final Clock clock;
 
-    public SystemStatusService(DrConfig config, StatusService backups, HealthMonitor health, StateStore state,
+    public SystemStatusService(DrConfig config, BackupStatusService backups, HealthMonitor health, StateStore state,
                                Optional<ReplicationService> replication, Optional<ReplicationControl> control,
                                Clock clock) {
         this.config = config;
@@ -63,7 +61,7 @@ public final class SystemStatusService {
      */
     public SystemStatus status(boolean live) {
         HealthReport checked = live && health.latest() != null ? health.latest() : health.check();
-        StatusService.Status backupStatus = backups.status();
+        BackupStatusService.Status backupStatus = backups.status();
         List<String> problems = new ArrayList<>();
         String active = activeRegion(problems);
         SystemStatus.Replication replicationStatus = replication(live, problems);
@@ -100,7 +98,7 @@ public final class SystemStatusService {
         }
         Instant lastBackup = backupStatus.stores().stream()
                 .flatMap(s -> java.util.stream.Stream.of(s.lastFull(), s.lastIncremental()))
-                .filter(Objects::nonNull).map(StatusService.Last::completedAt).max(Comparator.naturalOrder()).orElse(null);
+                .filter(Objects::nonNull).map(BackupStatusService.Last::completedAt).max(Comparator.naturalOrder()).orElse(null);
         String overall = switch (severity) {
             case 0 -> "healthy";
             case 1 -> "degraded";

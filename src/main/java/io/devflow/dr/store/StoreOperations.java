@@ -5,6 +5,7 @@ import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.RecordSource;
 import io.devflow.dr.archive.SectionSummary;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
 
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.devflow.dr.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.devflow.dr.backup.BackupNotFoundException;
+import io.devflow.dr.catalog.BackupNotFoundException;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.NotFoundException;

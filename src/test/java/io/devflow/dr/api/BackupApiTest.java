@@ -1,9 +1,9 @@
 package io.devflow.dr.api;
 
 import io.devflow.dr.backup.BackupRequest;
-import io.devflow.dr.backup.BackupType;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 

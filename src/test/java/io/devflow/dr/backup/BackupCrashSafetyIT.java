@@ -1,12 +1,16 @@
 package io.devflow.dr.backup;
 
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.archive.Progress;
+import io.devflow.dr.catalog.BackupCatalog;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.storage.ObjectStore;
 import io.devflow.dr.storage.S3ObjectStore;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.testing.BsonSamples;
 import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,7 @@
 package io.devflow.dr.backup;
 
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,6 +1,8 @@
 package io.devflow.dr.bench;
 
 import com.mongodb.client.MongoClient;
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.archive.ArchiveFormat;
 import io.devflow.dr.archive.ArchiveSummary;
 import io.devflow.dr.archive.ArchiveWriter;
@@ -8,23 +10,21 @@ import io.devflow.dr.archive.FramingInputStream;
 import io.devflow.dr.archive.ObjectHeader;
 import io.devflow.dr.archive.Progress;
 import io.devflow.dr.archive.RecordSource;
-import io.devflow.dr.backup.BackupRecord;
 import io.devflow.dr.backup.BackupRequest;
-import io.devflow.dr.backup.BackupType;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.BackupConfig;
 import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.MongoConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.KeyMaterial;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.region.MongoClientFactory;
 import io.devflow.dr.storage.ObjectStore;
 import io.devflow.dr.storage.S3Clients;
 import io.devflow.dr.storage.S3ObjectStore;
-import io.devflow.dr.store.StoreKind;
-import io.devflow.dr.store.mongodb.MongoClientFactory;
 import io.devflow.dr.store.mongodb.MongoSnapshotSource;
 
 import java.io.InputStream;

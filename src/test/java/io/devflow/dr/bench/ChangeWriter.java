@@ -12,7 +12,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.MongoConfig;
-import io.devflow.dr.store.mongodb.MongoClientFactory;
+import io.devflow.dr.region.MongoClientFactory;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonValue;

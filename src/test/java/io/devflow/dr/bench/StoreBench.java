@@ -1,18 +1,18 @@
 package io.devflow.dr.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.archive.Progress;
 import io.devflow.dr.archive.RecordSource;
 import io.devflow.dr.archive.SourceRecord;
-import io.devflow.dr.backup.BackupRecord;
 import io.devflow.dr.backup.BackupRequest;
-import io.devflow.dr.backup.BackupType;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.InfluxConfig;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.store.influxdb.InfluxHttp;
 

@@ -1,6 +1,5 @@
 package io.devflow.dr.config;
 
-import io.devflow.dr.store.StoreKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package io.devflow.dr.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 

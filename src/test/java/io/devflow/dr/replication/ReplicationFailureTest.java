@@ -1,5 +1,7 @@
 package io.devflow.dr.replication;
 
+import io.devflow.dr.config.Direction;
+import io.devflow.dr.control.ConflictRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

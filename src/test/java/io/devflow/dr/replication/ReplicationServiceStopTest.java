@@ -2,10 +2,14 @@ package io.devflow.dr.replication;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.AuditLog;
+import io.devflow.dr.control.Conflict;
+import io.devflow.dr.control.ConflictStore;
+import io.devflow.dr.control.Resolution;
 import io.devflow.dr.metrics.ReplicationMetrics;
-import io.devflow.dr.state.AuditLog;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.testing.MemoryStateStore;
 import io.devflow.dr.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,8 @@
 package io.devflow.dr.replication;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.devflow.dr.config.Direction;
+import io.devflow.dr.control.ConflictRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

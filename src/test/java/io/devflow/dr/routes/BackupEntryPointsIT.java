@@ -1,9 +1,9 @@
 package io.devflow.dr.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devflow.dr.runtime.DrBeans;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
+import io.devflow.dr.app.DrBeans;
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.BsonSamples;
 import io.devflow.dr.testing.TestEnvironment;

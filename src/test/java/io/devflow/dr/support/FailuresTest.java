@@ -4,7 +4,6 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.ServerAddress;
 import io.devflow.dr.archive.ArchiveIntegrityException;
-import io.devflow.dr.archive.StorageReadException;
 import io.devflow.dr.crypto.KeyUnavailableException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;

@@ -1,8 +1,8 @@
 package io.devflow.dr.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devflow.dr.state.StateDocument;
-import io.devflow.dr.state.StateStore;
+import io.devflow.dr.control.StateDocument;
+import io.devflow.dr.control.StateStore;
 
 import java.time.Instant;
 import java.util.List;

@@ -6,8 +6,8 @@ import io.devflow.dr.archive.SectionSummary;
 import io.devflow.dr.archive.SourceRecord;
 import io.devflow.dr.config.InfluxConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.support.Remote;
 

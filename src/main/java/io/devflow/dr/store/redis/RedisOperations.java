@@ -4,8 +4,8 @@ import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.SectionSummary;
 import io.devflow.dr.config.RedisConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.store.StoreOperations;
 
 import java.time.Clock;

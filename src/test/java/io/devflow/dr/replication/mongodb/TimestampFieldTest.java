@@ -3,7 +3,7 @@ package io.devflow.dr.replication.mongodb;
 import io.devflow.dr.config.ConflictStrategy;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.ReplicationConfig;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
 import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;

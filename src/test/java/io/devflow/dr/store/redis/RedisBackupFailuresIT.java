@@ -1,8 +1,8 @@
 package io.devflow.dr.store.redis;
 
 import io.devflow.dr.cli.ExitCode;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.storage.ObjectStore;
-import io.devflow.dr.store.StoreKind;
 import io.devflow.dr.testing.CliRun;
 import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterEach;

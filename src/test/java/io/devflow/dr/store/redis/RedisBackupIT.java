@@ -1,16 +1,16 @@
 package io.devflow.dr.store.redis;
 
+import io.devflow.dr.app.DrRuntime;
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.archive.Progress;
-import io.devflow.dr.backup.BackupId;
-import io.devflow.dr.backup.BackupRecord;
 import io.devflow.dr.backup.BackupRequest;
-import io.devflow.dr.backup.BackupStatus;
-import io.devflow.dr.backup.BackupType;
-import io.devflow.dr.backup.RestoreService;
+import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.runtime.DrRuntime;
-import io.devflow.dr.runtime.DrServices;
-import io.devflow.dr.store.StoreKind;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.recovery.RestoreService;
 import io.devflow.dr.testing.TestEnvironment;
 import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.api.AfterAll;

@@ -1,0 +1,120 @@
+package io.devflow.dr.app;
+
+import com.influxdb.client.InfluxDBClient;
+import io.devflow.dr.api.ApiErrors;
+import io.devflow.dr.api.ApiSecurity;
+import io.devflow.dr.api.BackupApi;
+import io.devflow.dr.api.OperationsApi;
+import io.devflow.dr.api.ReplicationApi;
+import io.devflow.dr.backup.ScheduledBackups;
+import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.config.RedisConfig;
+import io.devflow.dr.config.RetryConfig;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.region.RegionContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.influxdb.InfluxDB;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.data.redis.serializer.StringRedisSerializer;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Every bean the YAML routes refer to, by the name they use: the one place where the application graph
+ * meets Camel's registry. Beans are bound as suppliers, so a region's clients are only built when a route
+ * first needs them (a region that is down does not stop the others from starting).
+ */
+public final class DrBeans {
+
+    /** A named bean for the registry. */
+    public record Bean(String name, Class<?> type, Supplier<Object> supplier) {
+    }
+
+    private DrBeans() {
+    }
+
+    public static List<Bean> of(DrServices services, DrRuntime.Mode mode) {
+        List<Bean> beans = new ArrayList<>();
+        beans.add(bean(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class, services.meterRegistry()));
+        beans.add(bean("backupPipeline", services.pipeline()));
+        beans.add(bean("backupFailures", services.failures()));
+        beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
+                services.regions(), services.clock())));
+        beans.add(bean("retentionService", services.retention()));
+        beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
+        for (RegionContext region : services.regions().all()) {
+            beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));
+            String id = region.id().value();
+            region.config().redis().ifPresent(redis -> beans.add(new Bean("redis-" + id, RedisTemplate.class,
+                    () -> StoreClients.redisTemplate(redis, services))));
+            region.config().influxdb().ifPresent(influx -> {
+                if (influx.version() == 2) {
+                    beans.add(new Bean("influxdb2-" + id, InfluxDBClient.class, () -> StoreClients.influxV2(influx, services)));
+                } else {
+                    beans.add(new Bean("influxdb-" + id, InfluxDB.class, () -> StoreClients.influxV1(influx, services)));
+                }
+            });
+        }
+        services.replication().ifPresent(replication -> {
+            beans.add(bean("replication", replication));
+            replication.replicator(StoreKind.REDIS).ifPresent(redis -> {
+                beans.add(bean("redisReplicator", redis));
+                RedisConfig source = services.regions().get(replication.config().source()).config().requireRedis();
+                beans.add(new Bean("redisKeyspaceListener", RedisMessageListenerContainer.class,
+                        () -> StoreClients.listenerContainer(source, services)));
+                beans.add(bean("redisKeyspaceSerializer", RedisSerializer.class, new StringRedisSerializer()));
+            });
+            beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow())));
+        });
+        if (mode == DrRuntime.Mode.SERVER) {
+            beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
+                    services.running())));
+            beans.add(bean("apiSecurity", new ApiSecurity(services.config().api().token().orElseThrow(() ->
+                    ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; "
+                            + "set it to ${env:DR_API_TOKEN} or ${file:/path/to/token}")))));
+            beans.add(bean("apiErrors", new ApiErrors()));
+            beans.add(bean("operationsApi", new OperationsApi()));
+            beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
+                    services.systemStatus())));
+            beans.add(bean("healthMonitor", services.health()));
+        }
+        return beans;
+    }
+
+    /** The registry name of a region's S3 client, as the aws2-s3 endpoints of the routes refer to it. */
+    public static String s3ClientName(RegionContext region) {
+        return "s3-" + region.id().value();
+    }
+
+    /** Redelivery of a whole backup attempt: exponential backoff, logged as one line per retry. */
+    static RedeliveryPolicy redelivery(RetryConfig retry) {
+        RedeliveryPolicy policy = new RedeliveryPolicy();
+        policy.setMaximumRedeliveries(retry.maxRedeliveries());
+        policy.setRedeliveryDelay(retry.initialDelay().toMillis());
+        policy.setMaximumRedeliveryDelay(retry.maxDelay().toMillis());
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(2);
+        policy.setRetryAttemptedLogLevel(LoggingLevel.WARN);
+        policy.setLogRetryAttempted(true);
+        policy.setLogStackTrace(false);
+        policy.setLogRetryStackTrace(false);
+        policy.setLogExhausted(false);
+        return policy;
+    }
+
+    private static Bean bean(String name, Object instance) {
+        return bean(name, instance.getClass(), instance);
+    }
+
+    private static Bean bean(String name, Class<?> type, Object instance) {
+        return new Bean(name, type, () -> instance);
+    }
+}

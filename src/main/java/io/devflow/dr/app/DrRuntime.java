@@ -1,0 +1,154 @@
+package io.devflow.dr.app;
+
+import io.devflow.dr.config.ApiConfig;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.ScheduleConfig;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the YAML routes on camel-main. {@link Mode#SERVER} is {@code dr server}: every route, the cron
+ * schedules, the HTTP API and the management endpoints. {@link Mode#ONE_SHOT} is a CLI command: only the
+ * pipelines, no listeners, stopped when the command is done.
+ */
+public final class DrRuntime implements AutoCloseable {
+
+    /** Where routes are loaded from unless {@code dr.routes} points elsewhere (bin/dr points it at the repository). */
+    static final String DEFAULT_ROUTES = "classpath:routes";
+
+    public enum Mode { SERVER, ONE_SHOT }
+
+    /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
+    private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup");
+    private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
+            "api");
+
+    private final Main main;
+    private final DrServices services;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private DrRuntime(Main main, DrServices services) {
+        this.main = main;
+        this.services = services;
+    }
+
+    /**
+     * @param overrides extra Camel or {@code dr.*} properties (tests use them to shorten schedules, say)
+     */
+    public static DrRuntime start(DrServices services, Mode mode, Map<String, String> overrides) throws Exception {
+        Main main = new Main();
+        main.setAppName("devflow-dr");
+        // Shutdown is ours: the CLI stops the runtime when its command ends, dr server on SIGTERM.
+        main.setShutdownStrategy(new SimpleMainShutdownStrategy());
+        Properties properties = properties(services.config(), mode);
+        overrides.forEach(properties::setProperty);
+        main.setOverrideProperties(properties);
+        String routes = properties.getProperty("dr.routes", System.getProperty("dr.routes", DEFAULT_ROUTES));
+        main.configure().withRoutesIncludePattern(routesPattern(routes, mode));
+        main.configure().withRoutesExcludePattern(excludedRoutes(services.config(), mode));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                for (DrBeans.Bean bean : DrBeans.of(services, mode)) {
+                    support.getCamelContext().getRegistry().bind(bean.name(), bean.type(), bean.supplier());
+                }
+            }
+        });
+        services.acceptWork();
+        DrRuntime runtime = new DrRuntime(main, services);
+        main.start();
+        return runtime;
+    }
+
+    /**
+     * The route files a mode loads, directory by directory: a {@code **} pattern does not resolve inside a jar
+     * (the scanner drops the sub-directory from the names it finds).
+     */
+    public static String routesPattern(String base, Mode mode) {
+        List<String> directories = mode == Mode.SERVER ? SERVER_ROUTES : ONE_SHOT_ROUTES;
+        return directories.stream().map(d -> base + "/" + d + "/*.camel.yaml").collect(Collectors.joining(","));
+    }
+
+    /** CLI commands run no schedules or workers; the server runs the capture worker only when it has work. */
+    public static String excludedRoutes(DrConfig config, Mode mode) {
+        if (mode == Mode.ONE_SHOT) {
+            return "**/*-schedule.camel.yaml,**/*-worker.camel.yaml";
+        }
+        List<String> excluded = new java.util.ArrayList<>();
+        boolean capture = config.backup().incremental().captureWorker() && config.primaryRegion().mongodb().isPresent();
+        if (!capture) {
+            excluded.add("**/*-worker.camel.yaml");
+        }
+        if (config.replication().isEmpty()) {
+            excluded.add("**/replication/*.camel.yaml");
+        } else if (!config.replication().get().replicates(io.devflow.dr.config.StoreKind.REDIS)) {
+            excluded.add("**/replication/redis-*.camel.yaml");
+        }
+        return excluded.isEmpty() ? null : String.join(",", excluded);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public ProducerTemplate producer() {
+        return main.getCamelContext().createProducerTemplate();
+    }
+
+    /** Blocks until {@link #close()} is called, for instance by a shutdown hook on Ctrl-C. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        services.beginShutdown();
+        try {
+            main.stop();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** The Camel and {@code dr.*} properties that come from the configuration (schedules, HTTP). */
+    public static Properties properties(DrConfig config, Mode mode) {
+        Properties p = new Properties();
+        ScheduleConfig schedule = config.backup().schedule();
+        p.setProperty("dr.schedule.full", schedule.full());
+        p.setProperty("dr.schedule.incremental", schedule.incremental());
+        p.setProperty("dr.schedule.retention", schedule.retention());
+        p.setProperty("dr.schedule.timezone", schedule.timezone());
+        config.replication().ifPresent(r -> {
+            p.setProperty("dr.replication.influxdb.pollMs", Long.toString(r.influxdb().window().toMillis()));
+            p.setProperty("dr.replication.redis.reconcileMs", Long.toString(r.redis().reconcileInterval().toMillis()));
+            config.region(r.source()).flatMap(c -> c.redis()).ifPresent(redis -> {
+                io.devflow.dr.store.redis.RedisConnections source = new io.devflow.dr.store.redis.RedisConnections(redis);
+                p.setProperty("dr.replication.redis.host", source.host());
+                p.setProperty("dr.replication.redis.port", Integer.toString(source.port()));
+            });
+        });
+        boolean server = mode == Mode.SERVER;
+        ApiConfig api = config.api();
+        p.setProperty("camel.server.enabled", Boolean.toString(server));
+        p.setProperty("camel.management.enabled", Boolean.toString(server));
+        p.setProperty("camel.server.host", api.host());
+        p.setProperty("camel.server.port", Integer.toString(api.port()));
+        p.setProperty("camel.management.host", api.host());
+        p.setProperty("camel.management.port", Integer.toString(api.port()));
+        p.setProperty("camel.metrics.enabled", Boolean.toString(server));
+        if (server) {
+            p.setProperty("camel.rest.apiContextPath", "/api/openapi.json");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,274 @@
+package io.devflow.dr.app;
+
+import io.devflow.dr.backup.BackupFailures;
+import io.devflow.dr.backup.BackupPipeline;
+import io.devflow.dr.backup.RunningBackups;
+import io.devflow.dr.catalog.BackupCatalog;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.crypto.DeferredKeyProvider;
+import io.devflow.dr.crypto.KeyProvider;
+import io.devflow.dr.crypto.KeyProviders;
+import io.devflow.dr.metrics.DrMetrics;
+import io.devflow.dr.recovery.PointInTimeRecovery;
+import io.devflow.dr.recovery.RestoreService;
+import io.devflow.dr.region.RegionDirectory;
+import io.devflow.dr.retention.RetentionService;
+import io.devflow.dr.status.BackupStatusService;
+import io.devflow.dr.store.StoreRegistry;
+import io.devflow.dr.store.influxdb.InfluxOperations;
+import io.devflow.dr.store.mongodb.MongoOperations;
+import io.devflow.dr.store.redis.RedisOperations;
+import io.devflow.dr.verification.BackupVerifier;
+import io.devflow.dr.verification.VerifyService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.AuditLog;
+import io.devflow.dr.control.Checkpoints;
+import io.devflow.dr.control.ConflictStore;
+import io.devflow.dr.control.RegionalStateStore;
+import io.devflow.dr.control.StateStore;
+import io.devflow.dr.failover.HealthMonitor;
+import io.devflow.dr.metrics.ReplicationMetrics;
+import io.devflow.dr.replication.ReplicationControl;
+import io.devflow.dr.replication.ReplicationService;
+import io.devflow.dr.replication.StoreReplicator;
+import io.devflow.dr.replication.influxdb.InfluxReplicator;
+import io.devflow.dr.replication.mongodb.MongoReplicator;
+import io.devflow.dr.replication.redis.RedisReplicator;
+import io.devflow.dr.status.SystemStatusService;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The application's object graph, built from configuration, with no Camel in it: the CLI uses it directly
+ * for read-only commands, and {@link DrBeans} binds it into Camel for the pipelines.
+ */
+public final class DrServices implements AutoCloseable {
+
+    private final DrConfig config;
+    private final RegionDirectory regions;
+    private final KeyProvider keys;
+    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DrMetrics metrics = new DrMetrics(meterRegistry);
+    private final RunningBackups running = new RunningBackups();
+    private final Clock clock;
+    private final BackupCatalog catalog;
+    private final BackupVerifier verifier;
+    private final BackupPipeline pipeline;
+    private final BackupFailures failures;
+    private final VerifyService verifyService;
+    private final RestoreService restoreService;
+    private final PointInTimeRecovery pointInTime;
+    private final RetentionService retention;
+    private final BackupStatusService status;
+    private final StoreRegistry stores;
+    private final RegionalStateStore state;
+    private final AuditLog audit;
+    private final ReplicationService replication;
+    private final ReplicationControl replicationControl;
+    private final HealthMonitor health;
+    private final SystemStatusService systemStatus;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
+
+    public DrServices(DrConfig config) {
+        this(config, new RegionDirectory(config), Clock.systemUTC());
+    }
+
+    public DrServices(DrConfig config, RegionDirectory regions, Clock clock) {
+        this.config = config;
+        this.regions = regions;
+        this.clock = clock;
+        this.keys = new DeferredKeyProvider(() -> KeyProviders.create(config.backup().encryption()));
+        this.stores = new StoreRegistry(List.of(new MongoOperations(clock, stopping::get), new RedisOperations(clock),
+                new InfluxOperations(clock)));
+        this.catalog = new BackupCatalog(regions);
+        this.verifier = new BackupVerifier(keys, stores, clock);
+        this.pipeline = new BackupPipeline(regions, stores, catalog, keys, verifier, metrics, running, clock);
+        this.failures = new BackupFailures(metrics, running, clock);
+        this.verifyService = new VerifyService(catalog, verifier, clock);
+        this.restoreService = new RestoreService(catalog, regions, stores, keys, verifier, clock);
+        this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
+        this.retention = new RetentionService(catalog, regions, stores, running, clock);
+        this.status = new BackupStatusService(regions, stores, catalog, clock);
+        this.state = new RegionalStateStore(regions, clock);
+        this.audit = new AuditLog(state, clock);
+        if (config.replication().isPresent()) {
+            ReplicationConfig replicationConfig = config.replication().get();
+            ConflictStore conflicts = new ConflictStore(state);
+            Checkpoints checkpoints = new Checkpoints(state, replicationConfig.checkpointInterval(), clock);
+            this.replication = new ReplicationService(replicationConfig,
+                    replicators(replicationConfig, conflicts, checkpoints), conflicts, state, audit,
+                    new ReplicationMetrics(meterRegistry), clock);
+            this.replicationControl = new ReplicationControl(replicationConfig, state, audit, clock);
+        } else {
+            this.replication = null;
+            this.replicationControl = null;
+        }
+        this.health = new HealthMonitor(regions, state, clock);
+        this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
+                clock);
+    }
+
+    public HealthMonitor health() {
+        return health;
+    }
+
+    /** What {@code dr status} and {@code GET /api/status} show. */
+    public SystemStatusService systemStatus() {
+        return systemStatus;
+    }
+
+    private Map<StoreKind, StoreReplicator> replicators(ReplicationConfig replicationConfig, ConflictStore conflicts,
+                                                        Checkpoints checkpoints) {
+        Map<StoreKind, StoreReplicator> replicators = new EnumMap<>(StoreKind.class);
+        if (replicationConfig.replicates(StoreKind.MONGODB)) {
+            replicators.put(StoreKind.MONGODB, new MongoReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
+        }
+        if (replicationConfig.replicates(StoreKind.REDIS)) {
+            replicators.put(StoreKind.REDIS, new RedisReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
+        }
+        if (replicationConfig.replicates(StoreKind.INFLUXDB)) {
+            replicators.put(StoreKind.INFLUXDB, new InfluxReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
+        }
+        return replicators;
+    }
+
+    /** The control-plane state, kept in every region's bucket. */
+    public StateStore state() {
+        return state;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    /** Replication, when the configuration has a replication block. */
+    public Optional<ReplicationService> replication() {
+        return Optional.ofNullable(replication);
+    }
+
+    public Optional<ReplicationControl> replicationControl() {
+        return Optional.ofNullable(replicationControl);
+    }
+
+    /** Replication, or a configuration error saying how to configure it. */
+    public ReplicationService requireReplication() {
+        return replication().orElseThrow(() -> ConfigException.general("replication is not configured: add a "
+                + "disasterRecovery.replication block (config/dr-config.example.json shows one) to " + config.source()));
+    }
+
+    public DrConfig config() {
+        return config;
+    }
+
+    public RegionDirectory regions() {
+        return regions;
+    }
+
+    /** The key provider; it is created at its first use, so commands that need no key never load one. */
+    public KeyProvider keys() {
+        return keys;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public DrMetrics metrics() {
+        return metrics;
+    }
+
+    public RunningBackups running() {
+        return running;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public BackupCatalog catalog() {
+        return catalog;
+    }
+
+    public BackupPipeline pipeline() {
+        return pipeline;
+    }
+
+    public BackupFailures failures() {
+        return failures;
+    }
+
+    public VerifyService verifyService() {
+        return verifyService;
+    }
+
+    public RestoreService restoreService() {
+        return restoreService;
+    }
+
+    public PointInTimeRecovery pointInTime() {
+        return pointInTime;
+    }
+
+    public RetentionService retention() {
+        return retention;
+    }
+
+    public BackupStatusService status() {
+        return status;
+    }
+
+    public StoreRegistry stores() {
+        return stores;
+    }
+
+    /** Tells long-running work (the change-capture worker) to finish what it has and stop. */
+    public void beginShutdown() {
+        stopping.set(true);
+    }
+
+    /** Lets long-running work run again: a new runtime started on these services. */
+    public void acceptWork() {
+        stopping.set(false);
+    }
+
+    /** Closes a client made for this application's lifetime (the Camel endpoints' connections) with it. */
+    public <T extends AutoCloseable> T closeWithServices(T client) {
+        synchronized (closeables) {
+            closeables.add(client);
+        }
+        return client;
+    }
+
+    @Override
+    public void close() {
+        synchronized (closeables) {
+            for (AutoCloseable client : closeables) {
+                try {
+                    client.close();
+                } catch (Exception e) {
+                    // closing on the way out: nothing left to tell anyone
+                }
+            }
+            closeables.clear();
+        }
+        if (replication != null) {
+            replication.close();
+        }
+        health.close();
+        state.close();
+        keys.close();
+        regions.close();
+        meterRegistry.close();
+    }
+}

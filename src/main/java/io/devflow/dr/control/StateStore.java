@@ -1,0 +1,26 @@
+package io.devflow.dr.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The control plane's state: desired replication state, checkpoints, conflicts, health and status reports.
+ * It must stay readable and writable while any one region is down. Paths are relative, slash-separated
+ * names such as {@code replication/desired}.
+ */
+public interface StateStore {
+
+    /** The current copy of a document, or empty when no reachable region has it. */
+    Optional<StateDocument> read(String path);
+
+    /** Writes a new revision of a document; returns it as stored. */
+    StateDocument write(String path, JsonNode content);
+
+    /** Removes a document from every reachable region. */
+    void delete(String path);
+
+    /** The paths of the documents directly under a folder (such as {@code conflicts}), in name order. */
+    List<String> list(String folder);
+}

@@ -1,0 +1,28 @@
+package io.devflow.dr.region;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.devflow.dr.config.MongoConfig;
+
+import java.util.concurrent.TimeUnit;
+
+/** Builds MongoDB clients from a region's configuration. */
+public final class MongoClientFactory {
+
+    private MongoClientFactory() {
+    }
+
+    public static MongoClient create(MongoConfig config) {
+        ConnectionString connection = new ConnectionString(config.url().reveal());
+        MongoClientSettings settings = MongoClientSettings.builder()
+                .applyConnectionString(connection)
+                .applicationName("devflow-dr")
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(
+                        config.serverSelectionTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS))
+                .build();
+        return MongoClients.create(settings);
+    }
+}
