@@ -65,8 +65,10 @@ public final class DrBeans {
         }
         services.replication().ifPresent(replication -> {
             beans.add(bean("replication", replication));
-            replication.replicator(StoreKind.REDIS).ifPresent(redis -> {
-                beans.add(bean("redisReplicator", redis));
+            for (StoreKind store : StoreKind.values()) {
+                replication.replication(store).ifPresent(steps -> beans.add(bean(replicationBeanName(store), steps)));
+            }
+            replication.replication(StoreKind.REDIS).ifPresent(redis -> {
                 RedisConfig source = services.regions().get(replication.config().source()).config().requireRedis();
                 beans.add(new Bean("redisKeyspaceListener", RedisMessageListenerContainer.class,
                         () -> StoreClients.listenerContainer(source, services)));
@@ -87,6 +89,11 @@ public final class DrBeans {
             beans.add(bean("healthMonitor", services.health()));
         }
         return beans;
+    }
+
+    /** The registry name of a store's replication, as the worker route template refers to it ({{store}}Replication). */
+    public static String replicationBeanName(StoreKind store) {
+        return store.id() + "Replication";
     }
 
     /** The registry name of a region's S3 client, as the aws2-s3 endpoints of the routes refer to it. */

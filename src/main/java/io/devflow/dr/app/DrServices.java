@@ -33,12 +33,10 @@ import io.devflow.dr.control.RegionalStateStore;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.metrics.ReplicationMetrics;
+import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
-import io.devflow.dr.replication.StoreReplicator;
-import io.devflow.dr.replication.influxdb.InfluxReplicator;
-import io.devflow.dr.replication.mongodb.MongoReplicator;
-import io.devflow.dr.replication.redis.RedisReplicator;
+import io.devflow.dr.replication.StoreReplication;
 import io.devflow.dr.status.SystemStatusService;
 
 import java.time.Clock;
@@ -106,9 +104,10 @@ public final class DrServices implements AutoCloseable {
             ReplicationConfig replicationConfig = config.replication().get();
             ConflictStore conflicts = new ConflictStore(state);
             Checkpoints checkpoints = new Checkpoints(state, replicationConfig.checkpointInterval(), clock);
+            ProgressBoard progress = new ProgressBoard(clock);
             this.replication = new ReplicationService(replicationConfig,
-                    replicators(replicationConfig, conflicts, checkpoints), conflicts, state, audit,
-                    new ReplicationMetrics(meterRegistry), clock);
+                    replications(replicationConfig, conflicts, checkpoints, progress), conflicts, state, audit,
+                    new ReplicationMetrics(meterRegistry), progress, clock);
             this.replicationControl = new ReplicationControl(replicationConfig, state, audit, clock);
         } else {
             this.replication = null;
@@ -128,19 +127,12 @@ public final class DrServices implements AutoCloseable {
         return systemStatus;
     }
 
-    private Map<StoreKind, StoreReplicator> replicators(ReplicationConfig replicationConfig, ConflictStore conflicts,
-                                                        Checkpoints checkpoints) {
-        Map<StoreKind, StoreReplicator> replicators = new EnumMap<>(StoreKind.class);
-        if (replicationConfig.replicates(StoreKind.MONGODB)) {
-            replicators.put(StoreKind.MONGODB, new MongoReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
-        }
-        if (replicationConfig.replicates(StoreKind.REDIS)) {
-            replicators.put(StoreKind.REDIS, new RedisReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
-        }
-        if (replicationConfig.replicates(StoreKind.INFLUXDB)) {
-            replicators.put(StoreKind.INFLUXDB, new InfluxReplicator(regions, replicationConfig, conflicts, checkpoints, clock));
-        }
-        return replicators;
+    /** The replication of each store the configuration replicates. */
+    private Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> replications(ReplicationConfig replicationConfig,
+                                                                       ConflictStore conflicts, Checkpoints checkpoints,
+                                                                       ProgressBoard progress) {
+        Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> replications = new EnumMap<>(StoreKind.class);
+        return replications;
     }
 
     /** The control-plane state, kept in every region's bucket. */

@@ -12,16 +12,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The part of replication control that knows Camel: which worker routes ({@code replication-<store>} and
- * {@code replication-<store>-*})
- * must be started or stopped for the desired state. The replication-control route carries the changes out
- * through the control bus, so a route stopped by hand in the console is started again while replication of
- * its store is wanted.
+ * The part of replication control that knows Camel: which worker routes of a store ({@code replication-<store>}
+ * and {@code replication-<store>-*}) must be started or stopped for the desired state. The replication-control
+ * route carries the changes out through the control bus, so a route stopped by hand in the console is started
+ * again while replication of its store is wanted.
  */
 public final class ReplicationRoutes {
 
-    /** A control bus action on a route. */
-    public record RouteAction(String routeId, String action) {
+    /** A store whose worker routes must start ({@code start}) or stop, and which of them. */
+    public record StoreChange(StoreKind store, boolean start, List<String> routeIds) {
+
+        public StoreChange {
+            routeIds = List.copyOf(routeIds);
+        }
     }
 
     private final ReplicationService service;
@@ -32,32 +35,28 @@ public final class ReplicationRoutes {
         this.control = control;
     }
 
-    /** Starts or stops the stores' workers to match the desired state; returns the route changes that needs. */
-    public List<RouteAction> changes(CamelContext context) {
-        List<RouteAction> actions = new ArrayList<>();
+    /** The stores whose worker routes do not match the desired state, with the routes to start or stop. */
+    public List<StoreChange> changes(CamelContext context) {
+        List<StoreChange> changes = new ArrayList<>();
         for (Map.Entry<StoreKind, ReplicationControl.Desired> entry : control.desired().entrySet()) {
             StoreKind store = entry.getKey();
-            boolean wanted = entry.getValue().running() && service.replicator(store).isPresent();
-            if (wanted) {
-                service.start(store);
-            } else {
-                // Checkpoints are written and readers closed before the routes stop; a poll still running
-                // finishes first.
-                service.stop(store);
-            }
+            boolean wanted = entry.getValue().running() && service.replication(store).isPresent();
+            List<String> routes = new ArrayList<>();
             for (Route route : context.getRoutes()) {
                 if (!isWorkerOf(route.getRouteId(), store)) {
                     continue;
                 }
                 ServiceStatus status = context.getRouteController().getRouteStatus(route.getRouteId());
-                if (wanted && status != ServiceStatus.Started && status != ServiceStatus.Starting) {
-                    actions.add(new RouteAction(route.getRouteId(), "start"));
-                } else if (!wanted && status == ServiceStatus.Started) {
-                    actions.add(new RouteAction(route.getRouteId(), "stop"));
+                boolean started = status == ServiceStatus.Started || status == ServiceStatus.Starting;
+                if (wanted != started) {
+                    routes.add(route.getRouteId());
                 }
             }
+            if (!routes.isEmpty() || wanted != service.isRunning(store)) {
+                changes.add(new StoreChange(store, wanted, routes));
+            }
         }
-        return actions;
+        return changes;
     }
 
     static boolean isWorkerOf(String routeId, StoreKind store) {

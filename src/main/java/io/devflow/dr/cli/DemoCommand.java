@@ -117,7 +117,7 @@ final class DemoCommand extends DrSubcommand {
             boolean done = true;
             for (Direction direction : replication.directions()) {
                 for (StoreKind store : StoreKind.values()) {
-                    if (replication.replicator(store).isEmpty()) {
+                    if (replication.replication(store).isEmpty()) {
                         continue;
                     }
                     ReplicationProgress progress = replication.progress(direction, store);

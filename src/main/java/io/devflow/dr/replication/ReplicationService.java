@@ -7,6 +7,7 @@ import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.control.Conflict;
+import io.devflow.dr.control.ConflictId;
 import io.devflow.dr.control.ConflictStore;
 import io.devflow.dr.control.Resolution;
 import io.devflow.dr.control.StateDocument;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,46 +34,48 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Cross-region replication as the routes, the CLI and the API see it: the store workers' polls and commits,
- * conflicts recorded and settled, the dead letters, operator resolutions, and the status report. The flow
- * between these steps (and what happens on errors) is in the replication routes.
+ * Cross-region replication as the routes, the CLI and the API see it. The worker route of each store calls the
+ * store's {@link StoreReplication} steps directly; this service gives it the directions to replicate and handles
+ * what is common to every store: a direction that failed, conflicts described, decided by the strategy, recorded
+ * and settled, the dead letters, starting and stopping, operator resolutions, and the status report. The flow
+ * between these steps (and what happens on errors) is in the replication routes; a round in progress is the
+ * worker route's in-flight exchange, and stopping the route waits for it.
  */
 public final class ReplicationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationService.class);
-    /** How long stopping a store waits for the round it polled to be committed. */
-    private static final Duration ROUND_WAIT = Duration.ofSeconds(30);
     static final String REPORT = "replication/status";
 
     private final ReplicationConfig config;
-    private final Map<StoreKind, StoreReplicator> replicators;
+    private final Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> stores;
     private final ConflictStore conflicts;
+    private final ConflictResolver resolver;
     private final StateStore state;
     private final AuditLog audit;
     private final ReplicationMetrics metrics;
+    private final ProgressBoard progress;
     private final Clock clock;
     private final List<Direction> directions;
-    private final Map<String, ReplicationProgress> progress = new ConcurrentHashMap<>();
     private final Set<StoreKind> running = ConcurrentHashMap.newKeySet();
-    /** Stores with a round between its poll and its commit (guarded by itself): stop waits for it. */
-    private final Set<StoreKind> inRound = EnumSet.noneOf(StoreKind.class);
     private final Object resolving = new Object();
     private final Map<String, String> lastLoggedError = new ConcurrentHashMap<>();
 
-    public ReplicationService(ReplicationConfig config, Map<StoreKind, StoreReplicator> replicators,
+    public ReplicationService(ReplicationConfig config, Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> stores,
                               ConflictStore conflicts, StateStore state, AuditLog audit, ReplicationMetrics metrics,
-                              Clock clock) {
+                              ProgressBoard progress, Clock clock) {
         this.config = config;
-        this.replicators = new EnumMap<>(StoreKind.class);
-        this.replicators.putAll(replicators);
+        this.stores = new EnumMap<>(StoreKind.class);
+        this.stores.putAll(stores);
         this.conflicts = conflicts;
+        this.resolver = new ConflictResolver(config.conflicts());
         this.state = state;
         this.audit = audit;
         this.metrics = metrics;
+        this.progress = progress;
         this.clock = clock;
         this.directions = config.targets().stream().map(t -> new Direction(config.source(), t)).toList();
         for (Direction direction : directions) {
-            for (StoreKind store : this.replicators.keySet()) {
+            for (StoreKind store : this.stores.keySet()) {
                 ReplicationProgress p = progress(direction, store);
                 metrics.track(p, store.id(), direction.source().value(), direction.target().value(),
                         x -> x.lag().toMillis() / 1000.0, ReplicationProgress::appliedCount, ReplicationProgress::echoes,
@@ -91,11 +93,11 @@ public final class ReplicationService implements AutoCloseable {
     }
 
     public ReplicationProgress progress(Direction direction, StoreKind store) {
-        return progress.computeIfAbsent(direction.id() + "/" + store.id(), k -> new ReplicationProgress(direction, store.id(), clock));
+        return progress.of(direction, store);
     }
 
-    public Optional<StoreReplicator> replicator(StoreKind store) {
-        return Optional.ofNullable(replicators.get(store));
+    public Optional<StoreReplication<?, ?, ?, ?, ?>> replication(StoreKind store) {
+        return Optional.ofNullable(stores.get(store));
     }
 
     public boolean isRunning(StoreKind store) {
@@ -104,101 +106,74 @@ public final class ReplicationService implements AutoCloseable {
 
     // --- the worker routes ---
 
-    /** One poll of a store's worker in every direction. A direction that fails is reset and reported; the others go on. */
-    public Round poll(String storeName) {
+    /** The directions a store's worker round goes through: every one while replication of the store runs. */
+    public List<Direction> directions(String storeName) {
         StoreKind store = store(storeName);
-        List<Batch> batches = new ArrayList<>();
-        StoreReplicator replicator = replicators.get(store);
-        synchronized (inRound) {
-            if (replicator == null || !running.contains(store)) {
-                return new Round(store.id(), batches);
+        return stores.containsKey(store) && running.contains(store) ? directions : List.of();
+    }
+
+    /**
+     * A direction's round failed somewhere: the direction is reset, so its next round starts again from the
+     * checkpoint and whatever the failed step was about (a change, a conflict not recorded) is read and handled
+     * again. Logged once per distinct error, not once per retry.
+     */
+    public RoundResult failed(Direction direction, String storeName, Exception failure) {
+        String message = Failures.describe(failure);
+        StoreKind store = storeName == null ? null : StoreKind.parse(storeName).orElse(null);
+        StoreReplication<?, ?, ?, ?, ?> replication = store == null ? null : stores.get(store);
+        if (direction == null || replication == null) {
+            if (!message.equals(lastLoggedError.put("control", message))) {
+                LOG.warn("replication {} failed, trying again shortly: {}", storeName == null ? "control" : storeName,
+                        message);
             }
-            inRound.add(store);
+            return RoundResult.failed(direction, store);
         }
+        progress(direction, store).failed(message);
         try {
-            for (Direction direction : directions) {
-                ReplicationProgress p = progress(direction, store);
-                try {
-                    batches.add(replicator.poll(direction, p));
-                    lastLoggedError.remove(direction.id() + "/" + store.id());
-                } catch (RuntimeException e) {
-                    failed(direction, store, replicator, p, e);
-                }
-            }
-        } finally {
-            if (batches.isEmpty()) {
-                endRound(store); // nothing to commit
-            }
-        }
-        return new Round(store.id(), batches);
-    }
-
-    private void endRound(StoreKind store) {
-        synchronized (inRound) {
-            inRound.remove(store);
-            inRound.notifyAll();
-        }
-    }
-
-    /** Waits until the store's round in progress, if any, is committed or has failed. */
-    private void awaitRound(StoreKind store) {
-        long deadline = System.nanoTime() + ROUND_WAIT.toNanos();
-        synchronized (inRound) {
-            while (inRound.contains(store)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("{} replication: a round still runs after {} s; stopping without waiting for it",
-                            store, ROUND_WAIT.toSeconds());
-                    return;
-                }
-                try {
-                    inRound.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void failed(Direction direction, StoreKind store, StoreReplicator replicator, ReplicationProgress p,
-                        RuntimeException e) {
-        String message = Failures.describe(e);
-        p.failed(message);
-        try {
-            replicator.reset(direction);
+            replication.reset(direction);
         } catch (RuntimeException closing) {
-            // its readers are gone with the server; the next poll opens new ones
+            // its readers are gone with the server; the next round opens new ones
         }
-        // One line per distinct error, not one per retry.
         if (!message.equals(lastLoggedError.put(direction.id() + "/" + store.id(), message))) {
             LOG.warn("{} replication {} failed, retrying from the last checkpoint: {}", store, direction, message);
         }
+        return RoundResult.failed(direction, store);
     }
 
-    /** Records that every batch of the round is applied and its conflicts settled. */
-    public void commit(Round round) {
-        if (round.batches().isEmpty()) {
-            return;
-        }
-        StoreKind store = store(round.store());
-        StoreReplicator replicator = replicators.get(store);
-        try {
-            for (Batch batch : round.batches()) {
-                try {
-                    replicator.commit(batch);
-                } catch (RuntimeException e) {
-                    // The batch stays applied; the checkpoint is written with the next one (replay is idempotent).
-                    LOG.warn("{} replication {}: checkpoint not written: {}", round.store(), batch.direction(),
-                            Failures.describe(e));
-                }
+    /**
+     * Whether any direction of a round found work (the route's scheduler then polls again at once). A direction
+     * that went well again has its error logged anew the next time it fails.
+     */
+    public boolean foundWork(List<?> results) {
+        boolean found = false;
+        for (Object result : results == null ? List.of() : results) {
+            if (result instanceof RoundResult round && !round.failed()) {
+                lastLoggedError.remove(round.direction().id() + "/" + round.store().id());
+                found |= round.foundWork();
             }
-        } finally {
-            endRound(store);
         }
+        return found;
     }
 
-    /** Stores a detected conflict durably (before anything else happens to its record). */
+    /** Both versions of a conflicting record, as its store describes them. */
+    public ConflictVersions describe(Outcome.Conflicting<?> conflicting) {
+        StoreReplication<?, ?, ?, ?, ?> replication = stores.get(conflicting.store());
+        if (replication == null) {
+            throw new IllegalStateException(conflicting.store() + " is not replicated in this configuration");
+        }
+        return describe(replication, conflicting);
+    }
+
+    /** The configured strategy's decision on a conflict (or pending, for {@code manual}). */
+    public Conflict decide(ConflictVersions versions) {
+        ConflictResolver.Outcome outcome = resolver.decide(versions.source(), versions.target());
+        Instant now = clock.instant();
+        progress(versions.direction(), versions.store()).conflictDetected();
+        return Conflict.detected(ConflictId.generate(now), versions.store().id(), versions.direction(), versions.record(),
+                resolver.strategy(), now, versions.source(), versions.target(), outcome.decision(), outcome.reason());
+    }
+
+    /** Stores a decided conflict durably (before anything else happens to its record). */
     public Conflict record(Conflict conflict) {
         conflicts.save(conflict);
         metrics.conflictDetected(conflict.store(), conflict.decision().id());
@@ -211,7 +186,7 @@ public final class ReplicationService implements AutoCloseable {
 
     /** Carries out a conflict's decision in the target (or holds its record, for {@code manual}). */
     public void settle(Conflict conflict) {
-        replicators.get(store(conflict.store())).settle(conflict);
+        stores.get(store(conflict.store())).settle(conflict);
         if (conflict.isOpen()) {
             metrics.openConflicts(conflicts.openCount());
         }
@@ -225,38 +200,17 @@ public final class ReplicationService implements AutoCloseable {
                 failure.store(), failure.source(), failure.target(), failure.record(), failure.error(), failure.id());
     }
 
-    /**
-     * A failure after a poll (a conflict not recorded, say): the store's directions start again from their
-     * checkpoints, so whatever the failed step was about is read and handled again.
-     */
-    public void recover(String storeName, Exception failure) {
-        String message = Failures.describe(failure);
-        StoreKind store = storeName == null ? null : StoreKind.parse(storeName).orElse(null);
-        StoreReplicator replicator = store == null ? null : replicators.get(store);
-        if (replicator == null) {
-            if (!message.equals(lastLoggedError.put("control", message))) {
-                LOG.warn("replication control failed, trying again shortly: {}", message);
-            }
-            return;
-        }
-        for (Direction direction : directions) {
-            failed(direction, store, replicator, progress(direction, store), failure instanceof RuntimeException r
-                    ? r : new IllegalStateException(message, failure));
-        }
-        endRound(store);
-    }
-
     /** A periodic reconcile of a store, in every direction: returns how many records were out of step. */
     public long reconcile(String storeName) {
         StoreKind store = store(storeName);
-        StoreReplicator replicator = replicators.get(store);
-        if (replicator == null || !running.contains(store)) {
+        StoreReplication<?, ?, ?, ?, ?> replication = stores.get(store);
+        if (replication == null || !running.contains(store)) {
             return 0;
         }
         long found = 0;
         for (Direction direction : directions) {
             try {
-                found += replicator.reconcile(direction);
+                found += replication.reconcile(direction);
             } catch (RuntimeException e) {
                 LOG.warn("{} reconcile {} failed, trying again at the next one: {}", store, direction, Failures.describe(e));
             }
@@ -266,20 +220,22 @@ public final class ReplicationService implements AutoCloseable {
 
     // --- control ---
 
-    public void start(StoreKind store) {
-        if (replicators.containsKey(store) && running.add(store)) {
+    /** Replication of a store is about to start: its worker routes start next. */
+    public void starting(StoreKind store) {
+        if (stores.containsKey(store) && running.add(store)) {
             LOG.info("{} replication {} started", store, directions);
         }
     }
 
-    /** Stops a store's workers: writes their checkpoints and closes their readers. */
-    public void stop(StoreKind store) {
+    /**
+     * A store's worker routes have stopped (their round in progress ended first): writes the directions' last
+     * checkpoints and closes their readers.
+     */
+    public void stopped(StoreKind store) {
         if (running.remove(store)) {
-            // a round already polled is committed first: its checkpoint never passes conflicts not yet recorded
-            awaitRound(store);
             for (Direction direction : directions) {
                 try {
-                    replicators.get(store).stop(direction);
+                    stores.get(store).stop(direction);
                 } catch (RuntimeException e) {
                     LOG.warn("{} replication {}: stopped without a final checkpoint: {}", store, direction,
                             Failures.describe(e));
@@ -324,12 +280,12 @@ public final class ReplicationService implements AutoCloseable {
             throw new StateConflictException("conflict " + id + " is already resolved (" + conflict.decision()
                     + ", by " + conflict.resolvedBy() + " at " + conflict.resolvedAt() + "); nothing was changed");
         }
-        StoreReplicator replicator = replicators.get(store(conflict.store()));
-        if (replicator == null) {
+        StoreReplication<?, ?, ?, ?, ?> replication = stores.get(store(conflict.store()));
+        if (replication == null) {
             throw new InvalidRequestException("conflict " + id + " is about " + conflict.store()
                     + ", which is not replicated in this configuration");
         }
-        Conflict resolved = replicator.resolve(conflict, resolution, by);
+        Conflict resolved = replication.resolve(conflict, resolution, by);
         conflicts.save(resolved);
         metrics.conflictResolved(resolved.store(), resolved.decision().id());
         metrics.openConflicts(conflicts.openCount());
@@ -353,7 +309,7 @@ public final class ReplicationService implements AutoCloseable {
             Instant lastSync = null;
             double lag = 0;
             long bytes = 0;
-            for (Map.Entry<StoreKind, StoreReplicator> entry : replicators.entrySet()) {
+            for (Map.Entry<StoreKind, StoreReplication<?, ?, ?, ?, ?>> entry : this.stores.entrySet()) {
                 StoreKind store = entry.getKey();
                 ReplicationProgress p = progress(direction, store);
                 ReplicationHealth h = p.health(config.health());
@@ -404,6 +360,13 @@ public final class ReplicationService implements AutoCloseable {
         };
     }
 
+    /** The conflicting change came from this store's classify step, so it is of the store's own kind. */
+    @SuppressWarnings("unchecked")
+    private static <K> ConflictVersions describe(StoreReplication<?, ?, ?, K, ?> replication,
+                                                 Outcome.Conflicting<?> conflicting) {
+        return replication.describe((Outcome.Conflicting<K>) conflicting);
+    }
+
     private StoreKind store(String name) {
         return StoreKind.parse(name).orElseThrow(() -> new IllegalArgumentException("unknown store " + name));
     }
@@ -424,8 +387,8 @@ public final class ReplicationService implements AutoCloseable {
     @Override
     public void close() {
         for (StoreKind store : List.copyOf(running)) {
-            stop(store);
+            stopped(store);
         }
-        replicators.values().forEach(StoreReplicator::close);
+        stores.values().forEach(StoreReplication::close);
     }
 }

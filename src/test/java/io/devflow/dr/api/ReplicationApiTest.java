@@ -14,6 +14,7 @@ import io.devflow.dr.control.ConflictStore;
 import io.devflow.dr.control.Decision;
 import io.devflow.dr.control.RecordVersion;
 import io.devflow.dr.metrics.ReplicationMetrics;
+import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.support.Json;
@@ -47,7 +48,7 @@ class ReplicationApiTest {
     private final AuditLog audit = new AuditLog(state, clock);
     private final ReplicationApi api = new ReplicationApi(
             Optional.of(new ReplicationService(config, new EnumMap<>(StoreKind.class), conflicts, state, audit,
-                    new ReplicationMetrics(new SimpleMeterRegistry()), clock)),
+                    new ReplicationMetrics(new SimpleMeterRegistry()), new ProgressBoard(clock), clock)),
             Optional.of(new ReplicationControl(config, state, audit, clock)), null);
     private final ReplicationApi unconfigured = new ReplicationApi(Optional.empty(), Optional.empty(), null);
 

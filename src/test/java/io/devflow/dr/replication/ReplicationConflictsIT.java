@@ -11,6 +11,7 @@ import io.devflow.dr.control.Conflict;
 import io.devflow.dr.control.Decision;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.CliRun;
+import io.devflow.dr.testing.ServerReplication;
 import io.devflow.dr.testing.TestEnvironment;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -201,7 +202,7 @@ class ReplicationConflictsIT {
 
     /** Seeds, syncs, stops replication, writes the conflicting versions, starts replication again. */
     private void scriptedConflicts(String strategy, Runnable more) throws Exception {
-        env = TestEnvironment.startWith(dir, Set.of(StoreKind.MONGODB), dr -> MongoReplicationIT.replication(dr, strategy),
+        env = TestEnvironment.startWith(dir, Set.of(StoreKind.MONGODB), dr -> ServerReplication.replication(dr, strategy),
                 EAST, WEST);
         source = env.client(EAST).getDatabase("devflow").getCollection("records");
         target = env.client(WEST).getDatabase("devflow").getCollection("records");
@@ -210,13 +211,13 @@ class ReplicationConflictsIT {
             source.insertOne(new Document("_id", id).append("v", "original").append("updatedAt", new Date(base)));
         }
         services = env.services();
-        runtime = DrRuntime.start(services, DrRuntime.Mode.SERVER, MongoReplicationIT.FAST);
+        runtime = DrRuntime.start(services, DrRuntime.Mode.SERVER, ServerReplication.FAST);
         ReplicationService replication = services.replication().orElseThrow();
-        MongoReplicationIT.awaitStreaming(services, Duration.ofSeconds(60));
+        ServerReplication.awaitStreaming(services, Duration.ofSeconds(60));
         await("initial sync", () -> target.countDocuments() == 3);
 
         services.replicationControl().orElseThrow().request(List.of(StoreKind.MONGODB), false, "test");
-        MongoReplicationIT.awaitStopped(services, StoreKind.MONGODB, Duration.ofSeconds(60));
+        ServerReplication.awaitStopped(services, StoreKind.MONGODB, Duration.ofSeconds(60));
 
         target.updateOne(Filters.eq("_id", "a"), Updates.combine(Updates.set("v", "target"),
                 Updates.set("updatedAt", new Date(base + 10_000))));

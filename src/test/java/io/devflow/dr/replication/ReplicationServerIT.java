@@ -16,6 +16,7 @@ import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.CliRun;
 import io.devflow.dr.testing.InfluxData;
 import io.devflow.dr.testing.RedisData;
+import io.devflow.dr.testing.ServerReplication;
 import io.devflow.dr.testing.TestEnvironment;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +111,7 @@ class ReplicationServerIT {
         }
 
         DrServices services = env.services();
-        runtime = DrRuntime.start(services, DrRuntime.Mode.SERVER, MongoReplicationIT.FAST);
+        runtime = DrRuntime.start(services, DrRuntime.Mode.SERVER, ServerReplication.FAST);
         ReplicationService replication = services.replication().orElseThrow();
         Direction direction = Direction.of(EAST, WEST);
         await("every store streaming", Duration.ofSeconds(90), () -> stores.stream()
@@ -146,7 +147,7 @@ class ReplicationServerIT {
         String config = env.configFile().toString();
         CliRun stop = CliRun.of("--config", config, "replication", "stop", "--store", "redis");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
-        MongoReplicationIT.awaitStopped(services, StoreKind.REDIS, Duration.ofSeconds(30));
+        ServerReplication.awaitStopped(services, StoreKind.REDIS, Duration.ofSeconds(30));
         assertThat(replication.isRunning(StoreKind.MONGODB)).isTrue();
         try (Jedis jedis = jedis(EAST, 0)) {
             jedis.set("while-stopped", "held back");
@@ -206,7 +207,7 @@ class ReplicationServerIT {
         HttpResponse<String> stopMongo = http("POST", "/api/replication/stop", "{\"store\": \"mongodb\"}", true);
         assertThat(stopMongo.statusCode()).as(stopMongo.body()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(stopMongo.body()).path("stores").get(0).asText()).isEqualTo("mongodb");
-        MongoReplicationIT.awaitStopped(services, StoreKind.MONGODB, Duration.ofSeconds(30));
+        ServerReplication.awaitStopped(services, StoreKind.MONGODB, Duration.ofSeconds(30));
         HttpResponse<String> unknown = http("POST", "/api/replication/start", "{\"store\": \"postgres\"}", true);
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("postgres");
