@@ -3,6 +3,7 @@ package io.devflow.dr.app;
 import io.devflow.dr.config.ApiConfig;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.ScheduleConfig;
+import io.devflow.dr.config.StoreKind;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.BaseMainSupport;
@@ -91,8 +92,13 @@ public final class DrRuntime implements AutoCloseable {
         }
         if (config.replication().isEmpty()) {
             excluded.add("**/replication/*.camel.yaml");
-        } else if (!config.replication().get().replicates(io.devflow.dr.config.StoreKind.REDIS)) {
-            excluded.add("**/replication/redis-*.camel.yaml");
+        } else {
+            // a store's worker routes call its replication bean, which exists only when the store is replicated
+            for (StoreKind store : StoreKind.values()) {
+                if (!config.replication().get().replicates(store)) {
+                    excluded.add("**/replication/" + store.id() + "-*.camel.yaml");
+                }
+            }
         }
         return excluded.isEmpty() ? null : String.join(",", excluded);
     }

@@ -56,6 +56,19 @@ public final class DirectionSessions<P extends ReplicationCheckpoint, S extends 
         });
     }
 
+    /**
+     * The session a round's later steps use: the one its read step opened. A round whose direction was reset
+     * meanwhile must not go on with a new one.
+     */
+    public S active(Direction direction) {
+        S session = sessions.get(direction);
+        if (session == null) {
+            throw new IllegalStateException(store + " replication " + direction + " was reset during the round; "
+                    + "the next round reads again from the checkpoint");
+        }
+        return session;
+    }
+
     /** The direction's session, or null when it has none (it was never opened, or was reset or stopped). */
     public S current(Direction direction) {
         return sessions.get(direction);

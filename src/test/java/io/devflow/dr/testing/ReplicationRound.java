@@ -42,6 +42,12 @@ public final class ReplicationRound {
             return batch.more();
         }
 
+        /** How many records the round's apply groups wrote (refused ones included). */
+        public int applied() {
+            return batch.outcomes().stream().filter(o -> o instanceof Outcome.Apply<?>)
+                    .mapToInt(o -> ((Outcome.Apply<?>) o).count()).sum();
+        }
+
         public boolean foundWork() {
             return round.foundWork();
         }
