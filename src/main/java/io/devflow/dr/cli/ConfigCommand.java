@@ -1,7 +1,7 @@
 package io.devflow.dr.cli;
 
 import io.devflow.dr.config.ConfigException;
-import io.devflow.dr.config.ConfigLoader;
+import io.devflow.dr.config.ConfigChecks;
 import io.devflow.dr.config.ConfigProblem;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionConfig;
@@ -41,8 +41,8 @@ final class ConfigCommand extends DrSubcommand {
                 }
                 throw e;
             }
-            List<ConfigProblem> secrets = new ArrayList<>(ConfigLoader.checkSecrets(config));
-            secrets.addAll(ConfigLoader.checkKeys(config, secrets));
+            List<ConfigProblem> secrets = new ArrayList<>(ConfigChecks.checkSecrets(config));
+            secrets.addAll(ConfigChecks.checkKeys(config, secrets));
             if (!secrets.isEmpty()) {
                 if (json()) {
                     Printer.json(out(), Map.of("valid", false, "source", config.source().toString(),

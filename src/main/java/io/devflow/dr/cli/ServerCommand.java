@@ -3,7 +3,7 @@ package io.devflow.dr.cli;
 import io.devflow.dr.app.DrRuntime;
 import io.devflow.dr.app.DrServices;
 import io.devflow.dr.config.ConfigException;
-import io.devflow.dr.config.ConfigLoader;
+import io.devflow.dr.config.ConfigChecks;
 import io.devflow.dr.config.ConfigProblem;
 import io.devflow.dr.config.DrConfig;
 import picocli.CommandLine.Command;
@@ -28,7 +28,7 @@ final class ServerCommand extends DrSubcommand {
             throw ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; set it to "
                     + "${env:DR_API_TOKEN} or ${file:/path/to/token} (" + config.source() + ")");
         }
-        List<ConfigProblem> problems = ConfigLoader.checkSecrets(config);
+        List<ConfigProblem> problems = ConfigChecks.checkSecrets(config);
         if (!problems.isEmpty()) {
             throw ConfigException.of(config.source().toString(), problems);
         }

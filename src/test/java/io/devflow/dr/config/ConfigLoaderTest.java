@@ -364,7 +364,7 @@ class ConfigLoaderTest {
         at(root, "/disasterRecovery").putObject("api").put("token", "${env:DR_API_TOKEN}");
         DrConfig config = TestConfigs.load(root, Map.of("WEST_KEY", "AKIAEXAMPLE"));
 
-        List<ConfigProblem> problems = ConfigLoader.checkSecrets(config);
+        List<ConfigProblem> problems = ConfigChecks.checkSecrets(config);
 
         assertThat(problems).extracting(ConfigProblem::path).containsExactlyInAnyOrder(
                 "disasterRecovery.regions.us-west-2.mongodb.url",
@@ -383,7 +383,7 @@ class ConfigLoaderTest {
 
         DrConfig config = TestConfigs.load(root, Map.of("DR_API_TOKEN", "t0ken"));
 
-        assertThat(ConfigLoader.checkSecrets(config)).isEmpty();
+        assertThat(ConfigChecks.checkSecrets(config)).isEmpty();
     }
 
     @Test
@@ -420,14 +420,14 @@ class ConfigLoaderTest {
         ObjectNode good = shortKey.deepCopy();
         at(good, "/disasterRecovery/backup/encryption").put("masterKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
 
-        assertThat(ConfigLoader.checkKeys(TestConfigs.load(missingFile), List.of())).singleElement()
+        assertThat(ConfigChecks.checkKeys(TestConfigs.load(missingFile), List.of())).singleElement()
                 .satisfies(p -> assertThat(p.toString()).contains("encryption.keyFile").contains("does not exist")
                         .contains("dr keys init"));
-        assertThat(ConfigLoader.checkKeys(TestConfigs.load(shortKey), List.of())).singleElement()
+        assertThat(ConfigChecks.checkKeys(TestConfigs.load(shortKey), List.of())).singleElement()
                 .satisfies(p -> assertThat(p.toString()).contains("encryption.masterKey").contains("decodes to 3 bytes"));
-        assertThat(ConfigLoader.checkKeys(TestConfigs.load(notBase64), List.of())).singleElement()
+        assertThat(ConfigChecks.checkKeys(TestConfigs.load(notBase64), List.of())).singleElement()
                 .satisfies(p -> assertThat(p.toString()).contains("not valid base64").doesNotContain("not base64!"));
-        assertThat(ConfigLoader.checkKeys(TestConfigs.load(good), List.of())).isEmpty();
+        assertThat(ConfigChecks.checkKeys(TestConfigs.load(good), List.of())).isEmpty();
     }
 
     private static List<ConfigProblem> problems(ObjectNode root) {

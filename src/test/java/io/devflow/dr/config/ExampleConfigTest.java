@@ -21,7 +21,7 @@ class ExampleConfigTest {
                 "DR_INFLUXDB_PASSWORD_US_EAST_1", "p3", "DR_INFLUXDB_PASSWORD_US_WEST_2", "p4"));
         DrConfig config = new ConfigLoader(env).load(Path.of("config/dr-config.example.json"));
 
-        assertThat(ConfigLoader.checkSecrets(config)).isEmpty();
+        assertThat(ConfigChecks.checkSecrets(config)).isEmpty();
         assertThat(config.primaryRegion().id()).isEqualTo(RegionId.of("us-east-1"));
         assertThat(config.regions()).containsKeys(RegionId.of("us-east-1"), RegionId.of("us-west-2"));
         assertThat(config.backup().retention()).isEqualTo(new RetentionConfig(7, 4, 12));

@@ -53,26 +53,26 @@ class SecretTest {
     @Test
     void shouldMaskOnlyThePasswordOfAMongoUrl() {
         Secret secret = new Secret("mongodb.url", "mongodb://u:pw@h", SecretResolver.of(Map.of()),
-                ConfigLoader::maskUrlPassword);
+                RegionsReader::maskUrlPassword);
 
         assertThat(secret.display()).isEqualTo("mongodb://u:****@h");
         assertThat(secret.toString()).isEqualTo("mongodb://u:****@h");
         assertThat(new Secret("mongodb.url", "mongodb+srv://admin:p%40ss@cluster0.example.net/devflow",
-                SecretResolver.of(Map.of()), ConfigLoader::maskUrlPassword).display())
+                SecretResolver.of(Map.of()), RegionsReader::maskUrlPassword).display())
                 .isEqualTo("mongodb+srv://admin:****@cluster0.example.net/devflow");
         assertThat(new Secret("mongodb.url", "mongodb://db:27017/devflow", SecretResolver.of(Map.of()),
-                ConfigLoader::maskUrlPassword).display()).isEqualTo("mongodb://db:27017/devflow");
+                RegionsReader::maskUrlPassword).display()).isEqualTo("mongodb://db:27017/devflow");
     }
 
     @Test
     void shouldMaskAPasswordWithoutAUserName() {
         // how a Redis password is usually written into its URL
         assertThat(new Secret("redis.url", "redis://:RedisSecretPw9@127.0.0.1:6379/0", SecretResolver.of(Map.of()),
-                ConfigLoader::maskUrlPassword).display()).isEqualTo("redis://:****@127.0.0.1:6379/0");
+                RegionsReader::maskUrlPassword).display()).isEqualTo("redis://:****@127.0.0.1:6379/0");
         assertThat(new Secret("influxdb.url", "http://:InfluxSecret@influx:8086", SecretResolver.of(Map.of()),
-                ConfigLoader::maskUrlPassword).display()).isEqualTo("http://:****@influx:8086");
+                RegionsReader::maskUrlPassword).display()).isEqualTo("http://:****@influx:8086");
         assertThat(new Secret("redis.url", "redis://127.0.0.1:6379", SecretResolver.of(Map.of()),
-                ConfigLoader::maskUrlPassword).display()).isEqualTo("redis://127.0.0.1:6379");
+                RegionsReader::maskUrlPassword).display()).isEqualTo("redis://127.0.0.1:6379");
     }
 
     @Test
