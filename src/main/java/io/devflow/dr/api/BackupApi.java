@@ -2,9 +2,9 @@ package io.devflow.dr.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devflow.dr.backup.BackupJob;
 import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.BackupRequest;
+import io.devflow.dr.backup.PlannedBackup;
 import io.devflow.dr.backup.RunningBackups;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
@@ -78,19 +78,19 @@ public final class BackupApi {
         return new BackupRequest(type, store, region, "api");
     }
 
-    public BackupJob plan(BackupRequest request) {
+    public PlannedBackup plan(BackupRequest request) {
         return pipeline.plan(request);
     }
 
-    public String accepted(BackupJob job) {
+    public String accepted(PlannedBackup backup) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", job.id().value());
+        body.put("id", backup.id().value());
         body.put("status", "running");
-        body.put("type", job.request().type().id());
-        body.put("store", job.store().id());
-        body.put("region", job.region().id().value());
-        body.put("startedAt", job.startedAt().toString());
-        body.put("self", "/api/backups/" + job.id().value());
+        body.put("type", backup.request().type().id());
+        body.put("store", backup.store().id());
+        body.put("region", backup.region().id().value());
+        body.put("startedAt", backup.startedAt().toString());
+        body.put("self", "/api/backups/" + backup.id().value());
         return Json.pretty(body);
     }
 

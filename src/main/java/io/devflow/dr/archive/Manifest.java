@@ -70,6 +70,12 @@ public record Manifest(
                 newSeal);
     }
 
+    /** This manifest with the verification it passed before its commit, completed at {@code at}; unsealed. */
+    public Manifest verified(Verification passed, Instant at) {
+        return new Manifest(formatVersion, id, type, store, region, trigger, startedAt, at, parent, coveredUntil,
+                positions, source, object, encryption, compression, items, bytes, sections, passed, null);
+    }
+
     public long durationMillis() {
         return completedAt.toEpochMilli() - startedAt.toEpochMilli();
     }

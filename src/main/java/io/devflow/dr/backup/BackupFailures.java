@@ -15,10 +15,10 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * What the dead-letter route does with a backup that could not complete: abort any multipart upload it
- * left open, remove its partial data, record why it failed in the catalog, and count it. Each step is best
- * effort (storage may be the thing that failed); none of them can make the backup look completed, because
- * only a manifest does that.
+ * What the dead-letter route does with a backup that could not complete: close its data key, abort any
+ * multipart upload it left open, remove its partial data, record why it failed in the catalog, and count it.
+ * The storage steps are best effort (storage may be the thing that failed); none of them can make the backup
+ * look completed, because only a manifest does that.
  */
 public final class BackupFailures {
 
@@ -34,41 +34,42 @@ public final class BackupFailures {
         this.clock = clock;
     }
 
-    public BackupRecord record(BackupJob job, Throwable failure) {
-        String reason = Failures.isConnectionFailure(failure) && job.store() != StoreKind.MONGODB
+    public BackupRecord record(PlannedBackup backup, Throwable failure) {
+        String reason = Failures.isConnectionFailure(failure) && backup.store() != StoreKind.MONGODB
                 // MongoDB's own message names the servers it tried and why
-                ? job.store().id() + " in " + job.region().id() + " cannot be reached (" + Failures.rootMessage(failure)
+                ? backup.store().id() + " in " + backup.region().id() + " cannot be reached (" + Failures.rootMessage(failure)
                         + "): check that it is running and that this host can reach it, then back up again"
                 : Failures.describe(failure);
-        job.release();
-        running.remove(job);
-        job.progress().phase("failed");
-        var store = job.region().objectStore();
+        int attempts = running.finish(backup);
+        backup.progress().phase("failed");
+        var store = backup.region().objectStore();
         try {
-            int aborted = store.abortUploads(job.folder());
+            int aborted = store.abortUploads(backup.folder());
             if (aborted > 0) {
-                LOG.info("backup {}: aborted {} open multipart upload(s)", job.id(), aborted);
+                LOG.info("backup {}: aborted {} open multipart upload(s)", backup.id(), aborted);
             }
-            if (store.head(job.dataObjectKey()).isPresent()) {
-                store.delete(job.dataObjectKey());
+            if (store.head(backup.dataObjectKey()).isPresent()) {
+                store.delete(backup.dataObjectKey());
             }
         } catch (RuntimeException e) {
             LOG.warn("backup {}: could not clean up its partial upload ({}); 'dr retention apply' removes it later",
-                    job.id(), Failures.describe(e));
+                    backup.id(), Failures.describe(e));
         }
         Instant failedAt = clock.instant();
-        FailureRecord record = new FailureRecord(job.id().value(), job.request().type().id(), job.store().id(),
-                job.region().id().value(), job.request().trigger(), job.startedAt(), failedAt,
-                Math.max(1, job.attempts()), reason);
+        FailureRecord record = new FailureRecord(backup.id().value(), backup.request().type().id(), backup.store().id(),
+                backup.region().id().value(), backup.request().trigger(), backup.startedAt(), failedAt,
+                Math.max(1, attempts), reason);
         try {
-            store.put(ObjectLayout.of(job.region()).failure(job.store(), job.id()), Json.bytes(record), "application/json");
+            store.put(ObjectLayout.of(backup.region()).failure(backup.store(), backup.id()), Json.bytes(record),
+                    "application/json");
         } catch (RuntimeException e) {
-            LOG.warn("backup {}: could not record its failure in {} ({})", job.id(), store.location(), Failures.describe(e));
+            LOG.warn("backup {}: could not record its failure in {} ({})", backup.id(), store.location(),
+                    Failures.describe(e));
         }
-        metrics.backupFailed(job.store().id(), job.request().type().id(), job.region().id().value());
-        return new BackupRecord(job.id().value(), job.request().type().id(), job.store().id(), job.region().id().value(),
-                BackupStatus.FAILED, job.request().trigger(), job.startedAt(), failedAt, null,
-                failedAt.toEpochMilli() - job.startedAt().toEpochMilli(), null, job.progress().items(), null, null,
-                null, null, "s3://" + job.bucket() + "/" + job.folder(), reason, null);
+        metrics.backupFailed(backup.store().id(), backup.request().type().id(), backup.region().id().value());
+        return new BackupRecord(backup.id().value(), backup.request().type().id(), backup.store().id(),
+                backup.region().id().value(), BackupStatus.FAILED, backup.request().trigger(), backup.startedAt(),
+                failedAt, null, failedAt.toEpochMilli() - backup.startedAt().toEpochMilli(), null,
+                backup.progress().items(), null, null, null, null, backup.location(), reason, null);
     }
 }

@@ -1,12 +1,12 @@
 package io.devflow.dr.backup;
 
 import io.devflow.dr.archive.ArchiveFormat;
+import io.devflow.dr.archive.ArchiveSummary;
 import io.devflow.dr.archive.ArchiveWriter;
 import io.devflow.dr.archive.FramingInputStream;
 import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.ManifestCodec;
 import io.devflow.dr.archive.ObjectHeader;
-import io.devflow.dr.archive.RecordSource;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupRecord;
@@ -16,6 +16,7 @@ import io.devflow.dr.config.BackupConfig;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.DataKey;
 import io.devflow.dr.crypto.KeyProvider;
+import io.devflow.dr.crypto.WrappedKey;
 import io.devflow.dr.metrics.DrMetrics;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
@@ -25,7 +26,9 @@ import io.devflow.dr.store.StoreRegistry;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.verification.BackupVerifier;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,12 +37,41 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The steps of the backup route ({@code routes/backup/store-backup.camel.yaml}), one method per step.
- * Each step takes the job and what the previous step produced. The stream steps are lazy: nothing is read
- * from the database until {@link #upload} pulls, so extraction, compression, encryption and upload run as
- * one stream with bounded memory.
+ * The steps of the backup routes ({@code routes/backup/backup.camel.yaml} plans, {@code store-backup.camel.yaml}
+ * runs an attempt), one method per step. A step takes the planned backup and what the step before it returned,
+ * and returns what the next one takes: nothing is handed on any other way. The stream steps are lazy: nothing
+ * is read from the database until {@link #upload} pulls, so extraction, compression, encryption and upload
+ * run as one stream with bounded memory.
  */
 public final class BackupPipeline {
+
+    /** The extraction's records as the archive's record stream; its summary is complete once the stream is read. */
+    public record Framed(StoreOperations.Extraction extraction, FramingInputStream stream) {
+    }
+
+    public record Compressed(Framed framed, InputStream stream) {
+    }
+
+    /** The archive object's bytes under a fresh data key, which {@link RunningBackups} closes when the attempt ends. */
+    public record Encrypted(Framed framed, DataKey key, InputStream stream) {
+    }
+
+    /** The stored data object and its manifest, sealed (verification checks the seal) but not yet verified. */
+    public record Uploaded(Manifest manifest, DataKey key) {
+    }
+
+    /** An uploaded backup that passed verification. */
+    public record Verified(Uploaded uploaded, Manifest.Verification verification) {
+    }
+
+    /** The manifest as it is committed: verified and sealed. */
+    public record SealedManifest(Manifest manifest) {
+
+        /** The bytes the commit step writes to {@link PlannedBackup#manifestKey()}. */
+        public byte[] json() {
+            return ManifestCodec.write(manifest);
+        }
+    }
 
     private final RegionDirectory regions;
     private final BackupConfig config;
@@ -66,9 +98,10 @@ public final class BackupPipeline {
 
     /**
      * Checks the request against the configuration, finds the backup an incremental continues from, and
-     * allocates the backup's id.
+     * allocates the backup's id. From here until {@link #completed} or {@link BackupFailures#record} the backup
+     * is listed as running.
      */
-    public BackupJob plan(BackupRequest request) {
+    public PlannedBackup plan(BackupRequest request) {
         RegionContext region = regions.get(request.region());
         StoreOperations store = stores.get(request.store());
         if (!store.isConfigured(region.config())) {
@@ -83,9 +116,9 @@ public final class BackupPipeline {
             parent = parentOf(request, region);
         }
         Instant now = clock.instant();
-        BackupJob job = new BackupJob(BackupId.generate(request.type(), now), request, region, now, parent);
-        running.add(job);
-        return job;
+        PlannedBackup backup = new PlannedBackup(BackupId.generate(request.type(), now), request, region, now, parent);
+        running.add(backup);
+        return backup;
     }
 
     /**
@@ -108,104 +141,99 @@ public final class BackupPipeline {
     }
 
     /** Opens the store's extraction. Starts a new attempt: a retry begins here. */
-    public RecordSource extract(BackupJob job) {
-        job.beginAttempt();
-        job.progress().restart("extracting");
-        StoreOperations store = stores.get(job.store());
-        StoreOperations.Extraction extraction = job.parent() == null
-                ? store.full(job.region(), job.startedAt())
-                : store.incremental(job.region(), job.parent(), job.startedAt(), job.request().until());
-        job.extraction(extraction);
-        return extraction.source();
+    public StoreOperations.Extraction extract(PlannedBackup backup) {
+        running.beginAttempt(backup);
+        backup.progress().restart("extracting");
+        StoreOperations store = stores.get(backup.store());
+        return backup.parent() == null
+                ? store.full(backup.region(), backup.startedAt())
+                : store.incremental(backup.region(), backup.parent(), backup.startedAt(), backup.request().until());
     }
 
-    public FramingInputStream frame(BackupJob job, RecordSource source) {
-        FramingInputStream framing = ArchiveWriter.frame(source, job.progress());
-        job.framing(framing);
-        return framing;
+    public Framed frame(PlannedBackup backup, StoreOperations.Extraction extraction) {
+        return new Framed(extraction, ArchiveWriter.frame(extraction.source(), backup.progress()));
     }
 
-    public InputStream compress(BackupJob job, InputStream framed) {
-        return ArchiveWriter.compress(framed, config.compressionLevel());
+    public Compressed compress(Framed framed) {
+        return new Compressed(framed, ArchiveWriter.compress(framed.stream(), config.compressionLevel()));
     }
 
     /** Encrypts under a fresh data key, wrapped by the key provider; the header binds id, store and region. */
-    public InputStream encrypt(BackupJob job, InputStream compressed) throws GeneralSecurityException {
-        DataKey key = keys.newDataKey(job.keyContext());
-        job.dataKey(key);
-        ObjectHeader header = new ObjectHeader(ArchiveFormat.VERSION, job.id().value(), job.store().id(),
-                job.region().id().value(), job.startedAt().toString(), ArchiveFormat.COMPRESSION,
+    public Encrypted encrypt(PlannedBackup backup, Compressed compressed) throws GeneralSecurityException {
+        DataKey key = running.hold(backup, keys.newDataKey(backup.keyContext()));
+        ObjectHeader header = new ObjectHeader(ArchiveFormat.VERSION, backup.id().value(), backup.store().id(),
+                backup.region().id().value(), backup.startedAt().toString(), ArchiveFormat.COMPRESSION,
                 ArchiveFormat.ENCRYPTION, key.wrapped().provider(), key.wrapped().keyId());
-        return ArchiveWriter.encrypt(compressed, header, key.streamingAead());
+        return new Encrypted(compressed.framed(), key,
+                ArchiveWriter.encrypt(compressed.stream(), header, key.streamingAead()));
     }
 
-    /** Streams the archive to the region's bucket; this is where the whole pipeline actually runs. */
-    public ObjectStore.UploadResult upload(BackupJob job, InputStream encrypted) {
-        ObjectStore.UploadResult result;
-        try (InputStream in = encrypted) {
-            result = job.region().objectStore().upload(job.dataObjectKey(), in, config.partSizeMiB() * 1024 * 1024);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("closing the extraction of " + job.id() + " failed", e);
+    /**
+     * Streams the archive to the region's bucket (this is where the whole pipeline actually runs), then writes
+     * the backup's manifest from what the upload and the extraction ended with.
+     */
+    public Uploaded upload(PlannedBackup backup, Encrypted encrypted) {
+        ObjectStore.UploadResult object;
+        try (InputStream in = encrypted.stream()) {
+            object = backup.region().objectStore().upload(backup.dataObjectKey(), in, config.partSizeMiB() * 1024 * 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing the extraction of " + backup.id() + " failed", e);
         }
-        if (!job.framing().isComplete()) {
-            throw new IllegalStateException("backup " + job.id() + ": the upload finished before the extraction did");
+        if (!encrypted.framed().stream().isComplete()) {
+            throw new IllegalStateException("backup " + backup.id() + ": the upload finished before the extraction did");
         }
-        job.upload(result);
-        job.candidate(ManifestCodec.seal(manifest(job, null), job.dataKey()));
-        return result;
+        Manifest manifest = manifest(backup, encrypted.framed(), object, encrypted.key().wrapped());
+        return new Uploaded(ManifestCodec.seal(manifest, encrypted.key()), encrypted.key());
     }
 
-    /** Reads the uploaded object back at the configured depth before anything is committed. */
-    public VerificationRecord verify(BackupJob job) {
+    /**
+     * Reads the uploaded object back at the configured depth before anything is committed. The verifier throws
+     * on any mismatch, so a backup that gets past this step passed.
+     */
+    public Verified verify(PlannedBackup backup, Uploaded uploaded) {
         VerifyLevel level = config.verify();
-        if (level == VerifyLevel.RESTORE && (job.parent() != null || !stores.get(job.store()).supportsScratchRestore(job.region().config()))) {
+        if (level == VerifyLevel.RESTORE && (backup.parent() != null
+                || !stores.get(backup.store()).supportsScratchRestore(backup.region().config()))) {
             // An increment restores only on top of its chain, and some stores have no scratch databases.
             level = VerifyLevel.FULL;
         }
-        VerificationRecord record = verifier.verify(job.region(), job.candidate(), level, job.progress());
-        job.verification(record);
-        return record;
+        VerificationRecord passed = verifier.verify(backup.region(), uploaded.manifest(), level, backup.progress());
+        return new Verified(uploaded, new Manifest.Verification(passed.level(), "passed", passed.verifiedAt()));
     }
 
-    /** The sealed manifest, as the bytes the commit step writes to {@link BackupJob#manifestKey()}. */
-    public byte[] manifest(BackupJob job) {
-        VerificationRecord v = job.verification();
-        Manifest sealed = ManifestCodec.seal(manifest(job, new Manifest.Verification(v.level(),
-                v.passed() ? "passed" : "failed", v.verifiedAt())), job.dataKey());
-        job.manifest(sealed);
-        job.progress().phase("committing");
-        return ManifestCodec.write(sealed);
+    /** The manifest with its verification, completed now and sealed again: what the commit step writes. */
+    public SealedManifest seal(PlannedBackup backup, Verified verified) {
+        Uploaded uploaded = verified.uploaded();
+        Manifest manifest = uploaded.manifest().verified(verified.verification(), clock.instant());
+        backup.progress().phase("committing");
+        return new SealedManifest(ManifestCodec.seal(manifest, uploaded.key()));
     }
 
     /** After the commit: metrics, and the record returned to whoever asked for the backup. */
-    public BackupRecord completed(BackupJob job) {
-        Manifest m = job.manifest();
-        job.release();
-        running.remove(job);
-        job.progress().phase("completed");
+    public BackupRecord completed(PlannedBackup backup, SealedManifest committed) {
+        Manifest m = committed.manifest();
+        running.finish(backup);
+        backup.progress().phase("completed");
         metrics.backupCompleted(m.store(), m.type(), m.region(), Duration.ofMillis(m.durationMillis()),
                 m.object().size(), m.completedAt());
-        return BackupRecord.completed(m, "s3://" + job.bucket() + "/" + job.folder(),
-                m.verification().level() + ": " + m.verification().result());
+        return BackupRecord.completed(m, backup.location(), m.verification().level() + ": " + m.verification().result());
     }
 
-    private Manifest manifest(BackupJob job, Manifest.Verification verification) {
-        ObjectStore.UploadResult upload = job.upload();
-        var summary = job.framing().summary();
-        StoreOperations.Extraction extraction = job.extraction();
-        return new Manifest(ArchiveFormat.VERSION, job.id().value(), job.request().type().id(), job.store().id(),
-                job.region().id().value(), job.request().trigger(), job.startedAt(),
-                verification == null ? job.startedAt() : clock.instant(),
-                job.parent() == null ? null : job.parent().id(),
+    /** The manifest, but for its verification and completion time (set when it is sealed for the commit). */
+    private Manifest manifest(PlannedBackup backup, Framed framed, ObjectStore.UploadResult object, WrappedKey key) {
+        ArchiveSummary summary = framed.stream().summary();
+        StoreOperations.Extraction extraction = framed.extraction();
+        return new Manifest(ArchiveFormat.VERSION, backup.id().value(), backup.request().type().id(), backup.store().id(),
+                backup.region().id().value(), backup.request().trigger(), backup.startedAt(), null,
+                backup.parent() == null ? null : backup.parent().id(),
                 extraction.coveredUntil().get(),
                 new Manifest.Positions(extraction.start(), extraction.end().get()),
                 extraction.description(),
-                new Manifest.StoredObject(upload.key(), upload.size(), upload.sha256(), upload.parts()),
-                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, job.dataKey().wrapped().provider(),
-                        job.dataKey().wrapped().keyId(), job.dataKey().wrapped().ciphertext()),
+                new Manifest.StoredObject(object.key(), object.size(), object.sha256(), object.parts()),
+                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, key.provider(), key.keyId(), key.ciphertext()),
                 new Manifest.Compression(ArchiveFormat.COMPRESSION, config.compressionLevel()),
                 summary.items(), summary.bytes(),
                 summary.sections().stream().map(Manifest.Section::of).toList(),
-                verification, null);
+                null, null);
     }
 }

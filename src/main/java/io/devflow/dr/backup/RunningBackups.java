@@ -3,36 +3,112 @@ package io.devflow.dr.backup;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.crypto.DataKey;
+
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Backups running in this process, so the API can report them before their manifest exists. */
+/**
+ * Backups running in this process, from planning until they complete or fail for good: the API reports them
+ * before their manifest exists, and retention leaves their folders alone. It is also the one place that
+ * keeps what a backup's attempts leave behind, so that it is released whichever way an attempt ends: how
+ * many attempts there were, and the cleartext data key of the current one (closed when a retry abandons the
+ * attempt, and when the backup ends).
+ */
 public final class RunningBackups {
 
-    private final Map<BackupId, BackupJob> jobs = new ConcurrentHashMap<>();
+    private final Map<BackupId, Run> runs = new ConcurrentHashMap<>();
 
-    void add(BackupJob job) {
-        jobs.put(job.id(), job);
+    void add(PlannedBackup backup) {
+        runs.put(backup.id(), new Run(backup));
     }
 
-    void remove(BackupJob job) {
-        jobs.remove(job.id());
+    /**
+     * Starts an attempt at a running backup; the data key of the attempt before it, abandoned for this retry,
+     * is closed.
+     */
+    void beginAttempt(PlannedBackup backup) {
+        run(backup).beginAttempt();
+    }
+
+    /** Keeps the current attempt's data key so that it is closed when the attempt ends; returns it. */
+    DataKey hold(PlannedBackup backup, DataKey key) {
+        Run run = runs.get(backup.id());
+        if (run == null) {
+            key.close();
+            throw new IllegalStateException("backup " + backup.id() + " is not running");
+        }
+        run.hold(key);
+        return key;
+    }
+
+    /**
+     * Ends a backup either way: closes its data key and forgets it.
+     *
+     * @return how many attempts it made; 0 when it failed before its first (a pre-flight check) or was not running
+     */
+    int finish(PlannedBackup backup) {
+        Run run = runs.remove(backup.id());
+        return run == null ? 0 : run.finish();
     }
 
     public Optional<BackupRecord> get(BackupId id) {
-        return Optional.ofNullable(jobs.get(id)).map(RunningBackups::record);
+        return Optional.ofNullable(runs.get(id)).map(RunningBackups::record);
     }
 
     public Collection<BackupRecord> all() {
-        return jobs.values().stream().map(RunningBackups::record).toList();
+        return runs.values().stream().map(RunningBackups::record).toList();
     }
 
-    private static BackupRecord record(BackupJob job) {
-        return new BackupRecord(job.id().value(), job.request().type().id(), job.store().id(),
-                job.region().id().value(), BackupStatus.RUNNING, job.request().trigger(), job.startedAt(), null, null, null,
-                job.progress().bytes(), job.progress().items(), null, null, null, null,
-                "s3://" + job.bucket() + "/" + job.folder(), null, null);
+    private Run run(PlannedBackup backup) {
+        Run run = runs.get(backup.id());
+        if (run == null) {
+            throw new IllegalStateException("backup " + backup.id() + " is not running");
+        }
+        return run;
+    }
+
+    private static BackupRecord record(Run run) {
+        PlannedBackup backup = run.backup;
+        return new BackupRecord(backup.id().value(), backup.request().type().id(), backup.store().id(),
+                backup.region().id().value(), BackupStatus.RUNNING, backup.request().trigger(), backup.startedAt(), null,
+                null, null, backup.progress().bytes(), backup.progress().items(), null, null, null, null,
+                backup.location(), null, null);
+    }
+
+    /** One running backup: its attempts and the key its current attempt holds. */
+    private static final class Run {
+
+        private final PlannedBackup backup;
+        private int attempts;
+        private DataKey key;
+
+        Run(PlannedBackup backup) {
+            this.backup = backup;
+        }
+
+        synchronized void beginAttempt() {
+            closeKey();
+            attempts++;
+        }
+
+        synchronized void hold(DataKey current) {
+            closeKey();
+            key = current;
+        }
+
+        synchronized int finish() {
+            closeKey();
+            return attempts;
+        }
+
+        private void closeKey() {
+            if (key != null) {
+                key.close();
+                key = null;
+            }
+        }
     }
 }

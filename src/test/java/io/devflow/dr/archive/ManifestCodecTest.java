@@ -87,6 +87,23 @@ class ManifestCodecTest {
     }
 
     @Test
+    void shouldSealAgainOnlyWhatVerificationAdded() {
+        Manifest uploaded = ManifestCodec.seal(new Manifest(ArchiveFormat.VERSION, ID, "full", "mongodb", "us-east-1",
+                "cli", manifest().startedAt(), null, null, manifest().coveredUntil(), manifest().positions(),
+                manifest().source(), manifest().object(), manifest().encryption(), manifest().compression(),
+                manifest().items(), manifest().bytes(), manifest().sections(), null, null), key);
+
+        Manifest verified = uploaded.verified(manifest().verification(), manifest().completedAt());
+
+        assertThat(verified).as("the whole manifest, built once, plus the verification and completion")
+                .isEqualTo(manifest());
+        assertThatThrownBy(() -> ManifestCodec.checkSeal(verified, key, WHAT)).as("the upload's seal is dropped")
+                .isInstanceOf(ArchiveIntegrityException.class).hasMessage(WHAT + ": the manifest has no seal");
+        assertThatCode(() -> ManifestCodec.checkSeal(ManifestCodec.seal(verified, key), key, WHAT))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void shouldRefuseASealMadeWithAnotherKey() {
         Manifest sealed = ManifestCodec.seal(manifest(), key);
 
