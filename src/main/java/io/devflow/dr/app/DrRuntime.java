@@ -3,6 +3,7 @@ package io.devflow.dr.app;
 import io.devflow.dr.config.ApiConfig;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.ScheduleConfig;
+import io.devflow.dr.config.StoreKind;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.BaseMainSupport;
@@ -10,6 +11,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,6 +58,7 @@ public final class DrRuntime implements AutoCloseable {
         String routes = properties.getProperty("dr.routes", System.getProperty("dr.routes", DEFAULT_ROUTES));
         main.configure().withRoutesIncludePattern(routesPattern(routes, mode));
         main.configure().withRoutesExcludePattern(excludedRoutes(services.config(), mode));
+        main.configure().withRouteFilterExcludePattern(excludedRouteIds(services.config(), mode));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
@@ -93,6 +96,24 @@ public final class DrRuntime implements AutoCloseable {
             excluded.add("**/replication/*.camel.yaml");
         } else if (!config.replication().get().replicates(io.devflow.dr.config.StoreKind.REDIS)) {
             excluded.add("**/replication/redis-*.camel.yaml");
+        }
+        return excluded.isEmpty() ? null : String.join(",", excluded);
+    }
+
+    /**
+     * The worker routes of the stores the server does not replicate: made from the replication templates like the
+     * others, but their steps call a store replication that does not exist.
+     */
+    public static String excludedRouteIds(DrConfig config, Mode mode) {
+        if (mode == Mode.ONE_SHOT || config.replication().isEmpty()) {
+            return null;
+        }
+        List<String> excluded = new ArrayList<>();
+        for (StoreKind store : StoreKind.values()) {
+            if (!config.replication().get().replicates(store)) {
+                excluded.add("replication-" + store.id());
+                excluded.add("replication-round-" + store.id());
+            }
         }
         return excluded.isEmpty() ? null : String.join(",", excluded);
     }
