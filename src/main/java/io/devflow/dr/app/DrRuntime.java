@@ -11,6 +11,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -85,7 +86,7 @@ public final class DrRuntime implements AutoCloseable {
         if (mode == Mode.ONE_SHOT) {
             return "**/*-schedule.camel.yaml,**/*-worker.camel.yaml";
         }
-        List<String> excluded = new java.util.ArrayList<>();
+        List<String> excluded = new ArrayList<>();
         boolean capture = config.backup().incremental().captureWorker() && config.primaryRegion().mongodb().isPresent();
         if (!capture) {
             excluded.add("**/*-worker.camel.yaml");
