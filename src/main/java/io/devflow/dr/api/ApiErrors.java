@@ -1,17 +1,14 @@
 package io.devflow.dr.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.devflow.dr.catalog.BackupNotFoundException;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.InvalidRequestException;
-import io.devflow.dr.support.Json;
 import io.devflow.dr.support.NotFoundException;
 import io.devflow.dr.support.StateConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Turns any failure of an API call into a status and a JSON body. Bad input is a 4xx with a message saying
@@ -39,10 +36,14 @@ public final class ApiErrors {
     }
 
     /**
-     * The failure the caller should hear about: Camel wraps what a bean throws (for instance when the bean is
-     * called with simple-language parameters), so look through the cause chain for one of ours.
+     * The failure the caller should hear about: a request body the binding could not read, told as what to change;
+     * otherwise, as Camel wraps what a bean throws (for instance when the bean is called with simple-language
+     * parameters), the first of ours in the cause chain.
      */
     private static Throwable known(Throwable failure) {
+        if (failure instanceof JsonProcessingException unreadable) {
+            return RequestBodies.explain(unreadable);
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ApiException || t instanceof BackupNotFoundException
                     || t instanceof InvalidRequestException || t instanceof ConfigException) {
@@ -52,16 +53,12 @@ public final class ApiErrors {
         return failure;
     }
 
-    public String body(Throwable failure) {
+    public ErrorBody body(Throwable failure) {
         int status = status(failure);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
         if (status == 500) {
             LOG.error("API call failed: {}", Failures.describe(failure), failure);
-            body.put("error", "internal error: " + Failures.describe(failure) + " (details in the server log)");
-        } else {
-            body.put("error", known(failure).getMessage());
+            return new ErrorBody(status, "internal error: " + Failures.describe(failure) + " (details in the server log)");
         }
-        return Json.pretty(body);
+        return new ErrorBody(status, known(failure).getMessage());
     }
 }

@@ -1,7 +1,9 @@
 package io.devflow.dr.app;
 
 import com.influxdb.client.InfluxDBClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devflow.dr.api.ApiErrors;
+import io.devflow.dr.api.ApiJson;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.OperationsApi;
@@ -83,6 +85,7 @@ public final class DrBeans {
                     ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; "
                             + "set it to ${env:DR_API_TOKEN} or ${file:/path/to/token}")))));
             beans.add(bean("apiErrors", new ApiErrors()));
+            beans.add(bean("apiJson", ObjectMapper.class, ApiJson.MAPPER));
             beans.add(bean("operationsApi", new OperationsApi()));
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -16,7 +15,7 @@ import java.io.UncheckedIOException;
 /** The one JSON mapper for records written by this tool (catalog files, CLI and API output). */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final JsonMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -27,7 +26,7 @@ public final class Json {
     }
 
     /**
-     * Reads one JSON value from text a person wrote (a request body, a resolution): anything after the value
+     * Reads one JSON value from text a person wrote (a conflict resolution): anything after the value
      * is an error, where {@code readTree} would silently drop it. Null when the text holds no value.
      */
     public static JsonNode readOne(String text) throws JsonProcessingException {

@@ -46,13 +46,13 @@ class ApiErrorsTest {
 
         assertThat(errors.status(notFound)).isEqualTo(404);
         assertThat(errors.status(resolved)).isEqualTo(409);
-        assertThat(JSON.readTree(errors.body(resolved)).path("error").asText())
+        assertThat(JSON.valueToTree(errors.body(resolved)).path("error").asText())
                 .isEqualTo("conflict conflict-20260127-103001-k3m9qz is already resolved");
     }
 
     @Test
     void shouldReturnTheMessageOfAClientError() throws Exception {
-        JsonNode body = JSON.readTree(errors.body(new BackupNotFoundException("no backup backup-full-20260125-020000-x7k2p9")));
+        JsonNode body = JSON.valueToTree(errors.body(new BackupNotFoundException("no backup backup-full-20260125-020000-x7k2p9")));
 
         assertThat(body.path("status").asInt()).isEqualTo(404);
         assertThat(body.path("error").asText()).isEqualTo("no backup backup-full-20260125-020000-x7k2p9");
@@ -60,7 +60,7 @@ class ApiErrorsTest {
 
     @Test
     void shouldDescribeAServerErrorWithItsCause() throws Exception {
-        JsonNode body = JSON.readTree(errors.body(new IllegalStateException("catalog unavailable",
+        JsonNode body = JSON.valueToTree(errors.body(new IllegalStateException("catalog unavailable",
                 new IOException("connection refused"))));
 
         assertThat(body.path("status").asInt()).isEqualTo(500);

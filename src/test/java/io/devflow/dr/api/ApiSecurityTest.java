@@ -40,6 +40,18 @@ class ApiSecurityTest {
         assertUnauthorized("Bearer ", "invalid bearer token");
     }
 
+    @Test
+    void shouldReportAFailedCallOfACallerWithoutValidCredentialsAsUnauthorized() {
+        ApiException badBody = new ApiException(400, "unknown field colour");
+
+        assertThat(security.reported(badBody, "Bearer " + TOKEN)).isSameAs(badBody);
+        assertThat(security.reported(badBody, null)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(401);
+            assertThat(e.getMessage()).startsWith("missing credentials");
+        });
+        assertThat(security.reported(badBody, "Bearer wrong")).hasMessage("invalid bearer token");
+    }
+
     private void assertUnauthorized(String header, String message) {
         assertThatThrownBy(() -> security.authorize(header))
                 .as(String.valueOf(header))

@@ -8,15 +8,16 @@ import io.devflow.dr.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class BackupApiTest {
 
     private final BackupApi api = new BackupApi(TestConfigs.load(TestConfigs.minimal()), null, null, null);
+    private final ApiErrors errors = new ApiErrors();
 
     @Test
-    void shouldParseACompleteRequest() {
-        BackupRequest request = api.parse("{\"type\":\"full\",\"store\":\"mongodb\",\"region\":\"us-west-2\"}");
+    void shouldParseACompleteRequest() throws Exception {
+        BackupRequest request = parse("{\"type\":\"full\",\"store\":\"mongodb\",\"region\":\"us-west-2\"}");
 
         assertThat(request.type()).isEqualTo(BackupType.FULL);
         assertThat(request.store()).isEqualTo(StoreKind.MONGODB);
@@ -26,13 +27,13 @@ class BackupApiTest {
     }
 
     @Test
-    void shouldDefaultToMongodbInThePrimaryRegion() {
-        BackupRequest request = api.parse("{\"type\": \"incremental\"}");
+    void shouldDefaultToMongodbInThePrimaryRegion() throws Exception {
+        BackupRequest request = parse("{\"type\": \"incremental\"}");
 
         assertThat(request.type()).isEqualTo(BackupType.INCREMENTAL);
         assertThat(request.store()).isEqualTo(StoreKind.MONGODB);
         assertThat(request.region()).isEqualTo(RegionId.of("us-east-1"));
-        assertThat(api.parse("{\"type\":\"full\",\"store\":null,\"region\":null}").region()).isEqualTo(RegionId.of("us-east-1"));
+        assertThat(parse("{\"type\":\"full\",\"store\":null,\"region\":null}").region()).isEqualTo(RegionId.of("us-east-1"));
     }
 
     @Test
@@ -75,10 +76,15 @@ class BackupApiTest {
                 "unknown region 'US East'; configured regions are us-east-1, us-west-2");
     }
 
+    private BackupRequest parse(String body) throws Exception {
+        return api.request(BoundBody.read(body, BackupRequestBody.class));
+    }
+
     private void assertBadRequest(String body, String message) {
-        assertThatThrownBy(() -> api.parse(body))
-                .as(String.valueOf(body))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
-                .hasMessageContaining(message);
+        Throwable failure = catchThrowable(() -> parse(body));
+
+        assertThat(failure).as(String.valueOf(body)).isNotNull();
+        assertThat(errors.status(failure)).as(String.valueOf(body)).isEqualTo(400);
+        assertThat(errors.body(failure).error()).as(String.valueOf(body)).contains(message);
     }
 }

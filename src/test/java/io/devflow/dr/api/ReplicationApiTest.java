@@ -55,7 +55,7 @@ class ReplicationApiTest {
     @Test
     void shouldStartEveryReplicatedStoreWithoutABody() throws Exception {
         for (String body : new String[] {null, "", "  \n"}) {
-            JsonNode answer = Json.MAPPER.readTree(api.change(body, true));
+            JsonNode answer = ApiJson.MAPPER.valueToTree(change(body, true));
 
             assertThat(answer).isEqualTo(Json.MAPPER.readTree("{\"stores\": [\"mongodb\"], \"running\": true}"));
         }
@@ -65,38 +65,38 @@ class ReplicationApiTest {
 
     @Test
     void shouldStopTheNamedStore() throws Exception {
-        JsonNode answer = Json.MAPPER.readTree(api.change("{\"store\": \"mongodb\"}", false));
+        JsonNode answer = ApiJson.MAPPER.valueToTree(change("{\"store\": \"mongodb\"}", false));
 
         assertThat(answer).isEqualTo(Json.MAPPER.readTree("{\"stores\": [\"mongodb\"], \"running\": false}"));
         JsonNode desired = state.read("replication/desired").orElseThrow().content().at("/stores/mongodb");
         assertThat(desired.path("running").asBoolean()).isFalse();
         assertThat(desired.path("changedBy").asText()).isEqualTo("api");
         assertThat(desired.path("changedAt").asText()).isEqualTo(NOW.toString());
-        assertThat(api.change("{\"store\": null}", false)).contains("\"mongodb\"");
+        assertThat(ApiJson.MAPPER.writeValueAsString(change("{\"store\": null}", false))).contains("\"mongodb\"");
     }
 
     @Test
     void shouldRefuseAStartOrStopBodyItCannotRead() {
-        assertBadRequest(() -> api.change("{\"store\": \"mongodb\"", true), "the request body is not valid JSON: ");
-        assertBadRequest(() -> api.change("mongodb", true), "the request body is not valid JSON: ");
-        assertBadRequest(() -> api.change("{\"store\": \"mongodb\"} {\"store\": \"redis\"}", true),
+        assertBadRequest(() -> change("{\"store\": \"mongodb\"", true), "the request body is not valid JSON: ");
+        assertBadRequest(() -> change("mongodb", true), "the request body is not valid JSON: ");
+        assertBadRequest(() -> change("{\"store\": \"mongodb\"} {\"store\": \"redis\"}", true),
                 "the request body is not valid JSON: unexpected text after the JSON value");
-        assertBadRequest(() -> api.change("[\"mongodb\"]", true),
+        assertBadRequest(() -> change("[\"mongodb\"]", true),
                 "the request body must be a JSON object such as {\"store\": \"mongodb\"}");
-        assertBadRequest(() -> api.change("\"mongodb\"", false),
+        assertBadRequest(() -> change("\"mongodb\"", false),
                 "the request body must be a JSON object such as {\"store\": \"mongodb\"}");
-        assertBadRequest(() -> api.change("{\"stores\": [\"mongodb\"]}", true),
+        assertBadRequest(() -> change("{\"stores\": [\"mongodb\"]}", true),
                 "unknown field stores in a replication request; fields are store");
-        assertBadRequest(() -> api.change("{\"store\": [\"mongodb\"]}", true), "store must be a string such as \"mongodb\"");
-        assertBadRequest(() -> api.change("{\"store\": 1}", true), "store must be a string such as \"mongodb\"");
+        assertBadRequest(() -> change("{\"store\": [\"mongodb\"]}", true), "store must be a string such as \"mongodb\"");
+        assertBadRequest(() -> change("{\"store\": 1}", true), "store must be a string such as \"mongodb\"");
         assertThat(state.read("replication/desired")).isEmpty();
     }
 
     @Test
     void shouldNameTheStoresForAnUnknownOrUnreplicatedStore() {
-        assertBadRequest(() -> api.change("{\"store\": \"cassandra\"}", true),
+        assertBadRequest(() -> change("{\"store\": \"cassandra\"}", true),
                 "unknown store 'cassandra'; stores are mongodb, redis, influxdb");
-        assertBadRequest(() -> api.change("{\"store\": \"redis\"}", true),
+        assertBadRequest(() -> change("{\"store\": \"redis\"}", true),
                 "redis is not replicated; replicated stores are mongodb (disasterRecovery.replication.stores)");
         assertThat(state.read("replication/desired")).isEmpty();
     }
@@ -108,7 +108,7 @@ class ReplicationApiTest {
         assertBadRequest(() -> unconfigured.change(null, true), message);
         assertBadRequest(() -> unconfigured.conflicts(null, null, null), message);
         assertBadRequest(() -> unconfigured.conflict(ConflictId.EXAMPLE), message);
-        assertBadRequest(() -> unconfigured.resolve(ConflictId.EXAMPLE, "{\"resolution\": \"source\"}"), message);
+        assertBadRequest(() -> unconfigured.resolve(ConflictId.EXAMPLE, body("{\"resolution\": \"source\"}")), message);
     }
 
     @Test
@@ -117,27 +117,27 @@ class ReplicationApiTest {
         String example = "the request body must be a JSON object such as {\"resolution\": \"source\"}";
         String required = "resolution is required: \"source\", \"target\" or a JSON object with the record's new version";
 
-        assertBadRequest(() -> api.resolve(id, null), example);
-        assertBadRequest(() -> api.resolve(id, " "), example);
-        assertBadRequest(() -> api.resolve(id, "source"), "the request body is not valid JSON: ");
-        assertBadRequest(() -> api.resolve(id, "[\"source\"]"), example);
-        assertBadRequest(() -> api.resolve(id, "{\"resolution\": \"source\"} {\"resolution\": \"target\"}"),
+        assertBadRequest(() -> resolve(id, null), example);
+        assertBadRequest(() -> resolve(id, " "), example);
+        assertBadRequest(() -> resolve(id, "source"), "the request body is not valid JSON: ");
+        assertBadRequest(() -> resolve(id, "[\"source\"]"), example);
+        assertBadRequest(() -> resolve(id, "{\"resolution\": \"source\"} {\"resolution\": \"target\"}"),
                 "the request body is not valid JSON: unexpected text after the JSON value");
-        assertBadRequest(() -> api.resolve(id, "{}"), required);
-        assertBadRequest(() -> api.resolve(id, "{\"resolution\": null}"), required);
-        assertBadRequest(() -> api.resolve(id, "{\"resolution\": 1}"), required);
-        assertBadRequest(() -> api.resolve(id, "{\"resolution\": [\"source\"]}"), required);
-        assertBadRequest(() -> api.resolve(id, "{\"resolution\": \"source\", \"by\": \"alice\"}"),
+        assertBadRequest(() -> resolve(id, "{}"), required);
+        assertBadRequest(() -> resolve(id, "{\"resolution\": null}"), required);
+        assertBadRequest(() -> resolve(id, "{\"resolution\": 1}"), required);
+        assertBadRequest(() -> resolve(id, "{\"resolution\": [\"source\"]}"), required);
+        assertBadRequest(() -> resolve(id, "{\"resolution\": \"source\", \"by\": \"alice\"}"),
                 "unknown field by in a resolution request; fields are resolution");
-        assertBadRequest(() -> api.resolve(id, "{\"resolution\": \"theirs\"}"),
+        assertBadRequest(() -> resolve(id, "{\"resolution\": \"theirs\"}"),
                 "resolve a conflict with source, target or a JSON object of the record, not 'theirs'");
     }
 
     @Test
     void shouldTellAMalformedIdFromAnUnknownOne() {
-        assertBadRequest(() -> api.resolve("42", "{\"resolution\": \"source\"}"), "'42' is not a conflict id");
+        assertBadRequest(() -> resolve("42", "{\"resolution\": \"source\"}"), "'42' is not a conflict id");
         assertBadRequest(() -> api.conflict("conflict-42"), "'conflict-42' is not a conflict id");
-        assertStatus(() -> api.resolve(ConflictId.EXAMPLE, "{\"resolution\": \"source\"}"), 404,
+        assertStatus(() -> resolve(ConflictId.EXAMPLE, "{\"resolution\": \"source\"}"), 404,
                 "no conflict " + ConflictId.EXAMPLE + " in the control state");
         assertStatus(() -> api.conflict(ConflictId.EXAMPLE), 404, "no conflict " + ConflictId.EXAMPLE);
     }
@@ -146,7 +146,7 @@ class ReplicationApiTest {
     void shouldAnswerConflictWhenTheConflictIsAlreadyResolved() {
         Conflict decided = conflicts.save(conflict(Decision.SOURCE));
 
-        assertStatus(() -> api.resolve(decided.id(), "{\"resolution\": \"target\"}"), 409,
+        assertStatus(() -> resolve(decided.id(), "{\"resolution\": \"target\"}"), 409,
                 "conflict " + decided.id() + " is already resolved (source, by strategy at " + NOW + "); nothing was changed");
         assertThat(conflicts.get(decided.id())).isEqualTo(decided);
     }
@@ -155,7 +155,7 @@ class ReplicationApiTest {
     void shouldShowAStoredConflict() throws Exception {
         Conflict open = conflicts.save(conflict(Decision.PENDING));
 
-        JsonNode shown = Json.MAPPER.readTree(api.conflict(open.id()));
+        JsonNode shown = ApiJson.MAPPER.valueToTree(api.conflict(open.id()));
 
         assertThat(Json.MAPPER.treeToValue(shown, Conflict.class)).isEqualTo(open);
     }
@@ -189,10 +189,22 @@ class ReplicationApiTest {
                 RecordVersion.deleted(NOW), RecordVersion.deleted(NOW.minusSeconds(1)), decision, "test");
     }
 
-    private static List<String> ids(String answer) throws Exception {
+    private static List<String> ids(ConflictList answer) {
         List<String> ids = new ArrayList<>();
-        Json.MAPPER.readTree(answer).path("conflicts").forEach(c -> ids.add(c.path("id").asText()));
+        ApiJson.MAPPER.valueToTree(answer).path("conflicts").forEach(c -> ids.add(c.path("id").asText()));
         return ids;
+    }
+
+    private ReplicationChanged change(String body, boolean running) throws Exception {
+        return api.change(BoundBody.read(body, ReplicationChange.class), running);
+    }
+
+    private Conflict resolve(String id, String body) throws Exception {
+        return api.resolve(id, body(body));
+    }
+
+    private static ConflictResolutionRequest body(String body) throws Exception {
+        return BoundBody.read(body, ConflictResolutionRequest.class);
     }
 
     private void assertBadRequest(ThrowingCallable call, String messageStart) {
@@ -204,7 +216,7 @@ class ReplicationApiTest {
 
         assertThat(failure).as(messageStart).isNotNull();
         assertThat(errors.status(failure)).as(failure.toString()).isEqualTo(status);
-        assertThat(failure.getMessage()).startsWith(messageStart);
+        assertThat(errors.body(failure).error()).startsWith(messageStart);
     }
 
     private static ReplicationConfig replicationConfig() {

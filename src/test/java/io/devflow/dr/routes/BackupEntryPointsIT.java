@@ -1,6 +1,8 @@
 package io.devflow.dr.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devflow.dr.api.ApiJson;
+import io.devflow.dr.api.BackupAccepted;
 import io.devflow.dr.app.DrBeans;
 import io.devflow.dr.app.DrRuntime;
 import io.devflow.dr.app.DrServices;
@@ -97,6 +99,9 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String id = Json.MAPPER.readTree(accepted.body()).path("id").asText();
         assertThat(id).startsWith("backup-full-");
+        BackupAccepted answer = ApiJson.MAPPER.readValue(accepted.body(), BackupAccepted.class);
+        assertThat(answer.self()).isEqualTo("/api/backups/" + id);
+        assertThat(Json.MAPPER.readTree(accepted.body()).path("startedAt").asText()).isEqualTo(answer.startedAt().toString());
 
         assertThat(scheduled.matches(60, TimeUnit.SECONDS)).as("a scheduled backup ran").isTrue();
         assertThat(pipeline.matches(60, TimeUnit.SECONDS)).as("both went through mongodb-backup").isTrue();

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A store replication whose source and target are a script, for tests of the replication routes themselves:
- * each direction's first round reads one batch of records; {@code apply-*} records are applied (those in
+ * each direction's first round reads one batch of records (again after a reset: nothing was checkpointed); {@code apply-*} records are applied (those in
  * {@link #refused} are refused by the target), {@code conflict-*} ones conflict, {@code held-*} ones are held by an
  * open conflict. Later rounds find nothing. Checkpoints go through the real {@link DirectionSessions} into the
  * control state, so a test reads them there. Every call is logged in {@link #calls}.
@@ -193,6 +193,7 @@ final class ScriptedReplication implements StoreReplication<ScriptedReplication.
     @Override
     public void reset(Direction direction) {
         call("reset", direction);
+        delivered.remove(direction);
         sessions.reset(direction);
     }
 

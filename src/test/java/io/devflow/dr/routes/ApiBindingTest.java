@@ -1,0 +1,216 @@
+package io.devflow.dr.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.api.ApiErrors;
+import io.devflow.dr.api.ApiJson;
+import io.devflow.dr.api.ApiSecurity;
+import io.devflow.dr.api.BackupApi;
+import io.devflow.dr.api.ConflictList;
+import io.devflow.dr.api.OperationsApi;
+import io.devflow.dr.api.ReplicationApi;
+import io.devflow.dr.config.ConflictStrategy;
+import io.devflow.dr.config.Direction;
+import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.Secret;
+import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.AuditLog;
+import io.devflow.dr.control.Conflict;
+import io.devflow.dr.control.ConflictId;
+import io.devflow.dr.control.ConflictRecord;
+import io.devflow.dr.control.ConflictStore;
+import io.devflow.dr.control.Decision;
+import io.devflow.dr.control.RecordVersion;
+import io.devflow.dr.metrics.ReplicationMetrics;
+import io.devflow.dr.replication.ProgressBoard;
+import io.devflow.dr.replication.ReplicationControl;
+import io.devflow.dr.replication.ReplicationService;
+import io.devflow.dr.support.Json;
+import io.devflow.dr.testing.MemoryStateStore;
+import io.devflow.dr.testing.MutableClock;
+import io.devflow.dr.testing.TestConfigs;
+import io.devflow.dr.testing.TestEnvironment;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultRegistry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
+
+import static io.devflow.dr.testing.TestConfigs.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The API routes on the HTTP server as dr server runs them (application.properties, the shared API route
+ * configuration), over control state kept in memory: the REST binding reads request bodies into their types and
+ * writes answers from theirs, and whatever it cannot read is a JSON error naming the problem, after the token.
+ * One server for the class; each test starts from empty control state.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiBindingTest extends CamelMainTestSupport {
+
+    private static final String TOKEN = "api-binding-test-token";
+    private static final Instant NOW = Instant.parse("2026-01-27T10:30:00Z");
+
+    private static final int PORT = TestEnvironment.freePort();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final MemoryStateStore state = new MemoryStateStore();
+    private final MutableClock clock = new MutableClock(NOW);
+    private final DrConfig config = manualReplication();
+    private final ConflictStore conflicts = new ConflictStore(state);
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.withRoutesIncludePattern("classpath:routes/_shared/api-errors.camel.yaml,classpath:routes/api/*.camel.yaml");
+        configuration.httpServer().withEnabled(true).withHost("127.0.0.1").withPort(PORT);
+        configuration.rest().withApiContextPath("/api/openapi.json");
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "classpath:application.properties";
+    }
+
+    @BeforeEach
+    void forgetTheControlState() {
+        state.paths().forEach(state::delete);
+    }
+
+    /** The beans the API routes call, as DrBeans binds them for dr server. */
+    @Override
+    protected Registry createCamelRegistry() {
+        AuditLog audit = new AuditLog(state, clock);
+        ReplicationService replication = new ReplicationService(config.replication().orElseThrow(),
+                new EnumMap<>(StoreKind.class), conflicts, state, audit, new ReplicationMetrics(new SimpleMeterRegistry()),
+                new ProgressBoard(clock), clock);
+        ReplicationControl control = new ReplicationControl(config.replication().orElseThrow(), state, audit, clock);
+        Registry registry = new DefaultRegistry();
+        registry.bind("apiSecurity", new ApiSecurity(Secret.literal("disasterRecovery.api.token", TOKEN)));
+        registry.bind("apiErrors", new ApiErrors());
+        registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
+        registry.bind("backupApi", new BackupApi(config, null, null, null));
+        registry.bind("operationsApi", new OperationsApi());
+        registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
+        return registry;
+    }
+
+    @Test
+    void shouldStopEveryReplicatedStoreWhenThePostHasNoBody() throws Exception {
+        for (String body : new String[] {null, "", " \n "}) {
+            HttpResponse<String> answer = call("POST", "/api/replication/stop", body, null, TOKEN);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(answer.body()))
+                    .isEqualTo(Json.MAPPER.readTree("{\"stores\": [\"mongodb\"], \"running\": false}"));
+        }
+        assertThat(state.read("replication/desired").orElseThrow().content().at("/stores/mongodb/running").asBoolean())
+                .isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFieldNamingIt() throws Exception {
+        assertError(call("POST", "/api/replication/start", "{\"stores\": [\"mongodb\"]}", "application/json", TOKEN), 400,
+                "unknown field stores in a replication request; fields are store");
+        assertError(call("POST", "/api/backups", "{\"type\": \"full\", \"colour\": \"red\", \"size\": 3}", "application/json",
+                TOKEN), 400, "unknown field(s) colour, size; a backup request has type, store and region");
+        assertThat(state.read("replication/desired")).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseABodyThatIsNotJsonOrNotOfItsType() throws Exception {
+        assertError(call("POST", "/api/backups", "{not json", "application/json", TOKEN), 400,
+                "the request body is not valid JSON: ");
+        assertError(call("POST", "/api/replication/start", "{\"store\": 1}", "text/plain", TOKEN), 400,
+                "store must be a string such as \"mongodb\"");
+        assertError(call("POST", "/api/retention", "[true]", "application/json", TOKEN), 400,
+                "the request body must be a JSON object such as {\"dryRun\": true}");
+        assertError(call("POST", "/api/conflicts/" + ConflictId.EXAMPLE + "/resolve", "{\"resolution\": \"source\"} x",
+                "application/json", TOKEN), 400, "the request body is not valid JSON: ");
+        assertError(call("POST", "/api/backups", null, "application/json", TOKEN), 400,
+                "the request body must be a JSON object such as {\"type\":\"full\",\"store\":\"mongodb\"}");
+        assertThat(state.read("replication/desired")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerACallerWithoutAValidTokenOnlyThatWhateverTheBody() throws Exception {
+        assertError(call("POST", "/api/backups", "{not json", "application/json", null), 401, "missing credentials");
+        assertError(call("POST", "/api/replication/stop", "{\"everything\": true}", "application/json", "wrong"), 401,
+                "invalid bearer token");
+        assertError(call("POST", "/api/replication/stop", null, null, "wrong"), 401, "invalid bearer token");
+        assertThat(state.read("replication/desired")).isEmpty();
+    }
+
+    @Test
+    void shouldWriteAnswersThatReadBackAsTheirTypes() throws Exception {
+        Conflict open = conflicts.save(Conflict.detected(ConflictId.generate(NOW), "mongodb",
+                Direction.of("us-east-1", "us-west-2"), new ConflictRecord("devflow", "orders", "7"),
+                ConflictStrategy.MANUAL, NOW, RecordVersion.deleted(NOW), RecordVersion.deleted(NOW.minusSeconds(1)),
+                Decision.PENDING, "test"));
+
+        HttpResponse<String> one = call("GET", "/api/conflicts/" + open.id(), null, null, TOKEN);
+        HttpResponse<String> all = call("GET", "/api/conflicts", null, null, TOKEN);
+
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(one.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(ApiJson.MAPPER.readValue(one.body(), Conflict.class)).isEqualTo(open);
+        assertThat(Json.MAPPER.readTree(one.body()).path("detectedAt").asText()).isEqualTo(NOW.toString());
+        assertThat(ApiJson.MAPPER.readValue(all.body(), ConflictList.class)).isEqualTo(new ConflictList(List.of(open)));
+        assertError(call("GET", "/api/conflicts/" + ConflictId.EXAMPLE, null, null, TOKEN), 404, "no conflict");
+    }
+
+    @Test
+    void shouldDescribeTheBodiesInTheOpenApiDocument() throws Exception {
+        HttpResponse<String> document = call("GET", "/api/openapi.json", null, null, null);
+
+        assertThat(document.statusCode()).isEqualTo(200);
+        JsonNode schemas = Json.MAPPER.readTree(document.body()).path("components").path("schemas");
+        assertThat(schemas.path("BackupRequestBody").path("properties").path("type").path("type").asText()).isEqualTo("string");
+        assertThat(schemas.path("RetentionRequest").path("properties").path("dryRun").path("type").asText()).isEqualTo("boolean");
+        for (String type : List.of("BackupAccepted", "BackupList", "ReplicationChange", "ReplicationChanged",
+                "ConflictResolutionRequest", "ConflictList", "Conflict")) {
+            assertThat(schemas.has(type)).as(type + " in " + schemas.fieldNames()).isTrue();
+        }
+    }
+
+    private void assertError(HttpResponse<String> response, int status, String message) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("error").asText()).startsWith(message);
+    }
+
+    private HttpResponse<String> call(String method, String path, String body, String contentType, String token)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static DrConfig manualReplication() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery").putObject("replication").put("conflictResolution", "manual");
+        return TestConfigs.load(root);
+    }
+}
