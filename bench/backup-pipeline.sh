@@ -4,12 +4,14 @@
 # side by side with the same bytes through the archive stages alone (frame -> zstd -> Tink -> upload, read
 # from a local dump), so that the extract cost is the difference. See bench/README.md.
 #
-#   bench/backup-pipeline.sh [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]
+#   bench/backup-pipeline.sh [--smoke] [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]
 #
 # Each round runs archive, pipeline with verify=quick, pipeline with verify=full, each in a fresh JVM; the
 # table gives the median over the rounds. The servers (mongo-java-server and s3proxy) run in a separate JVM
 # started here and stopped on exit; the data set is generated on the first run and reused afterwards.
+# --smoke: 1 MB, 1 round, in bench/work/smoke/backup-pipeline: every mode end to end in seconds.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 size_gb=1
 rounds=3
@@ -19,14 +21,23 @@ heap=256m
 server_heap=8g
 mongo_port=27517
 s3_port=27518
+smoke=
+if bench_smoke_requested "$@"; then
+  smoke=1
+  size_gb=0.001
+  rounds=1
+  work_dir=bench/work/smoke/backup-pipeline
+  server_heap=1g
+fi
 
 usage() {
-  echo "usage: bench/backup-pipeline.sh [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]" >&2
+  echo "usage: bench/backup-pipeline.sh [--smoke] [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]" >&2
   exit 2
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) shift ;;
     --size-gb) size_gb="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --work-dir) work_dir="$2"; shift 2 ;;
@@ -40,20 +51,12 @@ done
 cd "$(dirname "$0")/.."
 mkdir -p "$work_dir/logs" bench/results
 work_dir="$(cd "$work_dir" && pwd)"
-results="bench/results/backup-pipeline-$(date -u +%Y%m%d-%H%M%S).txt"
-
-for port in "$mongo_port" "$s3_port"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is in use (an earlier run still going?)" >&2
-    exit 1
-  fi
-done
+results="bench/results/backup-pipeline${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+bench_ports_free "$mongo_port" "$s3_port"
 
 echo "== build"
-./mvnw -q -B -DskipTests test-compile
-./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work_dir/classpath.txt"
+bench_build "$work_dir"
 java_args="$work_dir/java.args"
-echo "-cp $PWD/target/classes:$PWD/target/test-classes:$(cat "$work_dir/classpath.txt")" > "$java_args"
 
 echo "== servers"
 config="$work_dir/dr-config.json"
@@ -131,9 +134,11 @@ if ! cmp -s "$work_dir/dataset.json" "$dump/dataset.json"; then
 fi
 
 echo "== measure: $rounds round(s), -Xmx$heap, $(nproc) cores"
+bench_smoke_note | sed 's/^/== /'
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores"
   echo "# data set: $(tr -d '\n ' < "$work_dir/dataset.json")"
+  bench_smoke_note | sed 's/^/# /'
 } > "$results"
 for round in $(seq 1 "$rounds"); do
   measure "archive-$round" archive "$config" "$dump"
@@ -142,6 +147,7 @@ for round in $(seq 1 "$rounds"); do
 done
 
 echo
+bench_smoke_note | tee -a "$results"
 awk '
   function field(name,   i, kv) {
     for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }

@@ -3,7 +3,7 @@
 # a deadline, through the whole pipeline) side by side with a plain change-stream reader, at write rates
 # raised step by step until the capture no longer keeps up. See bench/README.md.
 #
-#   bench/capture-throughput.sh [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]
+#   bench/capture-throughput.sh [--smoke] [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]
 #                               [--work-dir DIR] [--heap SIZE]
 #
 # A window is: fresh servers (mongo-java-server in memory with --documents seeded before the oplog is turned
@@ -14,7 +14,11 @@
 # capture did not keep up with (its last event more than 1 s after the writer's last write, or events
 # missing), or that the writer could not reach (under 90 %: the server is saturated, higher rates would only
 # measure it). The table gives medians over the rounds.
+# --smoke: 100 ops/s for 2 s, 1 round, 100 documents, in bench/work/smoke; leads of 15 s for the capture window
+# (its set-up, a JVM with the routes and a full backup, took 9 s here) and 6 s for the baseline's, doubled for
+# a window whose set-up ended after the start (a busy machine) and run again, at most twice.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 rates=250,500,750,1000,1500,2000
 seconds=30
@@ -25,15 +29,30 @@ work_dir=bench/work
 heap=256m
 mongo_port=27523
 s3_port=27524
+# the baseline reader is up in a few seconds; only the smoke run, where the lead is most of the time, cuts it
+baseline_lead=
+late=
+smoke=
+if bench_smoke_requested "$@"; then
+  smoke=1
+  rates=100
+  seconds=2
+  rounds=1
+  documents=100
+  lead=15
+  baseline_lead=6
+  work_dir=bench/work/smoke
+fi
 
 usage() {
-  echo "usage: bench/capture-throughput.sh [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]" \
+  echo "usage: bench/capture-throughput.sh [--smoke] [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]" \
     "[--work-dir DIR] [--heap SIZE]" >&2
   exit 2
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) shift ;;
     --rates) rates="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
@@ -47,11 +66,10 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
-. bench/lib.sh
 mkdir -p "$work_dir" bench/results
 work_dir="$(cd "$work_dir" && pwd)/capture-throughput"
 mkdir -p "$work_dir/logs"
-results="bench/results/capture-throughput-$(date -u +%Y%m%d-%H%M%S).txt"
+results="bench/results/capture-throughput${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
 config="$work_dir/dr-config.json"
 bench_ports_free "$mongo_port" "$s3_port"
 
@@ -71,8 +89,9 @@ fields_of() {
   grep '^RESULT ' "$1" | cut -d' ' -f3-
 }
 
-# One window: fresh servers, reader and writer from the same start; appends one RESULT line to $results.
-window() {
+# One window: fresh servers, reader and writer from the same start; appends one RESULT line to $results, or
+# sets late (see bench_window).
+window_once() {
   local mode="$1" rate="$2" round="$3"
   local name="$mode-$rate-$round" start_ms server0 server1
   rm -f "$config"
@@ -81,7 +100,11 @@ window() {
   server_pid=$!
   bench_await_file "$config" "$server_pid" "$work_dir/logs/servers-$name.log"
 
-  start_ms=$(( $(date +%s%3N) + lead * 1000 ))
+  local window_lead="$lead"
+  if [ "$mode" = baseline ] && [ -n "$baseline_lead" ]; then
+    window_lead="$baseline_lead"
+  fi
+  start_ms=$(( $(date +%s%3N) + window_lead * 1000 ))
   java "-Xmx$heap" @"$work_dir/java.args" io.devflow.dr.bench.CaptureBench "$mode" "$config" "$start_ms" "$seconds" \
     > "$work_dir/logs/$name.log" 2>&1 &
   reader_pid=$!
@@ -91,12 +114,18 @@ window() {
   sleep "$(awk -v t="$start_ms" -v now="$(date +%s%3N)" 'BEGIN { d = (t - now) / 1000; print (d > 0 ? d : 0) }')"
   server0=$(bench_cpu "$server_pid")
   wait "$writer_pid" || bench_failed "writer of $name" "$work_dir/logs/writer-$name.log"
-  wait "$reader_pid" || bench_failed "$name" "$work_dir/logs/$name.log"
-  server1=$(bench_cpu "$server_pid")
   writer_pid=
+  if ! wait "$reader_pid"; then
+    bench_smoke_late "$work_dir/logs/$name.log" || bench_failed "$name" "$work_dir/logs/$name.log"
+    late=1
+  fi
   reader_pid=
+  server1=$(bench_cpu "$server_pid")
   bench_stop "$server_pid"
   server_pid=
+  if [ -n "$late" ]; then
+    return
+  fi
   echo "RESULT mode=$mode rate=$rate round=$round startMs=$start_ms $(fields_of "$work_dir/logs/$name.log")" \
     "$(fields_of "$work_dir/logs/writer-$name.log" | sed -E 's/(^| )([a-z])([a-zA-Z]*)=/\1writer\u\2\3=/g')" \
     "serverCpuSeconds=$(awk -v a="$server0" -v b="$server1" 'BEGIN { printf "%.1f", b - a }')" | tee -a "$results"
@@ -115,12 +144,16 @@ FIGURES='
 '
 
 echo "== measure: rates $rates ops/s, $seconds s windows, $rounds round(s), $documents documents, $(nproc) cores"
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
-  "$documents documents, $seconds s windows" > "$results"
+bench_smoke_note | sed 's/^/== /'
+{
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
+    "$documents documents, $seconds s windows"
+  bench_smoke_note | sed 's/^/# /'
+} > "$results"
 for rate in ${rates//,/ }; do
   for round in $(seq 1 "$rounds"); do
-    window capture "$rate" "$round"
-    window baseline "$rate" "$round"
+    bench_window capture "$rate" "$round"
+    bench_window baseline "$rate" "$round"
   done
   verdict=$(awk "$BENCH_AWK$FIGURES"' /^RESULT / && field("rate") == r { figures()
       if (field("mode") == "capture") { lags = lags " " lag; all = all && kept }
@@ -136,6 +169,7 @@ done
 
 echo "# load at the end: $(bench_load)" >> "$results"
 echo
+bench_smoke_note | tee -a "$results"
 awk "$BENCH_AWK$FIGURES"'
   function show(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }
   /^RESULT / {

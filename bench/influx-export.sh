@@ -3,14 +3,16 @@
 # (InfluxSource drained), side by side with the raw answers of the same queries drained as bytes, so that the
 # cost of parsing and formatting is visible. See bench/README.md.
 #
-#   bench/influx-export.sh [--points N] [--rounds N] [--work-dir DIR] [--heap SIZE]
+#   bench/influx-export.sh [--smoke] [--points N] [--rounds N] [--work-dir DIR] [--heap SIZE]
 #
 # Each round runs query (the export's SELECTs, chunked JSON read and dropped), extract (InfluxSource
 # drained into nothing) and pipeline-quick (one full backup through the real route to s3proxy, verify
 # quick), each in a fresh JVM; the table gives the median over the rounds. influxd (from the PATH) and
 # s3proxy run in a server JVM started here and stopped on exit; the points are generated on the first run
-# and reused while --points stays the same.
+# and reused while --points stays the same. --smoke: 20,000 points (every measurement and series), 1 round,
+# in bench/work/smoke, and influxd's settling sampled over 1 s instead of 10.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 points=10000000
 rounds=3
@@ -18,14 +20,26 @@ work_dir=bench/work
 heap=256m
 influx_port=27521
 s3_port=27522
+settle_seconds=10
+settle_tries=90
+smoke=
+if bench_smoke_requested "$@"; then
+  smoke=1
+  points=20000
+  rounds=1
+  work_dir=bench/work/smoke
+  settle_seconds=1
+  settle_tries=30
+fi
 
 usage() {
-  echo "usage: bench/influx-export.sh [--points N] [--rounds N] [--work-dir DIR] [--heap SIZE]" >&2
+  echo "usage: bench/influx-export.sh [--smoke] [--points N] [--rounds N] [--work-dir DIR] [--heap SIZE]" >&2
   exit 2
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) shift ;;
     --points) points="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --work-dir) work_dir="$2"; shift 2 ;;
@@ -36,12 +50,12 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
-. bench/lib.sh
+bench_require influxd influxdb
+bench_require pgrep procps
 mkdir -p "$work_dir" bench/results
 work_dir="$(cd "$work_dir" && pwd)/influx-export"
 mkdir -p "$work_dir/logs"
-results="bench/results/influx-export-$(date -u +%Y%m%d-%H%M%S).txt"
-command -v influxd > /dev/null || { echo "influxd is not on the PATH (Debian: apt-get install influxdb)" >&2; exit 1; }
+results="bench/results/influx-export${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
 bench_ports_free "$influx_port" "$s3_port"
 
 echo "== build"
@@ -70,20 +84,23 @@ dataset="$(tr -d '\n ' < "$work_dir/dataset.json")"
 loaded_points="$(sed -E 's/.*"points":([0-9]+).*/\1/' <<< "$dataset")"
 
 # influxd compacts what was just written in the background; measuring meanwhile would charge its work to
-# whichever run it overlapped. Wait until it used under 2 % of a core over 10 s (at most 15 minutes).
+# whichever run it overlapped. Wait until it used under 2 % of a core over $settle_seconds (10 s; at most 90
+# times, 15 minutes).
 echo "== waiting for influxd to settle"
-for _ in $(seq 1 90); do
+for _ in $(seq 1 "$settle_tries"); do
   before=$(bench_cpu "$store_pid")
-  sleep 10
-  busy=$(awk -v a="$before" -v b="$(bench_cpu "$store_pid")" 'BEGIN { print (b - a > 0.2) }')
+  sleep "$settle_seconds"
+  busy=$(awk -v a="$before" -v b="$(bench_cpu "$store_pid")" -v s="$settle_seconds" 'BEGIN { print (b - a > 0.02 * s) }')
   [ "$busy" -eq 0 ] && break
 done
 
 echo "== measure: $rounds round(s), $loaded_points points, -Xmx$heap, $(nproc) cores"
+bench_smoke_note | sed 's/^/== /'
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
     "$(influxd version)"
   echo "# data set: $dataset"
+  bench_smoke_note | sed 's/^/# /'
 } > "$results"
 for round in $(seq 1 "$rounds"); do
   bench_run_java "query-$round" StoreBench query "$config" "$loaded_points" | tee -a "$results"
@@ -93,6 +110,7 @@ done
 
 echo "# load at the end: $(bench_load)" >> "$results"
 echo
+bench_smoke_note | tee -a "$results"
 awk "$BENCH_AWK"'
   function show(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }
   /^RESULT / {

@@ -1,7 +1,61 @@
-# Helpers of the store benchmarks (redis-backup.sh, influx-export.sh, capture-throughput.sh); sourced, not run.
-# They expect the repository root as the current directory and set -euo pipefail in the caller. The measuring
-# helpers use the caller's variables: work_dir (logs go to $work_dir/logs), results (the results file), heap
-# (the measured JVM's -Xmx), store_pid (the data store's process) and server_pid (the server JVM: s3proxy).
+# Helpers of the benchmarks; sourced, not run. They expect the repository root as the current directory (but
+# for bench_smoke_requested, which the scripts call while parsing their options) and set -euo pipefail in the
+# caller. The measuring helpers use the caller's variables: work_dir (logs go to $work_dir/logs), results (the
+# results file), heap (the measured JVM's -Xmx), store_pid (the data store's process), server_pid (the server
+# JVM: s3proxy) and smoke (set by --smoke).
+
+# True when the arguments hold --smoke: the script then starts from its smoke sizes (the smallest run that still
+# takes every mode end to end), which other options still override wherever they stand.
+bench_smoke_requested() {
+  local arg
+  for arg in "$@"; do
+    if [ "$arg" = --smoke ]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# For the output's and the results file's headers: says that a smoke run's figures mean nothing.
+bench_smoke_note() {
+  if [ -n "${smoke:-}" ]; then
+    echo "smoke run (--smoke): every mode at the smallest size; its figures are not meaningful"
+  fi
+}
+
+# In a smoke run, true when log $1 holds a process's complaint that its set-up ended after the window's start:
+# the machine was too busy for the lead, which says nothing of the benchmark.
+bench_smoke_late() {
+  [ -n "${smoke:-}" ] && grep -q 'give a longer lead' "$1"
+}
+
+# Runs the caller's window_once with the arguments. When that set late (bench_smoke_late said so of one of its
+# processes), runs it again with the caller's lead and baseline_lead doubled, at most twice, and keeps them.
+bench_window() {
+  local try
+  for try in 1 2 3; do
+    late=
+    window_once "$@"
+    if [ -z "$late" ]; then
+      return
+    fi
+    if [ "$try" -lt 3 ]; then
+      baseline_lead=$((${baseline_lead:-$lead} * 2))
+      lead=$((lead * 2))
+      echo "== the set-up ended after the start (a busy machine); again with leads of $lead s and $baseline_lead s"
+    fi
+  done
+  echo "window $* : the set-up ended after the start three times; give a longer --lead" >&2
+  exit 1
+}
+
+# Fails unless command $1 is on the PATH, naming the Debian package $2 that provides it.
+bench_require() {
+  if ! command -v "$1" > /dev/null; then
+    echo "$(basename "$0") needs $1, which is not on the PATH (Debian: apt-get install $2)" >&2
+    exit 1
+  fi
+}
 
 # Fails when something already listens on one of the ports (an earlier run still going?).
 bench_ports_free() {
@@ -19,9 +73,16 @@ bench_load() {
   cut -d' ' -f1-3 /proc/loadavg
 }
 
-# Compiles main and test classes and writes the JVM arguments (the class path) to $1/java.args.
+# Compiles main and test classes, and writes the class path to $1/classpath.txt and the JVM arguments to
+# $1/java.args. With BENCH_BUILT set to a directory where this already ran (bench/smoke.sh builds once for all
+# the benchmarks), it takes that directory's files instead.
 bench_build() {
   local work_dir="$1"
+  bench_require java openjdk-17-jdk-headless
+  if [ -n "${BENCH_BUILT:-}" ]; then
+    cp "$BENCH_BUILT/classpath.txt" "$BENCH_BUILT/java.args" "$work_dir/"
+    return
+  fi
   ./mvnw -q -B -DskipTests test-compile
   ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work_dir/classpath.txt"
   echo "-cp $PWD/target/classes:$PWD/target/test-classes:$(cat "$work_dir/classpath.txt")" > "$work_dir/java.args"

@@ -3,15 +3,16 @@
 # replication protocol's RDB stream (`redis-cli --rdb`) from the same server with the same keys, in the same
 # run. See bench/README.md.
 #
-#   bench/redis-backup.sh [--keys N] [--rounds N] [--work-dir DIR] [--heap SIZE]
+#   bench/redis-backup.sh [--smoke] [--keys N] [--rounds N] [--work-dir DIR] [--heap SIZE]
 #
 # Each round runs, in this order: rdb (redis-cli --rdb to a file, the server's default disk-backed sync),
 # rdb-diskless (the same with repl-diskless-sync on), extract (RedisSnapshotSource drained, nothing
 # archived) and pipeline-quick (one full backup through the real route to s3proxy, verify quick), the last
 # two each in a fresh JVM. The table gives the median over the rounds. redis-server (from the PATH, else the
 # binary bundled with embedded-redis) and the server JVM (s3proxy) are started here and stopped on exit; the
-# keys are loaded afresh on every run.
+# keys are loaded afresh on every run. --smoke: 5,000 keys (every kind of key), 1 round, in bench/work/smoke.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 keys=1000000
 rounds=3
@@ -19,14 +20,22 @@ work_dir=bench/work
 heap=256m
 redis_port=27519
 s3_port=27520
+smoke=
+if bench_smoke_requested "$@"; then
+  smoke=1
+  keys=5000
+  rounds=1
+  work_dir=bench/work/smoke
+fi
 
 usage() {
-  echo "usage: bench/redis-backup.sh [--keys N] [--rounds N] [--work-dir DIR] [--heap SIZE]" >&2
+  echo "usage: bench/redis-backup.sh [--smoke] [--keys N] [--rounds N] [--work-dir DIR] [--heap SIZE]" >&2
   exit 2
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) shift ;;
     --keys) keys="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --work-dir) work_dir="$2"; shift 2 ;;
@@ -37,12 +46,12 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
-. bench/lib.sh
+bench_require redis-cli redis-tools
 mkdir -p "$work_dir" bench/results
 work_dir="$(cd "$work_dir" && pwd)/redis-backup"
 rm -rf "$work_dir/redis" "$work_dir/rdb"
 mkdir -p "$work_dir/logs" "$work_dir/redis" "$work_dir/rdb"
-results="bench/results/redis-backup-$(date -u +%Y%m%d-%H%M%S).txt"
+results="bench/results/redis-backup${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
 bench_ports_free "$redis_port" "$s3_port"
 
 echo "== build"
@@ -53,8 +62,10 @@ if [ -z "$redis_bin" ]; then
   case "$(uname -m)" in
     x86_64) arch=amd64 ;;
     aarch64) arch=arm64 ;;
-    *) echo "no redis-server on the PATH and no bundled one for $(uname -m)" >&2; exit 1 ;;
+    *) echo "no redis-server on the PATH and no bundled one for $(uname -m) (Debian: apt-get install redis-server)" >&2
+       exit 1 ;;
   esac
+  bench_require unzip unzip
   jar="$(tr ':' '\n' < "$work_dir/classpath.txt" | grep '/embedded-redis-[^/]*\.jar$')"
   entry="$(unzip -Z1 "$jar" | grep -E "^redis-server-.*-linux-$arch\$" | head -n 1)"
   redis_bin="$work_dir/redis-server"
@@ -130,10 +141,12 @@ measure_rdb() {
 }
 
 echo "== measure: $rounds round(s), $loaded_keys keys, -Xmx$heap, $(nproc) cores"
+bench_smoke_note | sed 's/^/== /'
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
     "$("$redis_bin" --version | cut -d' ' -f3)"
   echo "# data set: $dataset"
+  bench_smoke_note | sed 's/^/# /'
 } > "$results"
 for round in $(seq 1 "$rounds"); do
   redis-cli -p "$redis_port" config set repl-diskless-sync no > /dev/null
@@ -147,6 +160,7 @@ done
 
 echo "# load at the end: $(bench_load)" >> "$results"
 echo
+bench_smoke_note | tee -a "$results"
 awk "$BENCH_AWK"'
   function show(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }
   /^RESULT / {

@@ -4,7 +4,7 @@
 # step by step. Reports the highest rate at which the replication's p99 lag stays under 1 s, and the lag at
 # 1,000 writes/s. See bench/README.md.
 #
-#   bench/replication-lag.sh [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]
+#   bench/replication-lag.sh [--smoke] [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]
 #                            [--drain N] [--work-dir DIR] [--heap SIZE] [--property KEY=VALUE]...
 #
 # A window is: fresh servers (two mongo-java-servers in memory, oplog on, --documents seeded in the source
@@ -19,7 +19,11 @@
 # replication first in even ones). The ladder stops after a rate the writer could not reach in either window
 # (under 90 %, median over the rounds: the source server is saturated), except that 1000 is still run when it is in the ladder: it is the rate the
 # report quotes. The table gives medians over the rounds.
+# --smoke: 100 ops/s for 2 s, 1 round, 100 documents, in bench/work/smoke; leads of 15 s (the dr JVM was
+# streaming 10 s after its launch here) and 6 s, doubled for a window whose set-up ended after the start (a busy
+# machine) and run again, at most twice; it fails when an operation is missing.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 rates=100,250,500,750,1000
 seconds=20
@@ -37,15 +41,27 @@ source_s3_port=27527
 target_s3_port=27528
 api_port=27529
 quoted_rate=1000
+late=
+smoke=
+if bench_smoke_requested "$@"; then
+  smoke=1
+  rates=100
+  seconds=2
+  documents=100
+  lead=15
+  baseline_lead=6
+  work_dir=bench/work/smoke
+fi
 
 usage() {
-  echo "usage: bench/replication-lag.sh [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]" \
+  echo "usage: bench/replication-lag.sh [--smoke] [--rates R,R,...] [--seconds N] [--rounds N] [--documents N] [--lead N]" \
     "[--drain N] [--work-dir DIR] [--heap SIZE] [--property KEY=VALUE]..." >&2
   exit 2
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) shift ;;
     --rates) rates="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
@@ -61,11 +77,10 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
-. bench/lib.sh
 mkdir -p "$work_dir" bench/results
 work_dir="$(cd "$work_dir" && pwd)/replication-lag"
 mkdir -p "$work_dir/logs"
-results="bench/results/replication-lag-$(date -u +%Y%m%d-%H%M%S).txt"
+results="bench/results/replication-lag${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
 config="$work_dir/dr-config.json"
 done_file="$work_dir/done"
 op_log="$work_dir/operations.txt"
@@ -89,8 +104,8 @@ fields_of() {
 }
 
 # One window: fresh servers, then (replication) the dr JVM, then observer and writer from the same start;
-# appends one RESULT line to $results.
-window() {
+# appends one RESULT line to $results, or sets late (see bench_window).
+window_once() {
   local mode="$1" rate="$2" round="$3"
   local name="$mode-$rate-$round" start_ms server0 server1 region dr_fields=""
   rm -f "$config" "$done_file" "$op_log"
@@ -121,25 +136,40 @@ window() {
   server0=$(bench_cpu "$server_pid")
   wait "$writer_pid" || bench_failed "writer of $name" "$work_dir/logs/writer-$name.log"
   writer_pid=
-  wait "$observer_pid" || bench_failed "observer of $name" "$work_dir/logs/$name.log"
+  if ! wait "$observer_pid"; then
+    bench_smoke_late "$work_dir/logs/$name.log" || bench_failed "observer of $name" "$work_dir/logs/$name.log"
+    late=1
+  fi
   observer_pid=
   server1=$(bench_cpu "$server_pid")
   if [ -n "$dr_pid" ]; then
     touch "$done_file"
-    wait "$dr_pid" || bench_failed "dr JVM of $name" "$work_dir/logs/dr-$name.log"
+    if ! wait "$dr_pid"; then
+      bench_smoke_late "$work_dir/logs/dr-$name.log" || bench_failed "dr JVM of $name" "$work_dir/logs/dr-$name.log"
+      late=1
+    fi
     dr_pid=
-    dr_fields=" $(fields_of "$work_dir/logs/dr-$name.log" dr)"
   fi
   bench_stop "$server_pid"
   server_pid=
+  if [ -n "$late" ]; then
+    return
+  fi
+  if [ "$mode" = replication ]; then
+    dr_fields=" $(fields_of "$work_dir/logs/dr-$name.log" dr)"
+  fi
   echo "RESULT mode=$mode rate=$rate round=$round startMs=$start_ms $(fields_of "$work_dir/logs/$name.log")" \
     "$(fields_of "$work_dir/logs/writer-$name.log" writer)$dr_fields" \
     "serverCpuSeconds=$(awk -v a="$server0" -v b="$server1" 'BEGIN { printf "%.1f", b - a }')" | tee -a "$results"
 }
 
 echo "== measure: rates $rates ops/s, $seconds s windows, $rounds round(s), $documents documents, $(nproc) cores"
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
-  "$documents documents, $seconds s windows, drain $drain s, properties: ${properties[*]:-none}" > "$results"
+bench_smoke_note | sed 's/^/== /'
+{
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD) -Xmx$heap $(nproc) cores, load $(bench_load)," \
+    "$documents documents, $seconds s windows, drain $drain s, properties: ${properties[*]:-none}"
+  bench_smoke_note | sed 's/^/# /'
+} > "$results"
 saturated=
 for rate in ${rates//,/ }; do
   if [ -n "$saturated" ] && [ "$rate" != "$quoted_rate" ]; then
@@ -147,11 +177,11 @@ for rate in ${rates//,/ }; do
   fi
   for round in $(seq 1 "$rounds"); do
     if [ $((round % 2)) -eq 1 ]; then
-      window baseline "$rate" "$round"
-      window replication "$rate" "$round"
+      bench_window baseline "$rate" "$round"
+      bench_window replication "$rate" "$round"
     else
-      window replication "$rate" "$round"
-      window baseline "$rate" "$round"
+      bench_window replication "$rate" "$round"
+      bench_window baseline "$rate" "$round"
     fi
   done
   reached=$(awk "$BENCH_AWK"' /^RESULT / && field("rate") == r { reached[field("mode")] = reached[field("mode")] " " field("writerAchievedRate") / r }
@@ -164,6 +194,7 @@ done
 
 echo "# load at the end: $(bench_load)" >> "$results"
 echo
+bench_smoke_note | tee -a "$results"
 awk "$BENCH_AWK"'
   function show(x) { return x == "" ? "-" : sprintf("%.0f", x) }
   /^RESULT / {
@@ -211,3 +242,10 @@ awk "$BENCH_AWK"'
     print "mongo-java-servers and s3proxies, same span."
   }' q="$quoted_rate" "$results" | tee -a "$results"
 echo "raw figures and table: $results"
+if [ -n "$smoke" ]; then
+  missing=$(awk "$BENCH_AWK"' /^RESULT / { n += field("missing") } END { print n + 0 }' "$results")
+  if [ "$missing" -ne 0 ]; then
+    echo "smoke run failed: $missing operation(s) never seen; see $work_dir/logs" >&2
+    exit 1
+  fi
+fi

@@ -10,6 +10,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.devflow.dr.crypto.LocalKeyring;
 import io.devflow.dr.embedded.EmbeddedS3;
 import io.devflow.dr.support.Json;
+import org.bson.Document;
 import org.bson.RawBsonDocument;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,11 @@ import java.util.stream.Stream;
  * The server side of the backup benchmark, in a JVM of its own so that the measured JVM holds only the
  * client: one mongo-java-server on an H2 file and one s3proxy on a directory, both on loopback.
  * <p>
- * The MongoDB server is built here rather than through {@code EmbeddedMongo}, which always turns the oplog
- * on: a full backup never reads the oplog, and keeping one would store every generated document twice
- * (about four times the disk, twice the generation time).
+ * The MongoDB server is built here rather than through {@code EmbeddedMongo}, which turns the oplog on from the
+ * start: here it is turned on only after the data set is generated, since keeping every generated document in
+ * the oplog too would take about four times the disk and twice the generation time. A full backup needs an
+ * oplog all the same: it records where the change stream stands when it begins, the point incremental backups
+ * continue from.
  * <p>
  * On first start (or when the requested size changed) it generates the data set, {@value #DATABASE}.{@value
  * #COLLECTION}, from {@link BenchDocuments}; later starts reuse it, since generation takes minutes. The bucket
@@ -104,6 +108,8 @@ public final class BenchServers {
             dataset.put("sizeGb", wanted);
             Files.write(marker, Json.bytes(dataset));
         }
+        mongo.enableOplog();
+        markOplogStart(mongoUrl);
         Path keyring = work.resolve("keyring.json");
         if (!Files.exists(keyring)) {
             LocalKeyring.create(keyring, Clock.systemUTC());
@@ -176,6 +182,17 @@ public final class BenchServers {
         backup.put("verify", "full");
         backup.putObject("retry").put("maxRedeliveries", 0);
         return root;
+    }
+
+    /**
+     * Writes one document outside the database that is backed up or replicated: without an entry the oplog
+     * looks absent to {@code ChangePosition.current}, as on a server that is no replica set (a real one always
+     * has entries).
+     */
+    static void markOplogStart(String mongoUrl) {
+        try (MongoClient client = MongoClients.create(mongoUrl)) {
+            client.getDatabase(DATABASE + "_setup").getCollection("oplog_start").insertOne(new Document("at", new Date()));
+        }
     }
 
     static Map<String, String> options(String[] args) {

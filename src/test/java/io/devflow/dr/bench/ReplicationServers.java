@@ -9,7 +9,6 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.devflow.dr.crypto.LocalKeyring;
 import io.devflow.dr.embedded.EmbeddedS3;
 import io.devflow.dr.support.Json;
-import org.bson.Document;
 import org.bson.RawBsonDocument;
 
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -96,7 +94,7 @@ public final class ReplicationServers {
                 seedMongo(url, seed);
             }
             mongo.enableOplog();
-            markOplogStart(url);
+            BenchServers.markOplogStart(url);
 
             ObjectNode r = regions.putObject(region);
             r.put("role", region.equals(SOURCE) ? "primary" : "secondary");
@@ -144,16 +142,6 @@ public final class ReplicationServers {
                 }
                 collection.insertMany(batch);
             }
-        }
-    }
-
-    /**
-     * Writes one document outside the replicated database: without an entry the oplog looks absent to
-     * {@code ChangePosition.current}, as on a server that is no replica set (a real one always has entries).
-     */
-    private static void markOplogStart(String url) {
-        try (MongoClient client = MongoClients.create(url)) {
-            client.getDatabase(StoreServers.DATABASE + "_setup").getCollection("oplog_start").insertOne(new Document("at", new Date()));
         }
     }
 

@@ -13,7 +13,6 @@ import io.devflow.dr.embedded.EmbeddedInflux;
 import io.devflow.dr.embedded.EmbeddedS3;
 import io.devflow.dr.store.influxdb.InfluxHttp;
 import io.devflow.dr.support.Json;
-import org.bson.Document;
 import org.bson.RawBsonDocument;
 import redis.clients.jedis.Jedis;
 
@@ -25,7 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,7 +115,7 @@ public final class StoreServers {
             String url = "mongodb://127.0.0.1:" + options.get("--mongo-port");
             dataset = seedMongo(url, Integer.parseInt(required(options, "--seed-documents")));
             mongo.enableOplog();
-            markOplogStart(url);
+            BenchServers.markOplogStart(url);
             region.putObject("mongodb").put("url", url).putArray("databases").add(DATABASE);
         } else {
             throw new IllegalArgumentException("give --redis-url, --influx-port or --mongo-port");
@@ -209,16 +207,6 @@ public final class StoreServers {
         ObjectNode dataset = Json.MAPPER.createObjectNode();
         dataset.put("collection", DATABASE + "." + COLLECTION).put("documents", documents);
         return dataset;
-    }
-
-    /**
-     * Writes one document outside the backed-up database: without an entry the oplog looks absent to
-     * {@code ChangePosition.current}, as on a server that is no replica set (a real one always has entries).
-     */
-    private static void markOplogStart(String url) {
-        try (MongoClient client = MongoClients.create(url)) {
-            client.getDatabase(DATABASE + "_setup").getCollection("oplog_start").insertOne(new Document("at", new Date()));
-        }
     }
 
     private static String required(Map<String, String> options, String name) {
