@@ -3,6 +3,7 @@ package io.devflow.dr.app;
 import io.devflow.dr.config.ApiConfig;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.ScheduleConfig;
+import io.devflow.dr.config.StoreKind;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.BaseMainSupport;
@@ -10,6 +11,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -79,20 +81,27 @@ public final class DrRuntime implements AutoCloseable {
         return directories.stream().map(d -> base + "/" + d + "/*.camel.yaml").collect(Collectors.joining(","));
     }
 
-    /** CLI commands run no schedules or workers; the server runs the capture worker only when it has work. */
+    /**
+     * CLI commands run no schedules or workers; the server runs the capture worker only when it has work, and the
+     * replication routes of the stores it replicates (they call the replication beans, which exist only then).
+     */
     public static String excludedRoutes(DrConfig config, Mode mode) {
+        List<String> excluded = new ArrayList<>();
         if (mode == Mode.ONE_SHOT) {
-            return "**/*-schedule.camel.yaml,**/*-worker.camel.yaml";
-        }
-        List<String> excluded = new java.util.ArrayList<>();
-        boolean capture = config.backup().incremental().captureWorker() && config.primaryRegion().mongodb().isPresent();
-        if (!capture) {
+            excluded.add("**/*-schedule.camel.yaml");
+            excluded.add("**/*-worker.camel.yaml");
+        } else if (!config.backup().incremental().captureWorker() || config.primaryRegion().mongodb().isEmpty()) {
             excluded.add("**/*-worker.camel.yaml");
         }
         if (config.replication().isEmpty()) {
             excluded.add("**/replication/*.camel.yaml");
-        } else if (!config.replication().get().replicates(io.devflow.dr.config.StoreKind.REDIS)) {
-            excluded.add("**/replication/redis-*.camel.yaml");
+            excluded.add("**/_shared/replication-*.camel.yaml");
+        } else {
+            for (StoreKind store : StoreKind.values()) {
+                if (!config.replication().get().replicates(store)) {
+                    excluded.add("**/replication/" + store.id() + "-*.camel.yaml");
+                }
+            }
         }
         return excluded.isEmpty() ? null : String.join(",", excluded);
     }
