@@ -37,6 +37,7 @@ import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.replication.StoreReplication;
+import io.devflow.dr.replication.mongodb.MongoReplication;
 import io.devflow.dr.status.SystemStatusService;
 
 import java.time.Clock;
@@ -132,6 +133,10 @@ public final class DrServices implements AutoCloseable {
                                                                        ConflictStore conflicts, Checkpoints checkpoints,
                                                                        ProgressBoard progress) {
         Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> replications = new EnumMap<>(StoreKind.class);
+        if (replicationConfig.replicates(StoreKind.MONGODB)) {
+            replications.put(StoreKind.MONGODB,
+                    new MongoReplication(regions, replicationConfig, conflicts, checkpoints, progress, clock));
+        }
         return replications;
     }
 
