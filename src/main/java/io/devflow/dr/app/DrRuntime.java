@@ -81,18 +81,21 @@ public final class DrRuntime implements AutoCloseable {
         return directories.stream().map(d -> base + "/" + d + "/*.camel.yaml").collect(Collectors.joining(","));
     }
 
-    /** CLI commands run no schedules or workers; the server runs the capture worker only when it has work. */
+    /**
+     * CLI commands run no schedules or workers; the server runs the capture worker only when it has work, and the
+     * replication routes of the stores it replicates (they call the replication beans, which exist only then).
+     */
     public static String excludedRoutes(DrConfig config, Mode mode) {
-        if (mode == Mode.ONE_SHOT) {
-            return "**/*-schedule.camel.yaml,**/*-worker.camel.yaml";
-        }
         List<String> excluded = new ArrayList<>();
-        boolean capture = config.backup().incremental().captureWorker() && config.primaryRegion().mongodb().isPresent();
-        if (!capture) {
+        if (mode == Mode.ONE_SHOT) {
+            excluded.add("**/*-schedule.camel.yaml");
+            excluded.add("**/*-worker.camel.yaml");
+        } else if (!config.backup().incremental().captureWorker() || config.primaryRegion().mongodb().isEmpty()) {
             excluded.add("**/*-worker.camel.yaml");
         }
         if (config.replication().isEmpty()) {
             excluded.add("**/replication/*.camel.yaml");
+            excluded.add("**/_shared/replication-*.camel.yaml");
         } else {
             // a store's worker routes call its replication bean, which exists only when the store is replicated
             for (StoreKind store : StoreKind.values()) {

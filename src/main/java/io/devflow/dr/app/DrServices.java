@@ -38,6 +38,7 @@ import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.replication.StoreReplication;
 import io.devflow.dr.replication.influxdb.InfluxReplication;
+import io.devflow.dr.replication.mongodb.MongoReplication;
 import io.devflow.dr.replication.redis.RedisReplication;
 import io.devflow.dr.status.SystemStatusService;
 
@@ -134,6 +135,10 @@ public final class DrServices implements AutoCloseable {
                                                                        ConflictStore conflicts, Checkpoints checkpoints,
                                                                        ProgressBoard progress) {
         Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> replications = new EnumMap<>(StoreKind.class);
+        if (replicationConfig.replicates(StoreKind.MONGODB)) {
+            replications.put(StoreKind.MONGODB,
+                    new MongoReplication(regions, replicationConfig, conflicts, checkpoints, progress, clock));
+        }
         if (replicationConfig.replicates(StoreKind.REDIS)) {
             replications.put(StoreKind.REDIS, new RedisReplication(regions, replicationConfig, conflicts, checkpoints,
                     progress, clock));

@@ -2,16 +2,11 @@ package io.devflow.dr.store.mongodb;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.mongodb.MongoException;
-import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
-import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.TruncatedArray;
 import io.devflow.dr.archive.RecordSource;
 import io.devflow.dr.archive.SourceRecord;
-import io.devflow.dr.support.Remote;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
@@ -21,7 +16,6 @@ import org.bson.codecs.BsonDocumentCodec;
 import org.bson.codecs.EncoderContext;
 import org.bson.io.BasicOutputBuffer;
 import org.bson.BsonBinaryWriter;
-import org.bson.Document;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -29,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
@@ -39,57 +32,29 @@ import java.util.function.BooleanSupplier;
  * deadline (the capture worker). Events are stored in one section, {@code changes}, as BSON documents:
  * {@code {ns, op, ts, wall?, key, doc?, upd?, token}}.
  *
- * <p>Each collection has its own change stream (MongoDB's database-wide streams are not available on every
- * server this runs against); idle streams are polled with back-off rather than spun on.
+ * <p>The events come from the {@link MongoChangeFeed} of those databases, one at a time; idle streams are polled
+ * with back-off rather than spun on.
  */
 public final class MongoChangeSource implements RecordSource {
 
     static final String SECTION = "changes";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_IDLE_SLEEP_MS = 500;
-    private static final long RELIST_EVERY_MS = 10_000;
-
-    /** ChangeStreamHistoryLost, ChangeStreamFatalError, InvalidResumeToken: the oplog no longer reaches a position. */
-    private static final Set<Integer> HISTORY_LOST = Set.of(286, 280, 260);
 
     private final MongoClient client;
     private final String server;
     private final List<String> databases;
-    private final Map<String, ChangePosition> start;
     private final Instant until;
     private final BooleanSupplier stopping;
     private final Clock clock;
-    private final Map<String, Watcher> watchers = new TreeMap<>();
+    private final MongoChangeFeed feed;
     private final Map<String, Long> counts = new TreeMap<>();
     private ChangePosition closingPosition;
     private Instant coveredUntil;
-    private long lastListing;
     private long idleSleep = 1;
     private State state = State.NEW;
 
     private enum State { NEW, CAPTURING, CLOSING, ENDED, DONE }
-
-    private final class Watcher {
-        final String namespace;
-        final MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor;
-        ChangePosition position;
-
-        Watcher(String namespace, ChangePosition from) {
-            this.namespace = namespace;
-            this.position = from;
-            int dot = namespace.indexOf('.');
-            MongoCollection<RawBsonDocument> collection = client.getDatabase(namespace.substring(0, dot))
-                    .getCollection(namespace.substring(dot + 1), RawBsonDocument.class);
-            var stream = collection.watch().fullDocument(FullDocument.UPDATE_LOOKUP);
-            try {
-                this.cursor = Remote.execute("opening the change stream of " + namespace + " on " + server,
-                        () -> (from.token() != null ? stream.resumeAfter(from.token()) : stream.startAtOperationTime(from.next()))
-                                .cursor());
-            } catch (RuntimeException e) {
-                throw historyLost(e, server, namespace, from).orElse(e);
-            }
-        }
-    }
 
     /**
      * The server's answer that the oplog no longer reaches a position (ChangeStreamHistoryLost, 286; a resume
@@ -97,16 +62,14 @@ public final class MongoChangeSource implements RecordSource {
      */
     static Optional<RuntimeException> historyLost(RuntimeException failure, String server, String namespace,
                                                   ChangePosition from) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MongoException mongo && HISTORY_LOST.contains(mongo.getCode())) {
-                return Optional.of(new IllegalStateException("the oplog of " + server + " no longer reaches "
-                        + from.encode() + ", where the previous segment of " + namespace + " ended: the changes since "
-                        + "then are in no backup. Take a full backup now (dr backup --type full) to start a new "
-                        + "chain, and size the oplog to hold more than backup.incremental.segmentMinutes of writes",
-                        failure));
-            }
+        if (!MongoChangeFeed.isHistoryLost(failure)) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of(new IllegalStateException("the oplog of " + server + " no longer reaches "
+                + from.encode() + ", where the previous segment of " + namespace + " ended: the changes since "
+                + "then are in no backup. Take a full backup now (dr backup --type full) to start a new "
+                + "chain, and size the oplog to hold more than backup.incremental.segmentMinutes of writes",
+                failure));
     }
 
     /**
@@ -121,17 +84,18 @@ public final class MongoChangeSource implements RecordSource {
         this.client = client;
         this.server = server;
         this.databases = List.copyOf(databases);
-        this.start = Map.copyOf(start);
         this.until = until;
         this.stopping = stopping;
         this.clock = clock;
+        this.feed = new MongoChangeFeed(client, server, databases, start,
+                (failure, namespace, from) -> historyLost(failure, server, namespace, from).orElse(failure));
     }
 
     @Override
     public SourceRecord next() {
         switch (state) {
             case NEW -> {
-                openWatchers();
+                feed.relist();
                 state = State.CAPTURING;
                 ObjectNode metadata = JSON.createObjectNode().put("databases", String.join(",", databases));
                 return new SourceRecord.SectionStart(SECTION, metadata);
@@ -151,10 +115,13 @@ public final class MongoChangeSource implements RecordSource {
 
     private SourceRecord capture() {
         while (true) {
-            SourceRecord event = poll();
-            if (event != null) {
+            // one event at a time: a segment holds no more than one event in memory
+            List<MongoChangeFeed.Event> events = feed.poll(1);
+            if (!events.isEmpty()) {
                 idleSleep = 1;
-                return event;
+                MongoChangeFeed.Event event = events.get(0);
+                counts.merge(event.namespace(), 1L, Long::sum);
+                return new SourceRecord.Item(encode(event.namespace(), event.change()));
             }
             if (state == State.CLOSING) {
                 state = State.ENDED;
@@ -166,42 +133,11 @@ public final class MongoChangeSource implements RecordSource {
                 // after its last read, and goes to the next segment.
                 coveredUntil = clock.instant();
                 closingPosition = ChangePosition.current(client, server);
-                openWatchers();
+                feed.relist();
                 state = State.CLOSING;
                 continue;
             }
-            if (System.currentTimeMillis() - lastListing > RELIST_EVERY_MS) {
-                openWatchers();
-            }
             sleep();
-        }
-    }
-
-    /** One event from the first stream that has one, or null when all are idle. */
-    private SourceRecord poll() {
-        for (Watcher watcher : watchers.values()) {
-            ChangeStreamDocument<RawBsonDocument> event = Remote.execute(
-                    "reading the change stream of " + watcher.namespace + " on " + server, watcher.cursor::tryNext);
-            if (event != null) {
-                watcher.position = new ChangePosition(event.getClusterTime(), event.getResumeToken());
-                counts.merge(watcher.namespace, 1L, Long::sum);
-                return new SourceRecord.Item(encode(watcher.namespace, event));
-            }
-        }
-        return null;
-    }
-
-    private void openWatchers() {
-        lastListing = System.currentTimeMillis();
-        ChangePosition forNew = ChangePosition.of(start, ChangePosition.ALL_STREAMS);
-        for (String database : databases) {
-            for (Document c : MongoSections.collections(client, database, server)) {
-                String namespace = MongoSections.name(database, c.getString("name"));
-                if (!watchers.containsKey(namespace)) {
-                    ChangePosition from = start.containsKey(namespace) ? start.get(namespace) : forNew;
-                    watchers.put(namespace, new Watcher(namespace, from));
-                }
-            }
         }
     }
 
@@ -271,10 +207,12 @@ public final class MongoChangeSource implements RecordSource {
         end.put(ChangePosition.ALL_STREAMS, closingPosition.encode());
         // A stream that moved past the closing position ends at its last event; every other one was drained
         // after that position was read, so it ends there (with its own token when it stopped exactly there).
-        watchers.forEach((namespace, w) -> {
-            boolean ownPosition = w.position.isAfter(closingPosition)
-                    || (w.position.token() != null && w.position.compareTo(closingPosition) == 0);
-            end.put(namespace, (ownPosition ? w.position : closingPosition).encode());
+        // The last event, not where the stream would resume: a quiet stream's resume token carries no time of
+        // its own, and the segment's end is a time.
+        feed.lastEvents().forEach((namespace, last) -> {
+            boolean ownPosition = last.isAfter(closingPosition)
+                    || (last.token() != null && last.compareTo(closingPosition) == 0);
+            end.put(namespace, (ownPosition ? last : closingPosition).encode());
         });
         return end;
     }
@@ -290,6 +228,6 @@ public final class MongoChangeSource implements RecordSource {
 
     @Override
     public void close() {
-        watchers.values().forEach(w -> w.cursor.close());
+        feed.close();
     }
 }
