@@ -51,6 +51,7 @@ public final class DrBeans {
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
                 services.regions(), services.clock())));
         beans.add(bean("retentionService", services.retention()));
+        beans.add(bean("conflictRetention", services.conflictRetention()));
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
         for (RegionContext region : services.regions().all()) {
             beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));

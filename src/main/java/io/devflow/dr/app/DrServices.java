@@ -4,7 +4,9 @@ import io.devflow.dr.backup.BackupFailures;
 import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.RunningBackups;
 import io.devflow.dr.catalog.BackupCatalog;
+import io.devflow.dr.catalog.BackupKeys;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.crypto.CachingKeyProvider;
 import io.devflow.dr.crypto.DeferredKeyProvider;
 import io.devflow.dr.crypto.KeyProvider;
 import io.devflow.dr.crypto.KeyProviders;
@@ -12,6 +14,7 @@ import io.devflow.dr.metrics.DrMetrics;
 import io.devflow.dr.recovery.PointInTimeRecovery;
 import io.devflow.dr.recovery.RestoreService;
 import io.devflow.dr.region.RegionDirectory;
+import io.devflow.dr.retention.ConflictRetention;
 import io.devflow.dr.retention.RetentionService;
 import io.devflow.dr.status.BackupStatusService;
 import io.devflow.dr.store.StoreRegistry;
@@ -28,6 +31,7 @@ import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.control.Checkpoints;
+import io.devflow.dr.control.ConflictCipher;
 import io.devflow.dr.control.ConflictStore;
 import io.devflow.dr.control.RegionalStateStore;
 import io.devflow.dr.control.StateStore;
@@ -43,6 +47,7 @@ import io.devflow.dr.replication.redis.RedisReplication;
 import io.devflow.dr.status.SystemStatusService;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +59,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for read-only commands, and {@link DrBeans} binds it into Camel for the pipelines.
  */
 public final class DrServices implements AutoCloseable {
+
+    /** Data keys kept open per process, so that listings unwrap each manifest's key once. */
+    private static final int OPENED_KEYS = 10_000;
 
     private final DrConfig config;
     private final RegionDirectory regions;
@@ -70,6 +78,8 @@ public final class DrServices implements AutoCloseable {
     private final RestoreService restoreService;
     private final PointInTimeRecovery pointInTime;
     private final RetentionService retention;
+    private final ConflictRetention conflictRetention;
+    private final ConflictCipher conflictCipher;
     private final BackupStatusService status;
     private final StoreRegistry stores;
     private final RegionalStateStore state;
@@ -89,23 +99,28 @@ public final class DrServices implements AutoCloseable {
         this.config = config;
         this.regions = regions;
         this.clock = clock;
-        this.keys = new DeferredKeyProvider(() -> KeyProviders.create(config.backup().encryption()));
+        this.keys = new CachingKeyProvider(new DeferredKeyProvider(() -> KeyProviders.create(config.backup().encryption())),
+                OPENED_KEYS);
+        BackupKeys backupKeys = new BackupKeys(keys, config.deploymentId());
         this.stores = new StoreRegistry(List.of(new MongoOperations(clock, stopping::get), new RedisOperations(clock),
                 new InfluxOperations(clock)));
-        this.catalog = new BackupCatalog(regions);
-        this.verifier = new BackupVerifier(keys, stores, clock);
-        this.pipeline = new BackupPipeline(regions, stores, catalog, keys, verifier, metrics, running, clock);
+        this.catalog = new BackupCatalog(regions, backupKeys, metrics);
+        this.verifier = new BackupVerifier(backupKeys, stores, clock);
+        this.pipeline = new BackupPipeline(regions, stores, catalog, keys, backupKeys, verifier, metrics, running, clock);
         this.failures = new BackupFailures(metrics, running, clock);
-        this.verifyService = new VerifyService(catalog, verifier, clock);
-        this.restoreService = new RestoreService(catalog, regions, stores, keys, verifier, clock);
+        this.verifyService = new VerifyService(catalog, verifier, backupKeys, clock);
+        this.restoreService = new RestoreService(catalog, regions, stores, backupKeys, verifier, clock);
         this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
         this.retention = new RetentionService(catalog, regions, stores, running, clock);
         this.status = new BackupStatusService(regions, stores, catalog, clock);
         this.state = new RegionalStateStore(regions, clock);
         this.audit = new AuditLog(state, clock);
+        this.conflictCipher = new ConflictCipher(keys, config.deploymentId(), clock);
         if (config.replication().isPresent()) {
             ReplicationConfig replicationConfig = config.replication().get();
-            ConflictStore conflicts = new ConflictStore(state);
+            ConflictStore conflicts = new ConflictStore(state, conflictCipher);
+            this.conflictRetention = new ConflictRetention(Optional.of(conflicts),
+                    replicationConfig.conflicts().keepResolved(), clock);
             Checkpoints checkpoints = new Checkpoints(state, replicationConfig.checkpointInterval(), clock);
             ProgressBoard progress = new ProgressBoard(clock);
             this.replication = new ReplicationService(replicationConfig,
@@ -115,6 +130,7 @@ public final class DrServices implements AutoCloseable {
         } else {
             this.replication = null;
             this.replicationControl = null;
+            this.conflictRetention = new ConflictRetention(Optional.empty(), Duration.ZERO, clock);
         }
         this.health = new HealthMonitor(regions, state, clock);
         this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
@@ -231,6 +247,11 @@ public final class DrServices implements AutoCloseable {
         return retention;
     }
 
+    /** The retention step for resolved conflicts, which runs after the backups' retention. */
+    public ConflictRetention conflictRetention() {
+        return conflictRetention;
+    }
+
     public BackupStatusService status() {
         return status;
     }
@@ -274,6 +295,7 @@ public final class DrServices implements AutoCloseable {
         }
         health.close();
         state.close();
+        conflictCipher.close();
         keys.close();
         regions.close();
         meterRegistry.close();

@@ -3,12 +3,18 @@ package io.devflow.dr.archive;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Constants of archive format version 1; {@code docs/archive-format.md} is the specification.
+ * Constants of the archive format; {@code docs/archive-format.md} is the specification.
  */
 public final class ArchiveFormat {
 
-    /** Version written by this code; readers refuse other versions with a clear message. */
+    /** Version of the data object and its record stream; readers refuse other versions with a clear message. */
     public static final int VERSION = 1;
+
+    /** Version of the manifests this code writes: the data key is bound to the deployment. */
+    public static final int MANIFEST_VERSION = 2;
+
+    /** Manifests written before keys were bound to a deployment; still read and restored. */
+    public static final int LEGACY_MANIFEST_VERSION = 1;
 
     /** First bytes of every stored data object. */
     static final byte[] OBJECT_MAGIC = "DRBK".getBytes(StandardCharsets.US_ASCII);

@@ -1,5 +1,8 @@
 package io.devflow.dr.archive;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.devflow.dr.crypto.WrappedKey;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,21 @@ public record Manifest(
     public record StoredObject(String key, long size, String sha256, int parts) {
     }
 
-    public record Encryption(String algorithm, String provider, String keyId, String wrappedKey) {
+    /**
+     * @param keyCheck local provider: the check value of the key that wrapped the data key (format 2)
+     * @param deploymentId the deployment the data key is bound to (format 2); null in legacy manifests
+     */
+    public record Encryption(String algorithm, String provider, String keyId, String wrappedKey, String keyCheck,
+                             String deploymentId) {
+
+        /** As legacy (format 1) manifests have it. */
+        public Encryption(String algorithm, String provider, String keyId, String wrappedKey) {
+            this(algorithm, provider, keyId, wrappedKey, null, null);
+        }
+
+        public WrappedKey wrapped() {
+            return new WrappedKey(provider, keyId, wrappedKey, keyCheck);
+        }
     }
 
     public record Compression(String algorithm, int level) {
@@ -74,6 +91,12 @@ public record Manifest(
     public Manifest verified(Verification passed, Instant at) {
         return new Manifest(formatVersion, id, type, store, region, trigger, startedAt, at, parent, coveredUntil,
                 positions, source, object, encryption, compression, items, bytes, sections, passed, null);
+    }
+
+    /** Written before keys were bound to a deployment (format 1). */
+    @JsonIgnore
+    public boolean isLegacy() {
+        return formatVersion == ArchiveFormat.LEGACY_MANIFEST_VERSION;
     }
 
     public long durationMillis() {

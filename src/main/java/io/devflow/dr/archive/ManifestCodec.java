@@ -45,13 +45,21 @@ public final class ManifestCodec {
         } catch (IOException e) {
             throw new ArchiveIntegrityException(what + ": the manifest is damaged (not a readable manifest)");
         }
-        if (manifest.formatVersion() != ArchiveFormat.VERSION) {
+        if (manifest.formatVersion() != ArchiveFormat.MANIFEST_VERSION
+                && manifest.formatVersion() != ArchiveFormat.LEGACY_MANIFEST_VERSION) {
             throw new ArchiveIntegrityException(what + ": manifest format version " + manifest.formatVersion()
-                    + " is not supported by this version of dr");
+                    + " is not supported by this version of dr (it reads versions "
+                    + ArchiveFormat.LEGACY_MANIFEST_VERSION + " and " + ArchiveFormat.MANIFEST_VERSION + ")");
         }
-        if (manifest.id() == null || manifest.object() == null || manifest.encryption() == null
-                || manifest.sections() == null || manifest.seal() == null) {
+        if (manifest.id() == null || manifest.type() == null || manifest.store() == null || manifest.region() == null
+                || manifest.startedAt() == null || manifest.completedAt() == null || manifest.object() == null
+                || manifest.encryption() == null || manifest.sections() == null || manifest.seal() == null) {
             throw new ArchiveIntegrityException(what + ": the manifest is damaged (fields are missing)");
+        }
+        Manifest.Encryption encryption = manifest.encryption();
+        if (!manifest.isLegacy() && (encryption.deploymentId() == null
+                || ("local".equals(encryption.provider()) && encryption.keyCheck() == null))) {
+            throw new ArchiveIntegrityException(what + ": the manifest is damaged (its key binding is missing)");
         }
         return manifest;
     }

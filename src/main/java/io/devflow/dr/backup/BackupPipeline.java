@@ -9,13 +9,16 @@ import io.devflow.dr.archive.ManifestCodec;
 import io.devflow.dr.archive.ObjectHeader;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
+import io.devflow.dr.catalog.BackupKeys;
 import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
 import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.catalog.VerificationRecord;
 import io.devflow.dr.config.BackupConfig;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.DataKey;
 import io.devflow.dr.crypto.KeyProvider;
+import io.devflow.dr.crypto.KeyUnavailableException;
 import io.devflow.dr.crypto.WrappedKey;
 import io.devflow.dr.metrics.DrMetrics;
 import io.devflow.dr.region.RegionContext;
@@ -78,18 +81,21 @@ public final class BackupPipeline {
     private final StoreRegistry stores;
     private final BackupCatalog catalog;
     private final KeyProvider keys;
+    private final BackupKeys backupKeys;
     private final BackupVerifier verifier;
     private final DrMetrics metrics;
     private final RunningBackups running;
     private final Clock clock;
 
     public BackupPipeline(RegionDirectory regions, StoreRegistry stores, BackupCatalog catalog, KeyProvider keys,
-                          BackupVerifier verifier, DrMetrics metrics, RunningBackups running, Clock clock) {
+                          BackupKeys backupKeys, BackupVerifier verifier, DrMetrics metrics, RunningBackups running,
+                          Clock clock) {
         this.regions = regions;
         this.config = regions.config().backup();
         this.stores = stores;
         this.catalog = catalog;
         this.keys = keys;
+        this.backupKeys = backupKeys;
         this.verifier = verifier;
         this.metrics = metrics;
         this.running = running;
@@ -125,9 +131,19 @@ public final class BackupPipeline {
      * An incremental continues the newest incremental when that one is not older than the newest full
      * backup, so the chain of increments stays unbroken across full backups; otherwise (no increments yet,
      * or capture was stopped for longer than a full backup interval) it starts a new chain at the full backup.
+     * Only backups whose seal verified are candidates; while a newer one cannot be checked (KMS unreachable),
+     * no parent is chosen, since it may be the one to continue.
      */
     private Manifest parentOf(BackupRequest request, RegionContext region) {
-        List<BackupRecord> completed = catalog.completed(request.store(), region);
+        List<BackupRecord> all = catalog.all(request.store(), region);
+        List<BackupRecord> completed = all.stream().filter(BackupRecord::isCompleted).toList();
+        Optional<BackupRecord> newestCompleted = completed.stream().findFirst();
+        all.stream().filter(r -> r.status() == BackupStatus.UNVERIFIED)
+                .filter(r -> newestCompleted.isEmpty() || r.startedAt().isAfter(newestCompleted.get().startedAt()))
+                .findFirst().ifPresent(r -> {
+                    throw new KeyUnavailableException("cannot choose the backup the increment continues from: "
+                            + r.error());
+                });
         Optional<BackupRecord> full = completed.stream().filter(r -> BackupType.FULL.id().equals(r.type())).findFirst();
         Optional<BackupRecord> increment = completed.stream().filter(r -> BackupType.INCREMENTAL.id().equals(r.type())).findFirst();
         if (full.isEmpty()) {
@@ -160,7 +176,8 @@ public final class BackupPipeline {
 
     /** Encrypts under a fresh data key, wrapped by the key provider; the header binds id, store and region. */
     public Encrypted encrypt(PlannedBackup backup, Compressed compressed) throws GeneralSecurityException {
-        DataKey key = running.hold(backup, keys.newDataKey(backup.keyContext()));
+        DataKey key = running.hold(backup, keys.newDataKey(backupKeys.newBackup(backup.id().value(),
+                backup.store().id(), backup.region().id().value())));
         ObjectHeader header = new ObjectHeader(ArchiveFormat.VERSION, backup.id().value(), backup.store().id(),
                 backup.region().id().value(), backup.startedAt().toString(), ArchiveFormat.COMPRESSION,
                 ArchiveFormat.ENCRYPTION, key.wrapped().provider(), key.wrapped().keyId());
@@ -223,14 +240,15 @@ public final class BackupPipeline {
     private Manifest manifest(PlannedBackup backup, Framed framed, ObjectStore.UploadResult object, WrappedKey key) {
         ArchiveSummary summary = framed.stream().summary();
         StoreOperations.Extraction extraction = framed.extraction();
-        return new Manifest(ArchiveFormat.VERSION, backup.id().value(), backup.request().type().id(), backup.store().id(),
-                backup.region().id().value(), backup.request().trigger(), backup.startedAt(), null,
+        return new Manifest(ArchiveFormat.MANIFEST_VERSION, backup.id().value(), backup.request().type().id(),
+                backup.store().id(), backup.region().id().value(), backup.request().trigger(), backup.startedAt(), null,
                 backup.parent() == null ? null : backup.parent().id(),
                 extraction.coveredUntil().get(),
                 new Manifest.Positions(extraction.start(), extraction.end().get()),
                 extraction.description(),
                 new Manifest.StoredObject(object.key(), object.size(), object.sha256(), object.parts()),
-                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, key.provider(), key.keyId(), key.ciphertext()),
+                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, key.provider(), key.keyId(), key.ciphertext(),
+                        key.keyCheck(), backupKeys.deploymentId()),
                 new Manifest.Compression(ArchiveFormat.COMPRESSION, config.compressionLevel()),
                 summary.items(), summary.bytes(),
                 summary.sections().stream().map(Manifest.Section::of).toList(),

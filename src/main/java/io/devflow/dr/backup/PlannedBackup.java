@@ -5,7 +5,6 @@ import io.devflow.dr.archive.Progress;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.ObjectLayout;
 import io.devflow.dr.config.StoreKind;
-import io.devflow.dr.crypto.KeyContext;
 import io.devflow.dr.region.RegionContext;
 
 import java.time.Instant;
@@ -25,10 +24,6 @@ public record PlannedBackup(BackupId id, BackupRequest request, RegionContext re
 
     public Progress progress() {
         return request.progress();
-    }
-
-    public KeyContext keyContext() {
-        return new KeyContext(id.value(), store().id(), region.id().value());
     }
 
     /** The bucket of the region the backup is written to; used by the route's aws2-s3 endpoint. */

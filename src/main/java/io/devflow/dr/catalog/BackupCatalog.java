@@ -5,12 +5,18 @@ import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.ManifestCodec;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.crypto.KeyRefusedException;
+import io.devflow.dr.crypto.KeyUnavailableException;
+import io.devflow.dr.crypto.LocalKeyring;
+import io.devflow.dr.metrics.DrMetrics;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.storage.ObjectStore;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.support.RemoteOperationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,28 +30,57 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The catalog of backups is the bucket listing: a backup is completed when its manifest exists, failed
- * when its failure record does, and incomplete otherwise. Regions that cannot be reached are reported, not
- * fatal, so the catalog stays usable while a region is down.
+ * The catalog of backups is the bucket listing: a backup is completed when its manifest exists and its seal
+ * verifies, failed when its failure record does, and incomplete otherwise. A manifest that is unreadable,
+ * another backup's or another deployment's, or whose seal does not verify is damaged; one whose seal cannot be
+ * checked now (KMS unreachable, the key not accessible) is unverified. Neither counts as completed. Regions
+ * that cannot be reached are reported, not fatal, so the catalog stays usable while a region is down.
  */
 public final class BackupCatalog {
 
-    private final RegionDirectory regions;
+    private static final Logger LOG = LoggerFactory.getLogger(BackupCatalog.class);
 
-    public BackupCatalog(RegionDirectory regions) {
+    private final RegionDirectory regions;
+    private final BackupKeys keys;
+    private final DrMetrics metrics;
+
+    public BackupCatalog(RegionDirectory regions, BackupKeys keys, DrMetrics metrics) {
         this.regions = regions;
+        this.keys = keys;
+        this.metrics = metrics;
     }
 
     /** Backups newest first, and the regions whose storage could not be listed (with the reason). */
     public record Listing(List<BackupRecord> backups, Map<String, String> unreachable) {
     }
 
-    /** A backup and the region whose bucket holds it. */
-    public record Located(RegionContext region, StoreKind store, BackupId id, BackupRecord record) {
+    /**
+     * A backup and the region whose bucket holds it.
+     *
+     * @param problem why an unverified backup could not be verified, as it was raised; null otherwise
+     */
+    public record Located(RegionContext region, StoreKind store, BackupId id, BackupRecord record,
+                          RuntimeException problem) {
 
         public Manifest manifest() {
             return record.manifest();
         }
+
+        /**
+         * Refuses a backup whose manifest cannot be trusted: damaged ones as damage, unverified ones with the
+         * reason their seal could not be checked (KMS unreachable, the key not accessible).
+         */
+        public void requireTrusted() {
+            if (record.status() == BackupStatus.DAMAGED) {
+                throw new ArchiveIntegrityException(record.error());
+            }
+            if (record.status() == BackupStatus.UNVERIFIED) {
+                throw problem;
+            }
+        }
+    }
+
+    private record Read(BackupRecord record, RuntimeException problem) {
     }
 
     public Listing list(Optional<StoreKind> store, Optional<RegionId> region) {
@@ -58,7 +93,7 @@ public final class BackupCatalog {
             List<StoreKind> stores = store.map(List::of).orElse(List.of(StoreKind.values()));
             try {
                 for (StoreKind kind : stores) {
-                    backups.addAll(listPrefix(context, ObjectLayout.of(context).storePrefix(kind)));
+                    backups.addAll(listStore(context, kind));
                 }
             } catch (RemoteOperationException e) {
                 unreachable.put(context.id().value(), Failures.describe(e));
@@ -77,7 +112,7 @@ public final class BackupCatalog {
 
     /** Every backup of one store in one region, whatever its state, newest first. Storage failures propagate. */
     public List<BackupRecord> all(StoreKind store, RegionContext region) {
-        List<BackupRecord> records = new ArrayList<>(listPrefix(region, ObjectLayout.of(region).storePrefix(store)));
+        List<BackupRecord> records = new ArrayList<>(listStore(region, store));
         records.sort(Comparator.comparing(BackupRecord::startedAt).reversed());
         return records;
     }
@@ -90,9 +125,9 @@ public final class BackupCatalog {
         for (RegionContext context : regions.all()) {
             for (StoreKind kind : StoreKind.values()) {
                 try {
-                    List<BackupRecord> found = listPrefix(context, ObjectLayout.of(context).backupFolder(kind, id));
+                    List<Read> found = listPrefix(context, ObjectLayout.of(context).backupFolder(kind, id));
                     if (!found.isEmpty()) {
-                        return new Located(context, kind, id, found.get(0));
+                        return new Located(context, kind, id, found.get(0).record(), found.get(0).problem());
                     }
                 } catch (RemoteOperationException e) {
                     unreachable.add(context.id() + " (" + context.config().storage().location() + ": "
@@ -109,8 +144,17 @@ public final class BackupCatalog {
                 + "; 'dr backups list' shows the backups there are");
     }
 
+    /** The backups of one store in one region; the damaged ones found are counted in the metrics. */
+    private List<BackupRecord> listStore(RegionContext context, StoreKind kind) {
+        List<BackupRecord> records = listPrefix(context, ObjectLayout.of(context).storePrefix(kind)).stream()
+                .map(Read::record).collect(Collectors.toCollection(ArrayList::new));
+        metrics.damagedManifests(kind.id(), context.id().value(),
+                records.stream().filter(r -> r.status() == BackupStatus.DAMAGED).count());
+        return records;
+    }
+
     /** Reads the catalog entries of every backup folder under a prefix. */
-    private List<BackupRecord> listPrefix(RegionContext context, String prefix) {
+    private List<Read> listPrefix(RegionContext context, String prefix) {
         ObjectStore store = context.objectStore();
         ObjectLayout layout = ObjectLayout.of(context);
         Map<String, Folder> folders = new TreeMap<>();
@@ -123,11 +167,17 @@ public final class BackupCatalog {
                 }
             });
         }
-        List<BackupRecord> records = new ArrayList<>();
+        List<Read> records = new ArrayList<>();
+        Unreachable kms = new Unreachable();
         for (Folder folder : folders.values()) {
-            records.add(read(context, folder));
+            records.add(read(context, folder, kms));
         }
         return records;
+    }
+
+    /** Once KMS cannot be reached, the rest of a listing does not wait for it again, manifest after manifest. */
+    private static final class Unreachable {
+        RemoteOperationException failure;
     }
 
     private static final class Folder {
@@ -142,7 +192,7 @@ public final class BackupCatalog {
         }
     }
 
-    private BackupRecord read(RegionContext context, Folder folder) {
+    private Read read(RegionContext context, Folder folder, Unreachable kms) {
         ObjectLayout layout = ObjectLayout.of(context);
         String location = "s3://" + context.config().storage().bucket() + "/" + layout.backupFolder(folder.store, folder.id);
         String what = "backup " + folder.id;
@@ -160,41 +210,75 @@ public final class BackupCatalog {
                 return damaged(folder, context, location, what + ": its manifest belongs to backup " + manifest.id()
                         + " (" + manifest.object().key() + "): manifests were swapped or copied");
             }
-            String verification = folder.files.contains(ObjectLayout.VERIFICATION)
-                    ? readVerification(context, folder).orElse(null)
-                    : manifest.verification() != null
+            String sealed = manifest.verification() != null
                     ? manifest.verification().level() + ": " + manifest.verification().result() : null;
-            return BackupRecord.completed(manifest, location, verification);
+            try {
+                if (kms.failure != null) {
+                    throw kms.failure;
+                }
+                keys.checkSeal(manifest, what);
+            } catch (ArchiveIntegrityException | KeyRefusedException e) {
+                return damaged(folder, context, location, e.getMessage());
+            } catch (KeyUnavailableException | RemoteOperationException | LocalKeyring.KeyringException e) {
+                if (e instanceof RemoteOperationException unreachable) {
+                    kms.failure = unreachable;
+                }
+                return new Read(BackupRecord.unverified(manifest, location, sealed, what
+                        + ": its seal cannot be checked now: " + Failures.describe(e)), e);
+            }
+            BackupRecord completed = BackupRecord.completed(manifest, location, sealed);
+            if (folder.files.contains(ObjectLayout.VERIFICATION)) {
+                completed = withVerification(context, folder, manifest, completed);
+            }
+            return new Read(completed, null);
         }
         if (folder.files.contains(ObjectLayout.FAILURE)) {
             Optional<FailureRecord> failure = context.objectStore().getBytes(layout.failure(folder.store, folder.id))
                     .flatMap(BackupCatalog::parseFailure);
-            return new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
-                    BackupStatus.FAILED, failure.map(FailureRecord::trigger).orElse(null), folder.id.startedAt(),
-                    failure.map(FailureRecord::failedAt).orElse(null), null, null, folder.dataSize, null, null, null, null,
-                    null, location, failure.map(FailureRecord::error).orElse("failure record unreadable"), null);
+            return new Read(new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(),
+                    context.id().value(), BackupStatus.FAILED, failure.map(FailureRecord::trigger).orElse(null),
+                    folder.id.startedAt(), failure.map(FailureRecord::failedAt).orElse(null), null, null, folder.dataSize,
+                    null, null, null, null, null, location, failure.map(FailureRecord::error)
+                    .orElse("failure record unreadable"), null), null);
         }
-        return new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
+        return new Read(new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
                 BackupStatus.INCOMPLETE, null, folder.id.startedAt(), null, null, null, folder.dataSize, null, null, null,
                 null, null, location, "no manifest: still running elsewhere, or its process stopped before committing",
-                null);
+                null), null);
     }
 
-    private static BackupRecord damaged(Folder folder, RegionContext context, String location, String message) {
-        return new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
+    private Read damaged(Folder folder, RegionContext context, String location, String message) {
+        LOG.warn("damaged backup manifest in {}: {}", context.id(), message);
+        return new Read(new BackupRecord(folder.id.value(), folder.id.type().id(), folder.store.id(), context.id().value(),
                 BackupStatus.DAMAGED, null, folder.id.startedAt(), null, null, null, folder.dataSize, null, null, null, null,
-                null, location, message, null);
+                null, location, message, null), null);
     }
 
-    private Optional<String> readVerification(RegionContext context, Folder folder) {
-        return context.objectStore().getBytes(ObjectLayout.of(context).verification(folder.store, folder.id))
-                .flatMap(bytes -> {
-                    try {
-                        return Optional.of(Json.MAPPER.readValue(bytes, VerificationRecord.class).summary());
-                    } catch (IOException e) {
-                        return Optional.empty();
-                    }
-                });
+    /**
+     * The last verification, from {@code verification.json} when its seal proves {@code dr verify} wrote it for
+     * this backup; otherwise the record keeps what the sealed manifest says and notes that the file was ignored.
+     */
+    private BackupRecord withVerification(RegionContext context, Folder folder, Manifest manifest, BackupRecord completed) {
+        Optional<VerificationRecord> recorded = context.objectStore()
+                .getBytes(ObjectLayout.of(context).verification(folder.store, folder.id))
+                .flatMap(BackupCatalog::parseVerification);
+        if (recorded.isPresent() && keys.isAuthentic(manifest, recorded.get())) {
+            return completed.withVerification(recorded.get().summary());
+        }
+        String note = "verification.json ignored: " + (recorded.isEmpty() ? "it is not a verification record"
+                : recorded.get().seal() == null ? "it is not sealed (written by an older dr, or not by dr)"
+                : "its seal does not match (altered, or copied from another backup)")
+                + "; 'dr verify " + folder.id + "' records a sealed one";
+        LOG.warn("backup {} in {}: {}", folder.id, context.id(), note);
+        return completed.withError(note);
+    }
+
+    private static Optional<VerificationRecord> parseVerification(byte[] bytes) {
+        try {
+            return Optional.of(Json.MAPPER.readValue(bytes, VerificationRecord.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<FailureRecord> parseFailure(byte[] bytes) {

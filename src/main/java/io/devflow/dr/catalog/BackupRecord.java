@@ -40,6 +40,27 @@ public record BackupRecord(
                 m.sections().size(), m.parent(), verification, m.encryption().keyId(), location, null, m);
     }
 
+    /**
+     * A backup whose manifest's seal cannot be checked now: shown with what its manifest says, but not counted
+     * as completed.
+     */
+    public static BackupRecord unverified(Manifest m, String location, String verification, String reason) {
+        return new BackupRecord(m.id(), m.type(), m.store(), m.region(), BackupStatus.UNVERIFIED, m.trigger(),
+                m.startedAt(), m.completedAt(), m.coveredUntil(), m.durationMillis(), m.object().size(), m.items(),
+                m.sections().size(), m.parent(), verification, m.encryption().keyId(), location, reason, m);
+    }
+
+    public BackupRecord withVerification(String last) {
+        return new BackupRecord(id, type, store, region, status, trigger, startedAt, completedAt, coveredUntil,
+                durationMs, size, items, sections, parent, last, keyId, location, error, manifest);
+    }
+
+    /** This record with a problem noted, such as a verification record that was ignored. */
+    public BackupRecord withError(String note) {
+        return new BackupRecord(id, type, store, region, status, trigger, startedAt, completedAt, coveredUntil,
+                durationMs, size, items, sections, parent, verification, keyId, location, note, manifest);
+    }
+
     public boolean isCompleted() {
         return status == BackupStatus.COMPLETED;
     }

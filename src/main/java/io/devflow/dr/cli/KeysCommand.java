@@ -136,7 +136,7 @@ final class KeysCommand extends DrSubcommand {
                 throw ConfigException.general("the local provider is configured with a masterKey; rotate it by "
                         + "changing the secret and encryption.keyId, or switch to a keyring (encryption.keyFile)");
             }
-            LocalKeyring rotated = LocalKeyring.load(encryption.keyFile().get()).rotate(Clock.systemUTC());
+            LocalKeyring rotated = LocalKeyring.rotate(encryption.keyFile().get(), Clock.systemUTC());
             if (json()) {
                 Printer.json(out(), Map.of("provider", "local", "keyring", rotated.file().toString(), "primary", rotated.primaryId()));
             } else {

@@ -22,7 +22,8 @@ final class RetentionCommand extends DrSubcommand {
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = "Keep the daily, weekly and monthly full backups of backup.retention, the last 24 hours of "
                     + "increments and everything they depend on; delete the rest, failed and abandoned backups, and "
-                    + "abort abandoned multipart uploads. Every backup is listed with what happens to it and why.")
+                    + "abort abandoned multipart uploads; delete conflicts resolved longer ago than "
+                    + "replication.conflicts.keepResolvedDays. Every backup is listed with what happens to it and why.")
     static final class Apply extends DrSubcommand {
 
         @Option(names = "--dry-run", description = "Show what would be kept and deleted; change nothing.")
@@ -32,7 +33,7 @@ final class RetentionCommand extends DrSubcommand {
         public Integer call() {
             RetentionService.Report report;
             try (DrServices services = new DrServices(loadConfig())) {
-                report = services.retention().apply(dryRun);
+                report = services.conflictRetention().apply(dryRun, services.retention().apply(dryRun));
             }
             if (json()) {
                 Printer.json(out(), report);
@@ -46,6 +47,14 @@ final class RetentionCommand extends DrSubcommand {
                 report.abortedUploads().forEach(u -> out().println((dryRun ? "would abort" : "aborted") + " upload " + u));
                 out().println((dryRun ? "Dry run: would keep " : "Kept ") + report.kept() + ", "
                         + (dryRun ? "would delete " : "deleted ") + report.deleted() + ".");
+                if (report.resolvedConflicts() != null && report.resolvedConflicts().error() == null) {
+                    out().println((dryRun ? "Would delete " : "Deleted ") + report.resolvedConflicts().deleted().size()
+                            + " conflict(s) resolved before " + report.resolvedConflicts().resolvedBefore()
+                            .truncatedTo(ChronoUnit.SECONDS) + ".");
+                }
+            }
+            if (report.resolvedConflicts() != null && report.resolvedConflicts().error() != null) {
+                err().println("dr: warning: " + report.resolvedConflicts().error());
             }
             report.unreachableRegions().forEach((r, why) ->
                     err().println("dr: warning: region " + r + " was skipped: " + why));

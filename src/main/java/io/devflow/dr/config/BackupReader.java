@@ -93,6 +93,7 @@ final class BackupReader {
         Optional<Secret> masterKey = e.secret("masterKey", false, Secret::fullyMasked);
         Optional<URI> endpoint = e.uri("endpoint");
         String kmsRegion = e.string("region", defaultKmsRegion);
+        List<String> allowedKeyIds = e.strings("allowedKeyIds");
         switch (provider) {
             case LOCAL -> {
                 if (keyFile.isPresent() == masterKey.isPresent()) {
@@ -105,6 +106,10 @@ final class BackupReader {
                 if (endpoint.isPresent()) {
                     e.problem("endpoint", "only used by the aws-kms provider");
                 }
+                if (!allowedKeyIds.isEmpty()) {
+                    e.problem("allowedKeyIds", "only used by the aws-kms provider; the local provider allows the "
+                            + "keys its keyring holds");
+                }
             }
             case AWS_KMS -> {
                 if (keyId.isEmpty()) {
@@ -116,7 +121,7 @@ final class BackupReader {
             }
         }
         e.rejectUnknown();
-        return new EncryptionConfig(provider, keyId, keyFile, masterKey, endpoint, kmsRegion);
+        return new EncryptionConfig(provider, keyId, keyFile, masterKey, endpoint, kmsRegion, allowedKeyIds);
     }
 
     private static ScheduleConfig readSchedule(JsonObjectReader s) {

@@ -24,6 +24,8 @@ public final class ConfigLoader {
     static final String ROOT = "disasterRecovery";
 
     /** The parser's note of where its input came from, which says nothing to the reader of the message. */
+    private static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
     private static final Pattern JSON_SOURCE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\[Source:[^\\]]*\\]");
 
     private final SecretResolver secrets;
@@ -85,6 +87,7 @@ public final class ConfigLoader {
     }
 
     private DrConfig read(JsonObjectReader dr, Path source) {
+        String deploymentId = deploymentId(dr);
         Map<RegionId, RegionConfig> regions = RegionsReader.read(dr);
         BackupConfig backup = BackupReader.read(dr, regions);
         RecoveryConfig recovery = dr.object("recovery", false)
@@ -109,6 +112,22 @@ public final class ConfigLoader {
                 .orElse(new ApiConfig("0.0.0.0", 8080, Optional.empty()));
         Optional<ReplicationConfig> replication = dr.object("replication", false).map(r -> ReplicationReader.read(r, regions));
         dr.rejectUnknown();
-        return new DrConfig(source, regions, backup, recovery, api, replication);
+        return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication);
+    }
+
+    /**
+     * Required, and never to be changed: it is bound into the key of every backup and conflict record, which a
+     * changed id no longer opens. A default would be the same for every deployment that left it out.
+     */
+    private static String deploymentId(JsonObjectReader dr) {
+        Optional<String> id = dr.optionalString("deploymentId");
+        if (id.isEmpty() && !dr.present("deploymentId")) {
+            dr.problem("deploymentId", "required: a name for this deployment, unique among those that may share a "
+                    + "KMS key or a keyring (e.g. \"devflow-prod\"); set it once and never change it");
+        } else if (id.isPresent() && !DEPLOYMENT_ID.matcher(id.get()).matches()) {
+            dr.problem("deploymentId", "'" + id.get() + "' must be 1-63 lower-case letters, digits, '.', '_' or '-', "
+                    + "starting with a letter or digit");
+        }
+        return id.orElse("");
     }
 }

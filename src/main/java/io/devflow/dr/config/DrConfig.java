@@ -11,9 +11,12 @@ import java.util.stream.Collectors;
  * The whole {@code disasterRecovery} configuration, loaded and validated by {@link ConfigLoader}.
  *
  * @param source where it was read from, for messages
+ * @param deploymentId names this deployment; bound into every backup's and conflict record's key, so what another
+ *                     deployment wrote (even under the same KMS key) is refused here
  */
 public record DrConfig(
         Path source,
+        String deploymentId,
         Map<RegionId, RegionConfig> regions,
         BackupConfig backup,
         RecoveryConfig recovery,

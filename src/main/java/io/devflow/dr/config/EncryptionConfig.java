@@ -2,6 +2,7 @@ package io.devflow.dr.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Optional;
  * @param masterKey local provider: a base64 master key given directly, usually {@code ${env:NAME}}
  * @param kmsEndpoint aws-kms: endpoint override (VPC endpoint or a KMS-compatible service)
  * @param kmsRegion aws-kms: the key's region
+ * @param allowedKeyIds aws-kms: keys besides {@code keyId} whose data keys may be opened (older keys after a
+ *                      rotation); no other key is ever asked to decrypt
  */
 public record EncryptionConfig(
         KeyProviderKind provider,
@@ -21,5 +24,16 @@ public record EncryptionConfig(
         Optional<Path> keyFile,
         Optional<Secret> masterKey,
         Optional<URI> kmsEndpoint,
-        String kmsRegion) {
+        String kmsRegion,
+        List<String> allowedKeyIds) {
+
+    public EncryptionConfig {
+        allowedKeyIds = List.copyOf(allowedKeyIds);
+    }
+
+    /** A configuration that allows no key but {@code keyId}. */
+    public EncryptionConfig(KeyProviderKind provider, Optional<String> keyId, Optional<Path> keyFile,
+                            Optional<Secret> masterKey, Optional<URI> kmsEndpoint, String kmsRegion) {
+        this(provider, keyId, keyFile, masterKey, kmsEndpoint, kmsRegion, List.of());
+    }
 }

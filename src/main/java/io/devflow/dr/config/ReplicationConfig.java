@@ -1,6 +1,5 @@
 package io.devflow.dr.config;
 
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -37,8 +36,17 @@ public record ReplicationConfig(
         return stores.contains(store);
     }
 
-    /** @param timestampField the document field {@code timestamp-based} compares */
-    public record ConflictConfig(ConflictStrategy strategy, String timestampField) {
+    /**
+     * @param timestampField the document field {@code timestamp-based} compares
+     * @param keepResolved how long resolved conflicts are kept before retention deletes them
+     */
+    public record ConflictConfig(ConflictStrategy strategy, String timestampField, Duration keepResolved) {
+
+        public static final Duration DEFAULT_KEEP_RESOLVED = Duration.ofDays(90);
+
+        public ConflictConfig(ConflictStrategy strategy, String timestampField) {
+            this(strategy, timestampField, DEFAULT_KEEP_RESOLVED);
+        }
     }
 
     /** Lag at or above {@code degradedAfter} is degraded, at or above {@code failedAfter} failed. */

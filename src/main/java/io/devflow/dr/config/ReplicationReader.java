@@ -62,7 +62,14 @@ final class ReplicationReader {
         if (stores.isEmpty() && !involved.isEmpty()) {
             r.problem("stores", "nothing to replicate: no store is configured in the source and every target");
         }
-        ReplicationConfig.ConflictConfig conflicts = readConflicts(r);
+        ReplicationConfig.ConflictConfig strategy = readConflicts(r);
+        Duration keepResolved = r.object("conflicts", false).map(c -> {
+            Duration days = Duration.ofDays(c.integer("keepResolvedDays", 90, 1, 36_500));
+            c.rejectUnknown();
+            return days;
+        }).orElse(ReplicationConfig.ConflictConfig.DEFAULT_KEEP_RESOLVED);
+        ReplicationConfig.ConflictConfig conflicts = new ReplicationConfig.ConflictConfig(strategy.strategy(),
+                strategy.timestampField(), keepResolved);
         ReplicationConfig.Health health = r.object("health", false).map(h -> {
             int degraded = h.integer("degradedLagSeconds", 60, 1, 86_400);
             int failed = h.integer("failedLagSeconds", 300, 1, 86_400);

@@ -1,5 +1,7 @@
 package io.devflow.dr.crypto;
 
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.Mac;
 import com.google.crypto.tink.StreamingAead;
 
 import java.security.GeneralSecurityException;
@@ -19,8 +21,18 @@ public final class DataKey implements AutoCloseable {
         return wrapped;
     }
 
+    /** An independent copy that the caller closes. */
+    public DataKey copy() {
+        return new DataKey(material.copy(), wrapped);
+    }
+
     public StreamingAead streamingAead() throws GeneralSecurityException {
         return material.streamingAead();
+    }
+
+    /** AEAD for records encrypted whole (conflicts), under a key of its own derived from this one. */
+    public Aead recordAead() throws GeneralSecurityException {
+        return material.recordAead();
     }
 
     public byte[] seal(byte[] manifest) throws GeneralSecurityException {
@@ -30,7 +42,28 @@ public final class DataKey implements AutoCloseable {
     /** @return false when the tag does not match: the manifest was changed or belongs to another key */
     public boolean verifySeal(byte[] tag, byte[] manifest) {
         try {
-            material.manifestMac().verifyMac(tag, manifest);
+            return verify(material.manifestMac(), tag, manifest);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    public byte[] sealVerification(byte[] record) throws GeneralSecurityException {
+        return material.verificationMac().computeMac(record);
+    }
+
+    /** @return false when the tag does not match: the verification record was changed or is another backup's */
+    public boolean verifyVerificationSeal(byte[] tag, byte[] record) {
+        try {
+            return verify(material.verificationMac(), tag, record);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static boolean verify(Mac mac, byte[] tag, byte[] data) {
+        try {
+            mac.verifyMac(tag, data);
             return true;
         } catch (GeneralSecurityException e) {
             return false;

@@ -21,6 +21,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * A 256-bit symmetric key in cleartext. This is the only class that holds or reads cleartext key bytes:
@@ -34,6 +35,10 @@ public final class KeyMaterial implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final byte[] ARCHIVE_KEY_INFO = "devflow-dr archive key v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MANIFEST_KEY_INFO = "devflow-dr manifest mac v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERIFICATION_KEY_INFO = "devflow-dr verification mac v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECORD_KEY_INFO = "devflow-dr record aead v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_CHECK_INFO = "devflow-dr key check v1".getBytes(StandardCharsets.US_ASCII);
+    private static final int KEY_CHECK_BYTES = 16;
     private static final int SEGMENT_BYTES = 1 << 20;
 
     private final byte[] bytes;
@@ -75,6 +80,11 @@ public final class KeyMaterial implements AutoCloseable {
         return new KeyMaterial(decoded);
     }
 
+    /** An independent copy, which the caller closes; the cache of opened data keys hands these out. */
+    public KeyMaterial copy() {
+        return new KeyMaterial(live().clone());
+    }
+
     /** For the local keyring file only. */
     public String toBase64() {
         return Base64.getEncoder().encodeToString(live());
@@ -102,7 +112,36 @@ public final class KeyMaterial implements AutoCloseable {
 
     /** HMAC-SHA256 under a key derived from this one, for sealing manifests. */
     public Mac manifestMac() throws GeneralSecurityException {
-        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], MANIFEST_KEY_INFO, KEY_BYTES);
+        return mac(MANIFEST_KEY_INFO);
+    }
+
+    /** HMAC-SHA256 under another key derived from this one, for sealing verification records. */
+    public Mac verificationMac() throws GeneralSecurityException {
+        return mac(VERIFICATION_KEY_INFO);
+    }
+
+    /** AES-256-GCM under a key derived from this one, for small records (conflicts) encrypted whole. */
+    public Aead recordAead() throws GeneralSecurityException {
+        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], RECORD_KEY_INFO, KEY_BYTES);
+        try {
+            return aead(derived);
+        } finally {
+            Arrays.fill(derived, (byte) 0);
+        }
+    }
+
+    /**
+     * A one-way fingerprint of this key (HKDF output, 16 bytes, hex), recorded beside what it wraps so that a
+     * keyring holding other material under the same key id is told apart from an altered wrapped key. It
+     * reveals nothing about the key.
+     */
+    public String checkValue() throws GeneralSecurityException {
+        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], KEY_CHECK_INFO, KEY_CHECK_BYTES);
+        return HexFormat.of().formatHex(derived);
+    }
+
+    private Mac mac(byte[] info) throws GeneralSecurityException {
+        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], info, KEY_BYTES);
         try {
             HmacParameters parameters = HmacParameters.builder()
                     .setKeySizeBytes(KEY_BYTES)
@@ -134,6 +173,10 @@ public final class KeyMaterial implements AutoCloseable {
     }
 
     private Aead aead() throws GeneralSecurityException {
+        return aead(live());
+    }
+
+    private static Aead aead(byte[] key) throws GeneralSecurityException {
         AesGcmParameters parameters = AesGcmParameters.builder()
                 .setKeySizeBytes(KEY_BYTES)
                 .setIvSizeBytes(12)
@@ -142,7 +185,7 @@ public final class KeyMaterial implements AutoCloseable {
                 .build();
         return AesGcmJce.create(AesGcmKey.builder()
                 .setParameters(parameters)
-                .setKeyBytes(SecretBytes.copyFrom(live(), InsecureSecretKeyAccess.get()))
+                .setKeyBytes(SecretBytes.copyFrom(key, InsecureSecretKeyAccess.get()))
                 .build());
     }
 

@@ -17,9 +17,9 @@ public final class KeyProviders {
         return switch (config.provider()) {
             case LOCAL -> config.masterKey().isPresent()
                     ? LocalKeyProvider.fromMasterKey(config.keyId().orElseThrow(), config.masterKey().get().reveal())
-                    : LocalKeyProvider.fromKeyring(LocalKeyring.load(config.keyFile().orElseThrow()),
-                            config.keyId().orElse(null));
-            case AWS_KMS -> new AwsKmsKeyProvider(kmsClient(config), config.keyId().orElseThrow());
+                    : LocalKeyProvider.fromKeyringFile(config.keyFile().orElseThrow(), config.keyId().orElse(null));
+            case AWS_KMS -> new AwsKmsKeyProvider(kmsClient(config), config.keyId().orElseThrow(),
+                    config.allowedKeyIds());
         };
     }
 

@@ -126,6 +126,7 @@ public final class DemoEnvironment implements AutoCloseable {
     private void writeConfig(int httpPort) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode dr = root.putObject("disasterRecovery");
+        dr.put("deploymentId", "devflow-demo");
         ObjectNode regions = dr.putObject("regions");
         for (String region : List.of(PRIMARY, SECONDARY)) {
             ObjectNode r = regions.putObject(region);

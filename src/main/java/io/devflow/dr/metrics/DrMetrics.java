@@ -20,6 +20,7 @@ public final class DrMetrics {
     private final MeterRegistry registry;
     private final Map<String, Outcomes> outcomes = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> damaged = new ConcurrentHashMap<>();
 
     private static final class Outcomes {
         final AtomicLong succeeded = new AtomicLong();
@@ -54,6 +55,18 @@ public final class DrMetrics {
                     .tags("store", store, "region", region).register(registry);
             return holder;
         }).set(completedAt.getEpochSecond());
+    }
+
+    /** How many damaged manifests the latest listing of a store's backups in a region found. */
+    public void damagedManifests(String store, String region, long count) {
+        damaged.computeIfAbsent(store + "|" + region, k -> {
+            AtomicLong holder = new AtomicLong();
+            Gauge.builder("dr.backup.damaged.manifests", holder, AtomicLong::get)
+                    .description("Damaged backup manifests (unreadable, another backup's or deployment's, or "
+                            + "their seal does not verify) found by the latest listing")
+                    .tags("store", store, "region", region).register(registry);
+            return holder;
+        }).set(count);
     }
 
     public void backupFailed(String store, String type, String region) {

@@ -5,9 +5,11 @@ import io.devflow.dr.archive.Progress;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.BackupStatus;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.config.VerifyLevel;
+import io.devflow.dr.crypto.KeyUnavailableException;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.store.StoreOperations;
@@ -99,7 +101,9 @@ public final class PointInTimeRecovery {
         List<BackupRecord> fulls = new ArrayList<>();
         Map<String, List<BackupRecord>> byRegion = new LinkedHashMap<>();
         for (RegionContext region : regions.all()) {
-            List<BackupRecord> completed = catalog.completed(kind, region);
+            List<BackupRecord> all = catalog.all(kind, region);
+            refuseUnverified(all, t);
+            List<BackupRecord> completed = all.stream().filter(BackupRecord::isCompleted).toList();
             byRegion.put(region.id().value(), completed);
             completed.stream().filter(r -> "full".equals(r.type()) && !r.completedAt().isAfter(t)).forEach(fulls::add);
         }
@@ -120,6 +124,18 @@ public final class PointInTimeRecovery {
         ids.add(full.id());
         chain.increments().forEach(m -> ids.add(m.id()));
         return Optional.of(new StorePlan(kind.id(), full.region(), ids, chain.restoredAsOf(), chain.note(), databases));
+    }
+
+    /**
+     * A backup whose seal cannot be checked now (KMS unreachable) may be the base or a link of the plan: planning
+     * around it could restore an older state than the one asked for, so the plan waits until it can be checked.
+     * Damaged backups are never part of a plan.
+     */
+    private static void refuseUnverified(List<BackupRecord> backups, Instant t) {
+        backups.stream().filter(b -> b.status() == BackupStatus.UNVERIFIED && !b.startedAt().isAfter(t)).findFirst()
+                .ifPresent(b -> {
+                    throw new KeyUnavailableException("cannot plan the recovery to " + t + ": " + b.error());
+                });
     }
 
     /** The increments to replay over a full backup, oldest first, and what the result will be. */
@@ -179,6 +195,7 @@ public final class PointInTimeRecovery {
             List<BackupCatalog.Located> backups = new ArrayList<>();
             for (String id : store.backups()) {
                 BackupCatalog.Located backup = catalog.find(BackupId.parse(id).orElseThrow());
+                backup.requireTrusted();
                 verifier.verify(backup.region(), backup.manifest(), VerifyLevel.QUICK, progress);
                 backups.add(backup);
             }

@@ -1,19 +1,15 @@
 package io.devflow.dr.recovery;
 
-import io.devflow.dr.archive.ArchiveIntegrityException;
 import io.devflow.dr.archive.ArchiveReader;
 import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.ManifestCodec;
 import io.devflow.dr.archive.Progress;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
-import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.catalog.BackupKeys;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.DataKey;
-import io.devflow.dr.crypto.KeyContext;
-import io.devflow.dr.crypto.KeyProvider;
-import io.devflow.dr.crypto.WrappedKey;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.store.StoreOperations;
@@ -44,11 +40,11 @@ public final class RestoreService {
     private final BackupCatalog catalog;
     private final RegionDirectory regions;
     private final StoreRegistry stores;
-    private final KeyProvider keys;
+    private final BackupKeys keys;
     private final BackupVerifier verifier;
     private final Clock clock;
 
-    public RestoreService(BackupCatalog catalog, RegionDirectory regions, StoreRegistry stores, KeyProvider keys,
+    public RestoreService(BackupCatalog catalog, RegionDirectory regions, StoreRegistry stores, BackupKeys keys,
                           BackupVerifier verifier, Clock clock) {
         this.catalog = catalog;
         this.regions = regions;
@@ -58,7 +54,6 @@ public final class RestoreService {
         this.clock = clock;
     }
 
-    /** What a restore will do, shown before it does it. */
     /** What a restore will do, shown before it does it. */
     public record Plan(BackupId id, String store, String sourceRegion, String targetRegion, Map<String, String> databases,
                        long items, long storedBytes) {
@@ -74,9 +69,7 @@ public final class RestoreService {
      */
     public Plan plan(BackupId id, RegionId target, List<String> targetDatabases) {
         BackupCatalog.Located located = catalog.find(id);
-        if (located.record().status() == BackupStatus.DAMAGED) {
-            throw new ArchiveIntegrityException(located.record().error());
-        }
+        located.requireTrusted();
         if (!located.record().isCompleted()) {
             throw new InvalidRequestException("backup " + id + " is " + located.record().status()
                     + (located.record().error() != null ? " (" + located.record().error() + ")" : "")
@@ -101,6 +94,7 @@ public final class RestoreService {
     public Report restore(Plan plan, Progress progress) {
         Instant started = clock.instant();
         BackupCatalog.Located located = catalog.find(plan.id());
+        located.requireTrusted();
         Manifest manifest = located.manifest();
         if (!located.record().isCompleted()) {
             throw new InvalidRequestException("backup " + plan.id() + " is " + located.record().status()
@@ -124,9 +118,7 @@ public final class RestoreService {
      */
     void apply(RegionContext source, Manifest manifest, StoreOperations.Restorer restorer, Progress progress, String phase) {
         String what = "backup " + manifest.id();
-        KeyContext context = new KeyContext(manifest.id(), manifest.store(), manifest.region());
-        Manifest.Encryption e = manifest.encryption();
-        try (DataKey key = keys.open(new WrappedKey(e.provider(), e.keyId(), e.wrappedKey()), context);
+        try (DataKey key = keys.open(manifest);
              InputStream in = source.objectStore().open(manifest.object().key())) {
             ManifestCodec.checkSeal(manifest, key, what);
             progress.phase(phase);

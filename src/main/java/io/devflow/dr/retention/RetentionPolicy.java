@@ -32,6 +32,9 @@ import java.util.function.Function;
  *   <li>failed and incomplete backups are removed once they are 24 hours old (younger incomplete ones may
  *       still be running).</li>
  * </ul>
+ * Damaged backups are kept and count for nothing. While any backup's seal cannot be checked (KMS unreachable),
+ * no completed backup is deleted: the unverified one may be a chain's link or the newest of its period, and
+ * what depends on it cannot be told.
  * Periods are counted among those that have a backup, so a stalled schedule never ages every backup out.
  */
 public final class RetentionPolicy {
@@ -72,11 +75,18 @@ public final class RetentionPolicy {
             }
         }
 
+        long unverified = backups.stream().filter(b -> b.status() == BackupStatus.UNVERIFIED).count();
         List<Decision> decisions = new ArrayList<>();
         for (BackupRecord backup : backups) {
             String reason = kept.get(backup.id());
             if (reason != null) {
                 decisions.add(new Decision(backup, true, reason));
+            } else if (backup.status() == BackupStatus.UNVERIFIED) {
+                decisions.add(new Decision(backup, true, "seal not verifiable now: kept until it can be checked ("
+                        + backup.error() + ")"));
+            } else if (backup.isCompleted() && unverified > 0) {
+                decisions.add(new Decision(backup, true, unverified + " backup(s) of this store and region cannot be "
+                        + "verified now: nothing that may depend on them is deleted until they can be"));
             } else if (backup.status() == BackupStatus.DAMAGED) {
                 decisions.add(new Decision(backup, true, "manifest damaged: kept for an operator to look at (" + backup.error() + ")"));
             } else if (backup.status() == BackupStatus.FAILED) {

@@ -56,8 +56,16 @@ public final class RetentionService {
                         Instant startedAt, String reason) {
     }
 
+    /**
+     * @param resolvedConflicts what {@link ConflictRetention} did with resolved conflicts; null until it ran, and
+     *                          when replication (and so conflict recording) is not configured
+     */
     public record Report(boolean dryRun, List<Entry> backups, int kept, int deleted, List<String> abortedUploads,
-                         Map<String, String> unreachableRegions) {
+                         Map<String, String> unreachableRegions, ConflictRetention.Result resolvedConflicts) {
+
+        public Report withResolvedConflicts(ConflictRetention.Result result) {
+            return new Report(dryRun, backups, kept, deleted, abortedUploads, unreachableRegions, result);
+        }
     }
 
     public Report apply(boolean dryRun) {
@@ -91,7 +99,7 @@ public final class RetentionService {
         entries.sort(Comparator.comparing(Entry::region).thenComparing(Entry::store)
                 .thenComparing(Entry::startedAt, Comparator.reverseOrder()));
         int kept = (int) entries.stream().filter(e -> e.action().equals("keep")).count();
-        return new Report(dryRun, entries, kept, entries.size() - kept, aborted, unreachable);
+        return new Report(dryRun, entries, kept, entries.size() - kept, aborted, unreachable, null);
     }
 
     private void delete(RegionContext region, StoreKind kind, BackupRecord backup) {

@@ -6,12 +6,10 @@ import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.ManifestCodec;
 import io.devflow.dr.archive.Progress;
 import io.devflow.dr.archive.SectionSummary;
+import io.devflow.dr.catalog.BackupKeys;
 import io.devflow.dr.catalog.VerificationRecord;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.crypto.DataKey;
-import io.devflow.dr.crypto.KeyContext;
-import io.devflow.dr.crypto.KeyProvider;
-import io.devflow.dr.crypto.WrappedKey;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.storage.ObjectStore;
 import io.devflow.dr.store.StoreOperations;
@@ -39,11 +37,11 @@ import java.util.Map;
  */
 public final class BackupVerifier {
 
-    private final KeyProvider keys;
+    private final BackupKeys keys;
     private final StoreRegistry stores;
     private final Clock clock;
 
-    public BackupVerifier(KeyProvider keys, StoreRegistry stores, Clock clock) {
+    public BackupVerifier(BackupKeys keys, StoreRegistry stores, Clock clock) {
         this.keys = keys;
         this.stores = stores;
         this.clock = clock;
@@ -53,9 +51,8 @@ public final class BackupVerifier {
         Instant started = clock.instant();
         String what = "backup " + manifest.id();
         List<String> checks = new ArrayList<>();
-        KeyContext context = new KeyContext(manifest.id(), manifest.store(), manifest.region());
         progress.restart("verifying " + manifest.id() + " (" + level.configName() + ")");
-        try (DataKey key = keys.open(wrapped(manifest), context)) {
+        try (DataKey key = keys.open(manifest)) {
             ManifestCodec.checkSeal(manifest, key, what);
             checks.add("manifest seal matches the data key");
             ObjectStore store = region.objectStore();
@@ -78,11 +75,6 @@ public final class BackupVerifier {
         }
         return new VerificationRecord(manifest.id(), level.configName(), true, clock.instant(),
                 Duration.between(started, clock.instant()).toMillis(), checks, null);
-    }
-
-    private static WrappedKey wrapped(Manifest manifest) {
-        Manifest.Encryption e = manifest.encryption();
-        return new WrappedKey(e.provider(), e.keyId(), e.wrappedKey());
     }
 
     private static void checkDigest(ObjectStore store, Manifest manifest, String what) {

@@ -21,6 +21,7 @@ import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.MemoryStateStore;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestConfigs;
+import io.devflow.dr.testing.TestKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ReplicationApiTest {
     private final MemoryStateStore state = new MemoryStateStore();
     private final MutableClock clock = new MutableClock(NOW);
     private final ReplicationConfig config = replicationConfig();
-    private final ConflictStore conflicts = new ConflictStore(state);
+    private final ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
     private final AuditLog audit = new AuditLog(state, clock);
     private final ReplicationApi api = new ReplicationApi(
             Optional.of(new ReplicationService(config, new EnumMap<>(StoreKind.class), conflicts, state, audit,

@@ -68,6 +68,8 @@ class ManifestCodecTest {
                 m -> ((ObjectNode) m.get("object")).put("sha256", "0".repeat(64)),
                 m -> ((ObjectNode) m.get("object")).put("size", 1),
                 m -> ((ObjectNode) m.get("encryption")).put("wrappedKey", "b3RoZXI="),
+                m -> ((ObjectNode) m.get("encryption")).put("deploymentId", "devflow-staging"),
+                m -> ((ObjectNode) m.get("encryption")).put("keyCheck", "1e".repeat(16)),
                 m -> ((ObjectNode) m.get("sections").get(0)).put("items", 199),
                 m -> ((ObjectNode) m.get("sections").get(1)).put("fingerprint", "1".repeat(64)),
                 m -> ((ObjectNode) m.get("source")).put("databases", "devflow"),
@@ -88,7 +90,7 @@ class ManifestCodecTest {
 
     @Test
     void shouldSealAgainOnlyWhatVerificationAdded() {
-        Manifest uploaded = ManifestCodec.seal(new Manifest(ArchiveFormat.VERSION, ID, "full", "mongodb", "us-east-1",
+        Manifest uploaded = ManifestCodec.seal(new Manifest(ArchiveFormat.MANIFEST_VERSION, ID, "full", "mongodb", "us-east-1",
                 "cli", manifest().startedAt(), null, null, manifest().coveredUntil(), manifest().positions(),
                 manifest().source(), manifest().object(), manifest().encryption(), manifest().compression(),
                 manifest().items(), manifest().bytes(), manifest().sections(), null, null), key);
@@ -143,11 +145,44 @@ class ManifestCodecTest {
     @Test
     void shouldRefuseAnotherFormatVersion() throws Exception {
         ObjectNode tree = (ObjectNode) JSON.readTree(ManifestCodec.write(ManifestCodec.seal(manifest(), key)));
-        tree.put("formatVersion", 2);
+        tree.put("formatVersion", 3);
 
         assertThatThrownBy(() -> ManifestCodec.read(JSON.writeValueAsBytes(tree), WHAT))
                 .isInstanceOf(ArchiveIntegrityException.class)
-                .hasMessageContaining("manifest format version 2 is not supported");
+                .hasMessageContaining("manifest format version 3 is not supported");
+    }
+
+    @Test
+    void shouldRefuseACurrentManifestWithoutItsKeyBinding() throws Exception {
+        for (String field : List.of("deploymentId", "keyCheck")) {
+            ObjectNode tree = (ObjectNode) JSON.readTree(ManifestCodec.write(ManifestCodec.seal(manifest(), key)));
+            ((ObjectNode) tree.get("encryption")).remove(field);
+
+            assertThatThrownBy(() -> ManifestCodec.read(JSON.writeValueAsBytes(tree), WHAT))
+                    .as(field)
+                    .isInstanceOf(ArchiveIntegrityException.class)
+                    .hasMessage(WHAT + ": the manifest is damaged (its key binding is missing)");
+        }
+    }
+
+    @Test
+    void shouldReadALegacyManifestAsItWasWrittenAndKeepItsSealValid() throws Exception {
+        Manifest current = manifest();
+        Manifest legacy = ManifestCodec.seal(new Manifest(ArchiveFormat.LEGACY_MANIFEST_VERSION, ID, "full", "mongodb",
+                "us-east-1", "cli", current.startedAt(), current.completedAt(), null, current.coveredUntil(),
+                current.positions(), current.source(), current.object(),
+                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, "local", "local-20260125-0a1b2c3d", "d3JhcHBlZCBrZXk="),
+                current.compression(), current.items(), current.bytes(), current.sections(), current.verification(),
+                null), key);
+        JsonNode written = JSON.readTree(ManifestCodec.write(legacy));
+
+        Manifest read = ManifestCodec.read(ManifestCodec.write(legacy), WHAT);
+
+        assertThat(written.get("encryption").fieldNames()).toIterable()
+                .containsExactly("algorithm", "provider", "keyId", "wrappedKey");
+        assertThat(read.isLegacy()).isTrue();
+        assertThat(manifest().isLegacy()).isFalse();
+        assertThatCode(() -> ManifestCodec.checkSeal(read, key, WHAT)).doesNotThrowAnyException();
     }
 
     @Test
@@ -161,12 +196,13 @@ class ManifestCodecTest {
     }
 
     private static Manifest manifest() {
-        return new Manifest(ArchiveFormat.VERSION, ID, "full", "mongodb", "us-east-1", "cli",
+        return new Manifest(ArchiveFormat.MANIFEST_VERSION, ID, "full", "mongodb", "us-east-1", "cli",
                 Instant.parse("2026-01-25T02:00:00.120Z"), Instant.parse("2026-01-25T02:01:30.450Z"), null,
                 Instant.parse("2026-01-25T02:01:30.450Z"), new Manifest.Positions(Map.of("*", "1769306400.1"), Map.of()),
                 Map.of("server", "mongodb://db-east:27017", "databases", "devflow,audit"),
                 new Manifest.StoredObject("devflow-dr/mongodb/2026/01/25/" + ID + "/data.dre", 123_456, "ab".repeat(32), 1),
-                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, "local", "local-20260125-0a1b2c3d", "d3JhcHBlZCBrZXk="),
+                new Manifest.Encryption(ArchiveFormat.ENCRYPTION, "local", "local-20260125-0a1b2c3d", "d3JhcHBlZCBrZXk=",
+                        "0f".repeat(16), "devflow-prod"),
                 new Manifest.Compression(ArchiveFormat.COMPRESSION, 3),
                 250, 98_765,
                 List.of(new Manifest.Section("devflow.users", 200, 80_000, "c".repeat(64)),

@@ -142,7 +142,7 @@ public final class BackupBench {
 
     private static DrConfig withVerify(DrConfig c, VerifyLevel level) {
         BackupConfig b = c.backup();
-        return new DrConfig(c.source(), c.regions(), new BackupConfig(b.encryption(), b.retention(), b.schedule(),
+        return new DrConfig(c.source(), c.deploymentId(), c.regions(), new BackupConfig(b.encryption(), b.retention(), b.schedule(),
                 level, b.partSizeMiB(), b.compressionLevel(), b.retry(), b.incremental()), c.recovery(), c.api(),
                 c.replication());
     }

@@ -167,6 +167,7 @@ public final class BenchServers {
     private static ObjectNode config(String mongoUrl, EmbeddedS3 s3, Path keyring) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode dr = root.putObject("disasterRecovery");
+        dr.put("deploymentId", "devflow-bench");
         ObjectNode region = dr.putObject("regions").putObject(REGION);
         region.put("role", "primary");
         ObjectNode mongodb = region.putObject("mongodb");

@@ -77,6 +77,7 @@ public final class ReplicationServers {
 
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode dr = root.putObject("disasterRecovery");
+        dr.put("deploymentId", "devflow-bench");
         ObjectNode regions = dr.putObject("regions");
         int seed = Integer.parseInt(required(options, "--seed-documents"));
         for (String region : List.of(SOURCE, TARGET)) {

@@ -95,6 +95,7 @@ public final class StoreServers {
 
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode dr = root.putObject("disasterRecovery");
+        dr.put("deploymentId", "devflow-bench");
         ObjectNode region = dr.putObject("regions").putObject(REGION);
         region.put("role", "primary");
         ObjectNode dataset;

@@ -122,6 +122,7 @@ class KeysCommandKmsTest {
         String json = """
                 {
                   "disasterRecovery": {
+                    "deploymentId": "devflow-test",
                     "regions": {
                       "us-east-1": {
                         "role": "primary",

@@ -37,6 +37,7 @@ class KeysCommandLocalTest {
         String json = """
                 {
                   "disasterRecovery": {
+                    "deploymentId": "devflow-test",
                     "regions": {
                       "us-east-1": {
                         "role": "primary",

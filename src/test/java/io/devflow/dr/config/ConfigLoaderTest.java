@@ -430,6 +430,59 @@ class ConfigLoaderTest {
         assertThat(ConfigChecks.checkKeys(TestConfigs.load(good), List.of())).isEmpty();
     }
 
+    @Test
+    void shouldRequireADeploymentIdOfSafeCharacters() {
+        ObjectNode missing = TestConfigs.minimal();
+        at(missing, "/disasterRecovery").remove("deploymentId");
+        ObjectNode unsafe = TestConfigs.minimal();
+        at(unsafe, "/disasterRecovery").put("deploymentId", "Prod|East");
+
+        assertThat(TestConfigs.load(TestConfigs.minimal()).deploymentId()).isEqualTo("devflow-test");
+        assertThat(problems(missing)).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("disasterRecovery.deploymentId");
+            assertThat(p.message()).startsWith("required").contains("never change it");
+        });
+        assertThat(problems(unsafe)).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("disasterRecovery.deploymentId");
+            assertThat(p.message()).contains("'Prod|East'").contains("lower-case letters");
+        });
+    }
+
+    @Test
+    void shouldReadAllowedKmsKeysAndRefuseThemForTheLocalProvider() {
+        ObjectNode kms = TestConfigs.minimal();
+        at(kms, ENCRYPTION).remove("keyFile");
+        at(kms, ENCRYPTION).put("provider", "aws-kms").put("keyId", "alias/dr").putArray("allowedKeyIds")
+                .add("arn:aws:kms:us-east-1:111122223333:key/old");
+        ObjectNode local = TestConfigs.minimal();
+        at(local, ENCRYPTION).putArray("allowedKeyIds").add("local-20260101-00000000");
+
+        assertThat(TestConfigs.load(kms).backup().encryption().allowedKeyIds())
+                .containsExactly("arn:aws:kms:us-east-1:111122223333:key/old");
+        assertThat(TestConfigs.load(TestConfigs.minimal()).backup().encryption().allowedKeyIds()).isEmpty();
+        assertThat(problems(local)).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("disasterRecovery.backup.encryption.allowedKeyIds");
+            assertThat(p.message()).contains("only used by the aws-kms provider");
+        });
+    }
+
+    @Test
+    void shouldKeepResolvedConflictsNinetyDaysUnlessConfigured() {
+        ObjectNode defaults = TestConfigs.minimal();
+        at(defaults, "/disasterRecovery").putObject("replication");
+        ObjectNode configured = TestConfigs.minimal();
+        at(configured, "/disasterRecovery").putObject("replication").putObject("conflicts").put("keepResolvedDays", 30);
+        ObjectNode outOfRange = TestConfigs.minimal();
+        at(outOfRange, "/disasterRecovery").putObject("replication").putObject("conflicts").put("keepResolvedDays", 0);
+
+        assertThat(TestConfigs.load(defaults).replication().orElseThrow().conflicts().keepResolved())
+                .isEqualTo(Duration.ofDays(90));
+        assertThat(TestConfigs.load(configured).replication().orElseThrow().conflicts().keepResolved())
+                .isEqualTo(Duration.ofDays(30));
+        assertThat(problems(outOfRange)).extracting(ConfigProblem::path)
+                .containsExactly("disasterRecovery.replication.conflicts.keepResolvedDays");
+    }
+
     private static List<ConfigProblem> problems(ObjectNode root) {
         ConfigException failure = catchThrowableOfType(ConfigException.class, () -> TestConfigs.load(root));
         assertThat(failure).as("the configuration should have been refused").isNotNull();

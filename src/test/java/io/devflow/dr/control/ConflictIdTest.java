@@ -3,6 +3,7 @@ package io.devflow.dr.control;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.NotFoundException;
 import io.devflow.dr.testing.MemoryStateStore;
+import io.devflow.dr.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -63,7 +64,7 @@ class ConflictIdTest {
 
     @Test
     void shouldRefuseAMalformedIdAsAUsageErrorNamingAnExample() {
-        ConflictStore store = new ConflictStore(new MemoryStateStore());
+        ConflictStore store = new ConflictStore(new MemoryStateStore(), TestKeys.conflictCipher());
 
         assertThatThrownBy(() -> store.get("k3m9qz"))
                 .isExactlyInstanceOf(InvalidRequestException.class)
@@ -73,7 +74,7 @@ class ConflictIdTest {
 
     @Test
     void shouldReportAWellFormedIdThatIsNotStoredAsNotFound() {
-        ConflictStore store = new ConflictStore(new MemoryStateStore());
+        ConflictStore store = new ConflictStore(new MemoryStateStore(), TestKeys.conflictCipher());
 
         assertThatThrownBy(() -> store.get(ConflictId.EXAMPLE))
                 .isInstanceOf(NotFoundException.class)

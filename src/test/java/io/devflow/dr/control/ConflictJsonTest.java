@@ -5,6 +5,7 @@ import io.devflow.dr.config.ConflictStrategy;
 import io.devflow.dr.config.Direction;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.MemoryStateStore;
+import io.devflow.dr.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -78,7 +79,7 @@ class ConflictJsonTest {
 
     @Test
     void shouldMoveAResolvedConflictOutOfTheOpenOnes() {
-        ConflictStore store = new ConflictStore(new MemoryStateStore());
+        ConflictStore store = new ConflictStore(new MemoryStateStore(), TestKeys.conflictCipher());
         Conflict open = Conflict.detected(ConflictId.generate(DETECTED), "mongodb", EAST_TO_WEST, RECORD,
                 ConflictStrategy.MANUAL, DETECTED, version("{\"qty\": 2}", null), version("{\"qty\": 5}", null),
                 Decision.PENDING, "manual");

@@ -22,6 +22,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
@@ -36,8 +37,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AwsKmsKeyProviderAgainstKmsProtocolEndpointTest {
 
-    private static final KeyContext BACKUP = new KeyContext("20250101T000000Z-full-a1b2", "mongodb", "us-east-1");
-    private static final KeyContext OTHER_BACKUP = new KeyContext("20250102T000000Z-full-c3d4", "mongodb", "us-east-1");
+    private static final String BACKUP_ID = "20250101T000000Z-full-a1b2";
+    private static final String OTHER_BACKUP_ID = "20250102T000000Z-full-c3d4";
+    private static final KeyContext BACKUP = KeyContext.backup(BACKUP_ID, "mongodb", "us-east-1", "devflow-prod");
+    private static final KeyContext OTHER_BACKUP = KeyContext.backup(OTHER_BACKUP_ID, "mongodb", "us-east-1", "devflow-prod");
 
     KmsProtocolTestEndpoint kms;
     KmsClient client;
@@ -113,7 +116,7 @@ class AwsKmsKeyProviderAgainstKmsProtocolEndpointTest {
 
         assertThatThrownBy(() -> provider.open(wrapped, OTHER_BACKUP))
                 .isInstanceOf(KeyUnavailableException.class)
-                .hasMessageContaining(OTHER_BACKUP.backupId())
+                .hasMessageContaining(OTHER_BACKUP_ID)
                 .hasMessageContaining("altered or copied from another backup")
                 .satisfies(e -> assertThat(Failures.isTransient(e)).isFalse());
     }
@@ -130,7 +133,7 @@ class AwsKmsKeyProviderAgainstKmsProtocolEndpointTest {
 
         assertThatThrownBy(() -> provider.open(tampered, BACKUP))
                 .isInstanceOf(KeyUnavailableException.class)
-                .hasMessageContaining(BACKUP.backupId())
+                .hasMessageContaining(BACKUP_ID)
                 .hasMessageContaining("altered");
     }
 
@@ -172,19 +175,115 @@ class AwsKmsKeyProviderAgainstKmsProtocolEndpointTest {
     }
 
     @Test
-    void shouldNameTheKeyWhenTheManifestNamesAKeyKmsDoesNotKnow() {
+    void shouldNameTheKeyWhenTheManifestNamesAnAllowedKeyKmsDoesNotKnow() {
         WrappedKey wrapped;
         try (DataKey key = provider.newDataKey(BACKUP)) {
             wrapped = key.wrapped();
         }
         String unknown = "arn:aws:kms:us-east-1:111122223333:key/0b7a1c62-9a53-4a27-9f3e-5f2d1e0c9b11";
         WrappedKey elsewhere = new WrappedKey(wrapped.provider(), unknown, wrapped.ciphertext());
+        AwsKmsKeyProvider allowingIt = new AwsKmsKeyProvider(client, keyId, List.of(unknown));
 
-        assertThatThrownBy(() -> provider.open(elsewhere, BACKUP))
+        assertThatThrownBy(() -> allowingIt.open(elsewhere, BACKUP))
                 .isInstanceOf(KeyUnavailableException.class)
-                .hasMessageContaining(BACKUP.backupId())
+                .hasMessageContaining(BACKUP_ID)
                 .hasMessageContaining("'" + unknown + "'")
                 .hasMessageContaining("NotFoundException");
+    }
+
+    @Test
+    void shouldRefuseAKeyThisDeploymentDoesNotUseWithoutAskingKms() throws Exception {
+        String otherKey = kms.createKey("another deployment's key, which this endpoint could decrypt with");
+        byte[] archive = randomBytes(1000);
+        byte[] encrypted;
+        WrappedKey foreign;
+        try (DataKey key = new AwsKmsKeyProvider(client, otherKey).newDataKey(BACKUP)) {
+            encrypted = encrypt(key.streamingAead(), archive);
+            foreign = key.wrapped();
+        }
+        int callsBefore = kms.operations().size();
+
+        assertThatThrownBy(() -> provider.open(foreign, BACKUP))
+                .isInstanceOf(KeyRefusedException.class)
+                .hasMessageContaining(BACKUP_ID)
+                .hasMessageContaining("'" + kms.arnOf(otherKey) + "'")
+                .hasMessageContaining("allowedKeyIds")
+                .satisfies(e -> assertThat(Failures.isTransient(e)).isFalse());
+        assertThat(kms.operations()).as("nothing was asked of KMS").hasSize(callsBefore);
+
+        AwsKmsKeyProvider allowing = new AwsKmsKeyProvider(client, keyId, List.of(kms.arnOf(otherKey)));
+        try (DataKey opened = allowing.open(foreign, BACKUP)) {
+            assertThat(decrypt(opened.streamingAead(), encrypted)).isEqualTo(archive);
+        }
+    }
+
+    @Test
+    void shouldAllowTheKeyAConfiguredAliasNamesResolvingItOncePerProcess() throws Exception {
+        kms.createAlias("alias/devflow-dr", keyId);
+        WrappedKey wrapped;
+        byte[] archive = randomBytes(1000);
+        byte[] encrypted;
+        try (DataKey key = provider.newDataKey(BACKUP)) {
+            encrypted = encrypt(key.streamingAead(), archive);
+            wrapped = key.wrapped();
+        }
+        AwsKmsKeyProvider byAlias = new AwsKmsKeyProvider(client, "alias/devflow-dr");
+
+        try (DataKey first = byAlias.open(wrapped, BACKUP); DataKey second = byAlias.open(wrapped, BACKUP)) {
+            assertThat(decrypt(first.streamingAead(), encrypted)).isEqualTo(archive);
+            assertThat(decrypt(second.streamingAead(), encrypted)).isEqualTo(archive);
+        }
+        assertThat(kms.operations()).containsExactly("GenerateDataKey", "DescribeKey", "Decrypt", "Decrypt");
+    }
+
+    @Test
+    void shouldRefuseADataKeyOfAnotherDeploymentUnderTheSameKey() {
+        KeyContext staging = KeyContext.backup(BACKUP_ID, "mongodb", "us-east-1", "devflow-staging");
+        WrappedKey wrapped;
+        try (DataKey key = provider.newDataKey(staging)) {
+            wrapped = key.wrapped();
+        }
+
+        assertThatThrownBy(() -> provider.open(wrapped, BACKUP))
+                .isInstanceOf(KeyRefusedException.class)
+                .hasMessageContaining(BACKUP_ID)
+                .hasMessageContaining("another deployment");
+        try (DataKey opened = provider.open(wrapped, staging)) {
+            assertThat(opened.wrapped()).isEqualTo(wrapped);
+        }
+    }
+
+    @Test
+    void shouldStillOpenADataKeyWrappedBeforeDeploymentsWereBound() throws Exception {
+        KeyContext legacy = KeyContext.legacyBackup(BACKUP_ID, "mongodb", "us-east-1");
+        byte[] archive = randomBytes(2000);
+        byte[] encrypted;
+        WrappedKey wrapped;
+        try (DataKey key = provider.newDataKey(legacy)) {
+            encrypted = encrypt(key.streamingAead(), archive);
+            wrapped = key.wrapped();
+        }
+
+        assertThat(legacy.encryptionContext()).doesNotContainKey("devflow-dr:deployment").hasSize(3);
+        try (DataKey opened = provider.open(wrapped, legacy)) {
+            assertThat(decrypt(opened.streamingAead(), encrypted)).isEqualTo(archive);
+        }
+        assertThatThrownBy(() -> provider.open(wrapped, BACKUP)).isInstanceOf(KeyRefusedException.class);
+    }
+
+    @Test
+    void shouldFailTransientlyWhenTheEndpointIsDownWhileOpening() {
+        WrappedKey wrapped;
+        try (DataKey key = provider.newDataKey(BACKUP)) {
+            wrapped = key.wrapped();
+        }
+        kms.close();
+
+        assertThatThrownBy(() -> provider.open(wrapped, BACKUP))
+                .isInstanceOf(RemoteOperationException.class)
+                .hasMessageContaining(BACKUP_ID)
+                .hasMessageContaining("KMS is unreachable")
+                .satisfies(e -> assertThat(Failures.isTransient(e)).isTrue());
     }
 
     @Test
@@ -193,7 +292,7 @@ class AwsKmsKeyProviderAgainstKmsProtocolEndpointTest {
 
         assertThatThrownBy(() -> provider.newDataKey(BACKUP))
                 .isInstanceOf(RemoteOperationException.class)
-                .hasMessageContaining(BACKUP.backupId())
+                .hasMessageContaining(BACKUP_ID)
                 .hasMessageContaining("KMS is unreachable")
                 .hasCauseInstanceOf(SdkClientException.class)
                 .satisfies(e -> assertThat(Failures.isTransient(e)).isTrue());
@@ -305,14 +404,14 @@ class AwsKmsKeyProviderAgainstKmsProtocolEndpointTest {
 
     private static byte[] encrypt(StreamingAead aead, byte[] plaintext) throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (OutputStream out = aead.newEncryptingStream(buffer, BACKUP.associatedData())) {
+        try (OutputStream out = aead.newEncryptingStream(buffer, BACKUP.associatedDataBytes())) {
             out.write(plaintext);
         }
         return buffer.toByteArray();
     }
 
     private static byte[] decrypt(StreamingAead aead, byte[] ciphertext) throws Exception {
-        try (InputStream in = aead.newDecryptingStream(new ByteArrayInputStream(ciphertext), BACKUP.associatedData())) {
+        try (InputStream in = aead.newDecryptingStream(new ByteArrayInputStream(ciphertext), BACKUP.associatedDataBytes())) {
             return in.readAllBytes();
         }
     }

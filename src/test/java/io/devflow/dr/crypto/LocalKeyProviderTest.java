@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalKeyProviderTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-25T02:00:00Z"), ZoneOffset.UTC);
-    private static final KeyContext CONTEXT = new KeyContext("backup-full-20260125-020000-x7k2p9", "mongodb", "us-east-1");
+    private static final String BACKUP_ID = "backup-full-20260125-020000-x7k2p9";
+    private static final KeyContext CONTEXT = KeyContext.backup(BACKUP_ID, "mongodb", "us-east-1", "devflow-test");
     private static final byte[] ASSOCIATED = "header".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir
@@ -72,8 +73,8 @@ class LocalKeyProviderTest {
         try (DataKey created = provider.newDataKey(CONTEXT)) {
             wrapped = created.wrapped();
         }
-        KeyContext otherBackup = new KeyContext("backup-full-20260124-020000-abc123", "mongodb", "us-east-1");
-        KeyContext otherRegion = new KeyContext(CONTEXT.backupId(), "mongodb", "us-west-2");
+        KeyContext otherBackup = KeyContext.backup("backup-full-20260124-020000-abc123", "mongodb", "us-east-1", "devflow-test");
+        KeyContext otherRegion = KeyContext.backup(BACKUP_ID, "mongodb", "us-west-2", "devflow-test");
 
         assertThatThrownBy(() -> provider.open(wrapped, otherBackup))
                 .isInstanceOf(KeyUnavailableException.class)

@@ -2,6 +2,11 @@ package io.devflow.dr.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.config.EncryptionConfig;
+import io.devflow.dr.config.KeyProviderKind;
+import io.devflow.dr.testing.KeyRotations;
+import io.devflow.dr.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +18,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -134,6 +145,100 @@ class LocalKeyringTest {
         });
         assertThat(LocalKeyring.KeyInfo.class.getRecordComponents()).extracting(c -> c.getName())
                 .containsExactly("id", "created", "primary");
+    }
+
+    @Test
+    void shouldKeepEveryKeyWhenThreadsRotateAtOnce() throws Exception {
+        Path file = dir.resolve("keyring.json");
+        LocalKeyring first = LocalKeyring.create(file, JAN_25);
+        int threads = 4;
+        int rotations = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<String>>> added = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                added.add(pool.submit(() -> {
+                    start.await();
+                    List<String> ids = new ArrayList<>();
+                    for (int i = 0; i < rotations; i++) {
+                        ids.add(LocalKeyring.rotate(file, FEB_01).primaryId());
+                    }
+                    return ids;
+                }));
+            }
+            start.countDown();
+            List<String> expected = new ArrayList<>(List.of(first.primaryId()));
+            for (Future<List<String>> ids : added) {
+                expected.addAll(ids.get(60, TimeUnit.SECONDS));
+            }
+
+            LocalKeyring after = LocalKeyring.load(file);
+            assertThat(after.describe()).extracting(LocalKeyring.KeyInfo::id)
+                    .hasSize(1 + threads * rotations).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(Files.list(dir)).containsExactly(file);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldKeepEveryKeyWhenSeveralDrKeysCreateRunAtOnce() throws Exception {
+        Path file = dir.resolve("keyring.json");
+        LocalKeyring first = LocalKeyring.create(file, JAN_25);
+        ObjectNode config = TestConfigs.minimal();
+        TestConfigs.at(config, "/disasterRecovery/backup/encryption").put("keyFile", file.toString());
+        Path configFile = dir.resolve("dr-config.json");
+        Files.writeString(configFile, TestConfigs.text(config));
+        int processes = 3;
+        int rotations = 8;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> running = new ArrayList<>();
+        try {
+            for (int p = 0; p < processes; p++) {
+                running.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                        KeyRotations.class.getName(), configFile.toString(), String.valueOf(rotations))
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("rotations-" + p + ".log").toFile())
+                        .start());
+            }
+            for (int p = 0; p < processes; p++) {
+                assertThat(running.get(p).waitFor(120, TimeUnit.SECONDS)).as("process " + p + " finished").isTrue();
+                assertThat(running.get(p).exitValue()).as(Files.readString(dir.resolve("rotations-" + p + ".log")))
+                        .isZero();
+            }
+        } finally {
+            running.forEach(Process::destroyForcibly);
+        }
+
+        LocalKeyring after = LocalKeyring.load(file);
+        assertThat(after.describe()).hasSize(1 + processes * rotations);
+        assertThat(after.contains(first.primaryId())).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void shouldLetARunningProviderUseAKeyAddedAfterItLoaded() throws Exception {
+        Path file = dir.resolve("keyring.json");
+        LocalKeyring first = LocalKeyring.create(file, JAN_25);
+        KeyProvider server = KeyProviders.create(new EncryptionConfig(KeyProviderKind.LOCAL, Optional.empty(),
+                Optional.of(file), Optional.empty(), Optional.empty(), "us-east-1"));
+        KeyContext context = KeyContext.backup("backup-full-20260201-093000-abc123", "mongodb", "us-east-1", "devflow-test");
+        assertThat(server.currentKeyId()).isEqualTo(first.primaryId());
+
+        LocalKeyring rotated = LocalKeyring.rotate(file, FEB_01);
+        KeyProvider elsewhere = LocalKeyProvider.fromKeyring(LocalKeyring.load(file), null);
+
+        assertThat(server.currentKeyId()).isEqualTo(rotated.primaryId());
+        try (DataKey fresh = server.newDataKey(context)) {
+            assertThat(fresh.wrapped().keyId()).isEqualTo(rotated.primaryId());
+        }
+        try (DataKey wrappedElsewhere = elsewhere.newDataKey(context);
+             DataKey opened = server.open(wrappedElsewhere.wrapped(), context)) {
+            assertThat(opened.wrapped().keyId()).isEqualTo(rotated.primaryId());
+        }
     }
 
     @Test

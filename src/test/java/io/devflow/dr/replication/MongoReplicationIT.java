@@ -24,6 +24,7 @@ import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.ReplicationRound;
 import io.devflow.dr.testing.ServerReplication;
 import io.devflow.dr.testing.TestEnvironment;
+import io.devflow.dr.testing.TestKeys;
 import io.devflow.dr.testing.TrippingClock;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -130,7 +131,7 @@ class MongoReplicationIT {
                 forward.mongodb(), forward.redis(), forward.influxdb());
         Clock clock = Clock.systemUTC();
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
-            ConflictStore conflicts = new ConflictStore(state);
+            ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker eastToWest = Worker.of(services, forward, state, conflicts, clock, Direction.of(EAST, WEST));
             Worker westToEast = Worker.of(services, backward, state, conflicts, clock, Direction.of(WEST, EAST));
             try (eastToWest; westToEast) {
@@ -184,7 +185,7 @@ class MongoReplicationIT {
         ReplicationConfig config = services.config().replication().orElseThrow();
         Clock clock = Clock.systemUTC();
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
-            ConflictStore conflicts = new ConflictStore(state);
+            ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker worker = Worker.of(services, config, state, conflicts, clock, Direction.of(EAST, WEST));
             try (worker) {
                 MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("things");
@@ -222,7 +223,7 @@ class MongoReplicationIT {
         ReplicationConfig config = services.config().replication().orElseThrow();
         MutableClock clock = new MutableClock(Instant.now());
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), Clock.systemUTC())) {
-            ConflictStore conflicts = new ConflictStore(state);
+            ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker worker = Worker.of(services, config, state, conflicts, clock, Direction.of(EAST, WEST));
             try (worker) {
                 MongoCollection<Document> east = env.client(EAST).getDatabase("devflow").getCollection("things");
@@ -277,7 +278,7 @@ class MongoReplicationIT {
         Clock clock = Clock.systemUTC();
         Direction direction = Direction.of(EAST, WEST);
         try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
-            ConflictStore conflicts = new ConflictStore(state);
+            ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker server = Worker.of(services, config, state, conflicts, clock, direction);
             TrippingClock cliClock = new TrippingClock();
             MongoReplication cli = replication(services, config, state, conflicts, cliClock,

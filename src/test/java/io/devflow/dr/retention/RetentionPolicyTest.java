@@ -107,6 +107,25 @@ class RetentionPolicyTest {
         assertThat(decisions.get("backup-full-20250101-020000-broken").reason()).startsWith("manifest damaged: kept for an operator");
     }
 
+    @Test
+    void shouldDeleteNoCompletedBackupWhileOneCannotBeVerified() {
+        List<BackupRecord> history = new ArrayList<>(history(Set.of()));
+        BackupRecord newest = history.stream().filter(b -> b.type().equals("full")).reduce((a, b) -> b).orElseThrow();
+        history.remove(newest);
+        history.add(BackupRecord.unverified(newest.manifest(), newest.location(), newest.verification(),
+                "backup " + newest.id() + ": its seal cannot be checked now: KMS is unreachable"));
+        history.add(other("backup-full-20261122-020000-failed", BackupStatus.FAILED, Instant.parse("2026-11-22T02:00:00Z")));
+
+        List<RetentionPolicy.Decision> decisions = policy(new RetentionConfig(1, 0, 0)).decide(history, NOW);
+
+        assertThat(decisions).filteredOn(d -> !d.keep()).extracting(d -> d.backup().id())
+                .containsExactly("backup-full-20261122-020000-failed");
+        assertThat(decisions).filteredOn(d -> d.backup().id().equals(newest.id())).singleElement()
+                .satisfies(d -> assertThat(d.reason()).startsWith("seal not verifiable now").contains("KMS is unreachable"));
+        assertThat(decisions).filteredOn(d -> d.backup().startedAt().isBefore(Instant.parse("2026-01-01T00:00:00Z")))
+                .isNotEmpty().allSatisfy(d -> assertThat(d.reason()).contains("cannot be verified now"));
+    }
+
     /** Every kept increment reaches a kept full backup through kept increments only. */
     private static void assertChainsUnbroken(List<RetentionPolicy.Decision> decisions) {
         Map<String, BackupRecord> kept = decisions.stream().filter(RetentionPolicy.Decision::keep)

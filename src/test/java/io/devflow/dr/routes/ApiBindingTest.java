@@ -31,6 +31,7 @@ import io.devflow.dr.testing.MemoryStateStore;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestConfigs;
 import io.devflow.dr.testing.TestEnvironment;
+import io.devflow.dr.testing.TestKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
@@ -71,7 +72,7 @@ class ApiBindingTest extends CamelMainTestSupport {
     private final MemoryStateStore state = new MemoryStateStore();
     private final MutableClock clock = new MutableClock(NOW);
     private final DrConfig config = manualReplication();
-    private final ConflictStore conflicts = new ConflictStore(state);
+    private final ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {

@@ -20,6 +20,7 @@ import io.devflow.dr.replication.ReplicationFailure;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.testing.MemoryStateStore;
 import io.devflow.dr.testing.TestConfigs;
+import io.devflow.dr.testing.TestKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -54,7 +55,7 @@ class ReplicationRoundRouteTest extends CamelMainTestSupport {
     final MemoryStateStore state = new MemoryStateStore();
     final Clock clock = Clock.systemUTC();
     final ReplicationConfig config = config();
-    final ConflictStore conflicts = new ConflictStore(state);
+    final ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
     final AuditLog audit = new AuditLog(state, clock);
     final ScriptedReplication store = new ScriptedReplication(new Checkpoints(state, Duration.ofMinutes(5), clock), SCRIPT);
     final ReplicationControl control = new ReplicationControl(config, state, audit, clock);

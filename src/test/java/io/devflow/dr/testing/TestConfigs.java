@@ -24,6 +24,7 @@ public final class TestConfigs {
     private static final String MINIMAL = """
             {
               "disasterRecovery": {
+                "deploymentId": "devflow-test",
                 "regions": {
                   "us-east-1": {
                     "role": "primary",

@@ -40,6 +40,7 @@ public final class TestEnvironment implements AutoCloseable {
 
     public static final String EAST = "us-east-1";
     public static final String WEST = "us-west-2";
+    public static final String DEPLOYMENT = "devflow-test";
 
     private final Path dir;
     private final Map<String, EmbeddedMongo> mongos = new LinkedHashMap<>();
@@ -73,6 +74,7 @@ public final class TestEnvironment implements AutoCloseable {
         }
         config = Json.MAPPER.createObjectNode();
         ObjectNode dr = config.putObject("disasterRecovery");
+        dr.put("deploymentId", DEPLOYMENT);
         ObjectNode regionsNode = dr.putObject("regions");
         for (String region : regions) {
             ObjectNode r = regionsNode.putObject(region);

@@ -166,6 +166,57 @@ class BackupTamperIT {
                 .hasMessageContaining(first.id());
     }
 
+    @Test
+    void shouldShowOnlyAVerificationRecordThatDrVerifyWrote() throws Exception {
+        BackupRecord backup = backUp();
+        BackupRecord other = backUp();
+        services.verifyService().verify(id(backup), VerifyLevel.QUICK, new Progress());
+        services.verifyService().verify(id(other), VerifyLevel.QUICK, new Progress());
+        assertThat(services.catalog().find(id(backup)).record().verification()).isEqualTo("quick: passed");
+        byte[] genuine = bucket.getBytes(verificationKey(backup)).orElseThrow();
+
+        ObjectNode edited = (ObjectNode) Json.MAPPER.readTree(genuine);
+        edited.put("level", "restore");
+        bucket.put(verificationKey(backup), Json.bytes(edited), "application/json");
+        BackupRecord afterEdit = services.catalog().find(id(backup)).record();
+
+        ObjectNode planted = (ObjectNode) Json.MAPPER.readTree(genuine);
+        planted.remove("seal");
+        planted.put("level", "restore");
+        bucket.put(verificationKey(backup), Json.bytes(planted), "application/json");
+        BackupRecord afterPlant = services.catalog().find(id(backup)).record();
+
+        ObjectNode copied = (ObjectNode) Json.MAPPER.readTree(bucket.getBytes(verificationKey(other)).orElseThrow());
+        copied.put("id", backup.id());
+        bucket.put(verificationKey(backup), Json.bytes(copied), "application/json");
+        BackupRecord afterCopy = services.catalog().find(id(backup)).record();
+
+        for (BackupRecord record : List.of(afterEdit, afterPlant, afterCopy)) {
+            assertThat(record.status()).isEqualTo(BackupStatus.COMPLETED);
+            assertThat(record.verification()).as("what the sealed manifest says").isEqualTo(backup.verification());
+            assertThat(record.error()).startsWith("verification.json ignored");
+        }
+        assertThat(afterEdit.error()).contains("seal does not match");
+        assertThat(afterPlant.error()).contains("not sealed");
+        bucket.put(verificationKey(backup), genuine, "application/json");
+        assertThat(services.catalog().find(id(backup)).record().verification()).isEqualTo("quick: passed");
+    }
+
+    @Test
+    void shouldShowAFailedVerificationItRecorded() throws Exception {
+        BackupRecord backup = backUp();
+        byte[] data = read(backup);
+        data[data.length / 2] ^= 0x01;
+        bucket.put(dataKey(backup), data, "application/octet-stream");
+
+        assertThatThrownBy(() -> services.verifyService().verify(id(backup), VerifyLevel.FULL, new Progress()))
+                .isInstanceOf(ArchiveIntegrityException.class);
+
+        BackupRecord listed = services.catalog().find(id(backup)).record();
+        assertThat(listed.verification()).isEqualTo("full: failed");
+        assertThat(listed.error()).isNull();
+    }
+
     private void assertRestoreRefusedAndNothingWritten(BackupRecord backup) {
         RestoreService.Plan plan = services.restoreService().plan(id(backup), RegionId.of(WEST), List.of());
         assertThatThrownBy(() -> services.restoreService().restore(plan, new Progress()))
@@ -197,6 +248,10 @@ class BackupTamperIT {
 
     private static String dataKey(BackupRecord backup) {
         return backup.manifest().object().key();
+    }
+
+    private static String verificationKey(BackupRecord backup) {
+        return new ObjectLayout("dr").verification(StoreKind.MONGODB, id(backup));
     }
 
     private static String manifestKey(BackupRecord backup) {

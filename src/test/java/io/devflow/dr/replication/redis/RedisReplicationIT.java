@@ -22,6 +22,7 @@ import io.devflow.dr.support.StateConflictException;
 import io.devflow.dr.testing.RedisData;
 import io.devflow.dr.testing.ReplicationRound;
 import io.devflow.dr.testing.TestEnvironment;
+import io.devflow.dr.testing.TestKeys;
 import io.devflow.dr.testing.TrippingClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -77,7 +78,7 @@ class RedisReplicationIT {
         env = TestEnvironment.startWith(dir, Set.of(StoreKind.REDIS), EAST, WEST);
         services = env.services();
         state = new RegionalStateStore(services.regions(), Clock.systemUTC());
-        conflicts = new ConflictStore(state);
+        conflicts = new ConflictStore(state, TestKeys.conflictCipher());
     }
 
     @BeforeEach
