@@ -37,6 +37,11 @@ public final class Secret {
         return path;
     }
 
+    /** The file a {@code ${file:/path}} reference names. */
+    public java.util.Optional<java.nio.file.Path> file() {
+        return SecretResolver.fileOf(reference);
+    }
+
     /** True when the configuration names where the value lives instead of holding it. */
     public boolean isReference() {
         return SecretResolver.isReference(reference);

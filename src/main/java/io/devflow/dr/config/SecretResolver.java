@@ -33,6 +33,12 @@ public final class SecretResolver {
         return text != null && REFERENCE.matcher(text.trim()).matches();
     }
 
+    static java.util.Optional<Path> fileOf(String text) {
+        Matcher m = REFERENCE.matcher(text.trim());
+        return m.matches() && m.group(1).equals("file") ? java.util.Optional.of(Path.of(m.group(2).trim()))
+                : java.util.Optional.empty();
+    }
+
     /** Syntax problems of a value that looks like a reference, or null when it is fine. */
     static String syntaxProblem(String text) {
         String trimmed = text.trim();

@@ -180,7 +180,7 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
     }
 
     private static HttpResponse<String> call(String method, String path, String body, boolean authorized) throws Exception {
-        return callWithToken(method, path, body, authorized ? "test-token" : null);
+        return callWithToken(method, path, body, authorized ? TestEnvironment.API_TOKEN : null);
     }
 
     private static HttpResponse<String> callWithToken(String method, String path, String body, String token) throws Exception {
