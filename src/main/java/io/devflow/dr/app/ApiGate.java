@@ -9,15 +9,21 @@ import io.devflow.dr.config.ApiRole;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.SecurityDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
 import org.apache.camel.support.LifecycleStrategySupport;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +40,8 @@ import java.util.Set;
  * Installed when the Camel context has started, since the router exists only then.
  */
 public final class ApiGate extends LifecycleStrategySupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
 
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     static final String JOLOKIA_POLICY = "jolokia-access.xml";
@@ -72,7 +80,27 @@ public final class ApiGate extends LifecycleStrategySupport {
         boolean policy = ApiGate.class.getClassLoader().getResource(jolokiaPolicy) != null;
         router.route().order(Integer.MIN_VALUE).handler(ctx -> gate(ctx, policy)).failureHandler(this::failed);
         router.route().order(Integer.MAX_VALUE).handler(ctx -> refuse(ctx, 404, "no such resource: "
-                + ctx.request().method() + " " + ctx.normalizedPath()));
+                + ctx.request().method() + " " + ctx.request().path()));
+        Router main = mainRouter(router.getServer());
+        for (int status = 400; status < 600; status++) {
+            main.errorHandler(status, this::failed);
+        }
+    }
+
+    /**
+     * The router the HTTP server hands every request to, under which Camel's router is mounted. A request whose
+     * path cannot even be decoded ({@code %zz}) fails there, before any route of Camel's router sees it, and would
+     * be answered with Vert.x's text page; platform-http does not expose this router, so it is read from its field.
+     * A Camel upgrade that renames the field fails the start here, and ApiGateTest, rather than serving text pages.
+     */
+    private static Router mainRouter(VertxPlatformHttpServer server) {
+        try {
+            Field field = VertxPlatformHttpServer.class.getDeclaredField("router");
+            field.setAccessible(true);
+            return (Router) field.get(server);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the HTTP server's main router to answer its errors as JSON", e);
+        }
     }
 
     /** Every verb of the REST definitions with the role its security requirement names; one without is an error. */
@@ -162,6 +190,10 @@ public final class ApiGate extends LifecycleStrategySupport {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean hasBody = length != null ? !length.strip().equals("0") : request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (!hasBody && type != null) {
+            // the type of no body says nothing, but would stop the binding from writing the JSON answer
+            request.headers().remove(HttpHeaders.CONTENT_TYPE);
+        }
         if (hasBody && type != null && !isJson(type)) {
             throw new ApiException(415, "the request body must be JSON: send it with 'Content-Type: application/json', "
                     + "not '" + type + "'");
@@ -211,12 +243,27 @@ public final class ApiGate extends LifecycleStrategySupport {
     /** A failure of the router (a body over the limit while it was read, a malformed request) as the API's JSON. */
     private void failed(RoutingContext ctx) {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-        if (status == 413) {
+        if (malformedPath(ctx.request().path())) {
+            refuse(ctx, 400, "malformed request path: " + ctx.request().path() + " (a '%' must start an escape such as %20)");
+        } else if (status == 404) {
+            refuse(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path());
+        } else if (status == 413) {
             refuse(ctx, 413, tooLarge().getMessage());
         } else if (status >= 500) {
+            LOG.error("HTTP {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
             refuse(ctx, status, "internal error (details in the server log)");
         } else {
             refuse(ctx, status, "the request cannot be served (HTTP " + status + ")");
+        }
+    }
+
+    /** Whether a path cannot be decoded, which Vert.x reports as a failure of its router without a cause. */
+    static boolean malformedPath(String path) {
+        try {
+            java.net.URLDecoder.decode(path == null ? "" : path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            return false;
+        } catch (IllegalArgumentException e) {
+            return true;
         }
     }
 
