@@ -168,7 +168,8 @@ public final class ApiGate extends LifecycleStrategySupport {
             throw new ApiException(503, "Jolokia is off: its access policy " + jolokiaPolicy + " is missing from "
                     + "the class path");
         }
-        String host = hostOf(request.getHeader(HttpHeaders.HOST));
+        // the Host header of HTTP/1.1, :authority of HTTP/2
+        String host = request.authority() == null ? "" : hostOf(request.authority().toString());
         if (!allowedHost(host)) {
             throw new ApiException(403, "requests to Jolokia must be addressed to this server, not to '" + host
                     + "' (add the name to disasterRecovery.api.allowedHosts if it is this server's)");
