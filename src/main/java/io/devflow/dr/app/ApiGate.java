@@ -19,7 +19,6 @@ import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.SecurityDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
 import org.apache.camel.support.LifecycleStrategySupport;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,6 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The HTTP server's side of the API, in front of Camel's routes on the platform-http (Vert.x) router: it decides
@@ -41,15 +39,13 @@ import java.util.Set;
  */
 public final class ApiGate extends LifecycleStrategySupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
-
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     static final String JOLOKIA_POLICY = "jolokia-access.xml";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
     private static final String API = "/api";
     private static final String OPENAPI = "/api/openapi.json";
     private static final String JOLOKIA = "/observe/jolokia";
-    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private final ApiSecurity security;
     private final ApiErrors errors;
@@ -62,7 +58,7 @@ public final class ApiGate extends LifecycleStrategySupport {
     }
 
     /** @param jolokiaPolicy the class-path resource of Jolokia's access policy; without it Jolokia is refused */
-    ApiGate(ApiSecurity security, ApiErrors errors, ApiConfig config, String jolokiaPolicy) {
+    public ApiGate(ApiSecurity security, ApiErrors errors, ApiConfig config, String jolokiaPolicy) {
         this.security = security;
         this.errors = errors;
         this.config = config;
@@ -237,7 +233,7 @@ public final class ApiGate extends LifecycleStrategySupport {
     }
 
     private boolean allowedHost(String host) {
-        return LOOPBACK.contains(host) || host.equalsIgnoreCase(config.host())
+        return ApiConfig.isLoopback(host) || host.equalsIgnoreCase(config.host())
                 || config.allowedHosts().stream().anyMatch(host::equalsIgnoreCase);
     }
 

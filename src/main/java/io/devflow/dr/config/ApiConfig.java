@@ -46,7 +46,8 @@ public record ApiConfig(String host, int port, Optional<TlsConfig> tls, boolean 
         return isLoopback(host);
     }
 
-    static boolean isLoopback(String host) {
+    /** Whether a host name or address is this machine's loopback: {@code localhost}, 127.0.0.0/8, ::1. */
+    public static boolean isLoopback(String host) {
         if (LOOPBACK_NAMES.contains(host)) {
             return true;
         }

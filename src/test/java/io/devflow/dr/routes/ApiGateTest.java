@@ -117,7 +117,9 @@ class ApiGateTest extends CamelMainTestSupport {
         Registry registry = new DefaultRegistry();
         registry.bind("apiSecurity", security);
         registry.bind("apiErrors", new ApiErrors());
-        registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api()));
+        // as if jolokia-access.xml were missing: Jolokia would then allow everything, so the gate refuses it
+        registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api(),
+                "no-such-jolokia-access.xml"));
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
         registry.bind("backupApi", new BackupApi(config, null, null, null));
         registry.bind("operationsApi", new OperationsApi(audit));
@@ -200,6 +202,12 @@ class ApiGateTest extends CamelMainTestSupport {
         List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/")).toList();
         assertThat(audit).singleElement().satisfies(p ->
                 assertThat(state.read(p).orElseThrow().content().path("by").asText()).isEqualTo("ci"));
+    }
+
+    @Test
+    void shouldRefuseJolokiaWhenItsAccessPolicyIsMissing() throws Exception {
+        assertError(call("GET", "/observe/jolokia/read/java.lang:type=Runtime/InputArguments", null, null, ADMIN), 503,
+                "Jolokia is off: its access policy no-such-jolokia-access.xml is missing from the class path");
     }
 
     @Test
