@@ -3,6 +3,7 @@ package io.devflow.dr.api;
 import io.devflow.dr.config.ApiRole;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -55,7 +56,7 @@ public final class ApiOperations {
                 if (c.operation().method().equalsIgnoreCase(method)) {
                     return new Found(c.operation());
                 }
-                allowed.add(c.operation().method().toUpperCase(java.util.Locale.ROOT));
+                allowed.add(c.operation().method().toUpperCase(Locale.ROOT));
             }
         }
         return allowed.isEmpty() ? new Unknown(path) : new WrongMethod(path, List.copyOf(allowed));

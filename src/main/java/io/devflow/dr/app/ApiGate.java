@@ -23,9 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The HTTP server's side of the API, in front of Camel's routes on the platform-http (Vert.x) router: it decides
@@ -39,7 +42,7 @@ import java.util.Locale;
  */
 public final class ApiGate extends LifecycleStrategySupport {
 
-    public static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final long MAX_BODY_BYTES = 1024 * 1024;
     static final String JOLOKIA_POLICY = "jolokia-access.xml";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
@@ -107,7 +110,7 @@ public final class ApiGate extends LifecycleStrategySupport {
                 String path = join(rest.getPath(), verb.getPath());
                 ApiRole role = verb.getSecurity() == null ? null : verb.getSecurity().stream()
                         .filter(s -> "bearer".equals(s.getKey())).map(SecurityDefinition::getScopes)
-                        .map(ApiOperations::role).flatMap(java.util.Optional::stream).findFirst().orElse(null);
+                        .map(ApiOperations::role).flatMap(Optional::stream).findFirst().orElse(null);
                 if (role == null) {
                     throw new IllegalStateException(verb.asVerb().toUpperCase(Locale.ROOT) + " " + path + " declares no "
                             + "role: give it 'security: [{key: bearer, scopes: viewer|operator|admin}]'");
@@ -257,7 +260,7 @@ public final class ApiGate extends LifecycleStrategySupport {
     /** Whether a path cannot be decoded, which Vert.x reports as a failure of its router without a cause. */
     static boolean malformedPath(String path) {
         try {
-            java.net.URLDecoder.decode(path == null ? "" : path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            URLDecoder.decode(path == null ? "" : path.replace("+", "%2B"), StandardCharsets.UTF_8);
             return false;
         } catch (IllegalArgumentException e) {
             return true;

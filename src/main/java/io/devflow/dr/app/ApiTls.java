@@ -6,9 +6,11 @@ import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.SSLContextServerParameters;
+import org.apache.camel.support.jsse.SecureSocketProtocolsParameters;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The HTTPS settings of the API server for Camel (the platform-http server uses the global SSL context parameters):
@@ -31,8 +33,8 @@ final class ApiTls {
         keys.setKeyPassword(password);
         SSLContextParameters parameters = new SSLContextParameters();
         parameters.setKeyManagers(keys);
-        parameters.setSecureSocketProtocols(new org.apache.camel.support.jsse.SecureSocketProtocolsParameters());
-        parameters.getSecureSocketProtocols().getSecureSocketProtocol().addAll(java.util.List.of("TLSv1.3", "TLSv1.2"));
+        parameters.setSecureSocketProtocols(new SecureSocketProtocolsParameters());
+        parameters.getSecureSocketProtocols().getSecureSocketProtocol().addAll(List.of("TLSv1.3", "TLSv1.2"));
         parameters.setServerParameters(new SSLContextServerParameters());
         return parameters;
     }

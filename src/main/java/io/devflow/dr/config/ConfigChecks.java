@@ -1,7 +1,15 @@
 package io.devflow.dr.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /** What {@code dr config validate} and {@code dr server} check of a loaded configuration before they use it. */
 public final class ConfigChecks {
@@ -45,7 +53,7 @@ public final class ConfigChecks {
      */
     public static List<ConfigProblem> checkApi(DrConfig config, List<ConfigProblem> secretProblems) {
         List<ConfigProblem> problems = new ArrayList<>();
-        java.util.function.Predicate<Secret> resolves = s -> secretProblems.stream().noneMatch(p -> p.path().equals(s.path()));
+        Predicate<Secret> resolves = s -> secretProblems.stream().noneMatch(p -> p.path().equals(s.path()));
         for (ApiToken token : config.api().tokens()) {
             Secret secret = token.token();
             if (!resolves.test(secret)) {
@@ -66,14 +74,13 @@ public final class ConfigChecks {
     }
 
     /** The POSIX mode of a file that others than its owner may read or write; empty on other file systems. */
-    private static java.util.Optional<String> openToOthers(java.nio.file.Path file) {
+    private static Optional<String> openToOthers(Path file) {
         try {
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = java.nio.file.Files.getPosixFilePermissions(file);
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             boolean open = permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
-            return open ? java.util.Optional.of(java.nio.file.attribute.PosixFilePermissions.toString(permissions))
-                    : java.util.Optional.empty();
-        } catch (UnsupportedOperationException | java.io.IOException e) {
-            return java.util.Optional.empty();
+            return open ? Optional.of(PosixFilePermissions.toString(permissions)) : Optional.empty();
+        } catch (UnsupportedOperationException | IOException e) {
+            return Optional.empty();
         }
     }
 

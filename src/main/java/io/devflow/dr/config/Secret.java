@@ -1,6 +1,8 @@
 package io.devflow.dr.config;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -38,7 +40,7 @@ public final class Secret {
     }
 
     /** The file a {@code ${file:/path}} reference names. */
-    public java.util.Optional<java.nio.file.Path> file() {
+    public Optional<Path> file() {
         return SecretResolver.fileOf(reference);
     }
 

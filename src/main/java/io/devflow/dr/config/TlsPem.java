@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -14,6 +15,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -92,7 +94,7 @@ public final class TlsPem {
             }
             throw problem(setting, "is not an RSA, EC or Ed25519 key");
         } finally {
-            java.util.Arrays.fill(der, (byte) 0);
+            Arrays.fill(der, (byte) 0);
         }
     }
 
@@ -104,7 +106,7 @@ public final class TlsPem {
         }
         try {
             return Files.readString(Path.of(value), StandardCharsets.US_ASCII);
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | InvalidPathException e) {
             // a literal is a path and may be shown; a secret's value is never shown
             throw problem(setting, "is neither PEM text nor a readable PEM file"
                     + (setting.isReference() ? "" : " (" + value + ": " + e.getClass().getSimpleName() + ")"));

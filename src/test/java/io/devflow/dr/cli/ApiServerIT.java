@@ -90,6 +90,16 @@ class ApiServerIT {
     }
 
     @Test
+    void shouldSayThatTheSingleTokenIsTheAdminTokenNamedApi() {
+        CliRun validate = CliRun.of("--config", env.configFile().toString(), "config", "validate");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isEqualTo(ExitCode.OK);
+        assertThat(validate.out()).contains("api: http://127.0.0.1:" + env.config().api().port()
+                + " (this machine only), tokens api (admin)")
+                .contains("note: api.token is accepted as the admin token named 'api'");
+    }
+
+    @Test
     void shouldServeJolokiaOnlyWithATokenAddressedToThisServerAndWithoutTheJvmsSettings() throws Exception {
         int port = env.config().api().port();
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
