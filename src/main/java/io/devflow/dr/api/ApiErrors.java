@@ -53,6 +53,15 @@ public final class ApiErrors {
         return failure;
     }
 
+    /** An error the HTTP server answers itself, before any route: the same body as {@link #body}, as JSON text. */
+    public String json(int status, String message) {
+        try {
+            return ApiJson.MAPPER.writeValueAsString(new ErrorBody(status, message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error body is always writable", e);
+        }
+    }
+
     public ErrorBody body(Throwable failure) {
         int status = status(failure);
         if (status == 500) {

@@ -1,49 +1,83 @@
 package io.devflow.dr.api;
 
-import io.devflow.dr.config.Secret;
+import io.devflow.dr.config.ApiRole;
+import io.devflow.dr.config.ApiToken;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Optional;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
 
-/** Bearer-token check for every API call; health and metrics are served outside the API. */
+/**
+ * Bearer-token check of every API call (and of Jolokia): which named token the caller presented, and whether its
+ * role allows the call. Tokens are compared as SHA-256 digests, all of them every time, in constant time, so neither
+ * the answer's timing nor its content tells how much of a guess was right.
+ */
 public final class ApiSecurity {
 
-    private final Secret token;
-
-    public ApiSecurity(Secret token) {
-        this.token = token;
+    /** Who made a call: the token's name (what the audit log records) and its role. */
+    public record Caller(String name, ApiRole role) {
     }
 
-    public void authorize(String authorization) {
-        Optional<ApiException> refusal = refusal(authorization);
-        if (refusal.isPresent()) {
-            throw refusal.get();
-        }
+    private record Known(Caller caller, byte[] digest) {
+    }
+
+    private final List<Known> tokens;
+
+    public ApiSecurity(List<ApiToken> tokens) {
+        this.tokens = tokens.stream().map(t -> new Known(new Caller(t.name(), t.role()), digest(t.token().reveal()))).toList();
     }
 
     /**
-     * The failure to answer a failed call with: a caller without valid credentials hears only that. The JSON
-     * binding reads a request body before the call's route checks the token, so a body it cannot read fails first.
+     * The caller a call is made by, when its token's role allows what the call needs.
+     *
+     * @throws ApiException 401 without a valid token, 403 when the token's role is not enough
      */
-    public Throwable reported(Throwable failure, String authorization) {
-        return refusal(authorization).<Throwable>map(r -> r).orElse(failure);
+    public Caller authorize(String authorization, ApiRole required) {
+        Caller caller = authenticate(authorization);
+        if (!caller.role().allows(required)) {
+            throw new ApiException(403, "the token '" + caller.name() + "' has the role " + caller.role().id()
+                    + "; this call needs " + required.id() + " or above");
+        }
+        return caller;
     }
 
-    private Optional<ApiException> refusal(String authorization) {
+    /**
+     * The caller of a call the HTTP server has let through (it checked the role): the routes name it in what they
+     * record.
+     *
+     * @throws ApiException 401 without a valid token
+     */
+    public Caller caller(String authorization) {
+        return authenticate(authorization);
+    }
+
+    private Caller authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
-            return Optional.of(new ApiException(401, "missing credentials: send the header 'Authorization: Bearer "
-                    + "<token>' with the token configured at disasterRecovery.api.token"));
+            throw new ApiException(401, "missing credentials: send the header 'Authorization: Bearer <token>' with "
+                    + "a token of disasterRecovery.api.tokens");
         }
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of(new ApiException(401,
-                    "unsupported authorization scheme: use 'Authorization: Bearer <token>'"));
+            throw new ApiException(401, "unsupported authorization scheme: use 'Authorization: Bearer <token>'");
         }
-        byte[] presented = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        byte[] expected = token.reveal().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(presented, expected)) {
-            return Optional.of(new ApiException(401, "invalid bearer token"));
+        byte[] presented = digest(authorization.substring(7).strip());
+        Caller match = null;
+        for (Known known : tokens) {
+            if (MessageDigest.isEqual(presented, known.digest()) & match == null) {
+                match = known.caller();
+            }
         }
-        return Optional.empty();
+        if (match == null) {
+            throw new ApiException(401, "invalid bearer token");
+        }
+        return match;
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 }

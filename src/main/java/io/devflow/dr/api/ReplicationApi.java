@@ -19,8 +19,6 @@ import java.util.Optional;
  */
 public final class ReplicationApi {
 
-    private static final String BY = "api";
-
     private final Optional<ReplicationService> replication;
     private final Optional<ReplicationControl> control;
     private final SystemStatusService status;
@@ -76,7 +74,7 @@ public final class ReplicationApi {
      * {@code POST /api/conflicts/{id}/resolve} with {@code {"resolution": "source"}}, {@code "target"}, or a
      * JSON object that is the record's new version.
      */
-    public Conflict resolve(String id, ConflictResolutionRequest body) {
+    public Conflict resolve(String id, ConflictResolutionRequest body, ApiSecurity.Caller caller) {
         if (body == null) {
             throw RequestBodies.missing(ConflictResolutionRequest.class);
         }
@@ -86,14 +84,14 @@ public final class ReplicationApi {
                     + "record's new version");
         }
         String text = resolution.isTextual() ? resolution.asText() : resolution.toString();
-        return service().resolve(id, text, BY);
+        return service().resolve(id, text, caller.name());
     }
 
-    /** {@code POST /api/replication/start} or {@code /stop}, optionally naming one store. */
-    public ReplicationChanged change(ReplicationChange body, boolean running) {
+    /** {@code POST /api/replication/start} or {@code /stop}, optionally naming one store; audited under the caller. */
+    public ReplicationChanged change(ReplicationChange body, boolean running, ApiSecurity.Caller caller) {
         service();
         Collection<StoreKind> stores = body == null || body.store() == null ? List.of() : List.of(store(body.store()));
-        Collection<StoreKind> changed = control.orElseThrow().request(stores, running, BY);
+        Collection<StoreKind> changed = control.orElseThrow().request(stores, running, caller.name());
         return new ReplicationChanged(changed.stream().map(StoreKind::id).toList(), running);
     }
 

@@ -2,7 +2,8 @@ package io.devflow.dr.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** The optional body of {@code POST /api/retention}; without a body the policy is applied for real. */
+/** The optional body of {@code POST /api/retention}; only {@code "dryRun": false} deletes anything. */
 public record RetentionRequest(
-        @JsonPropertyDescription("true or false (true: report what would be deleted, delete nothing)") boolean dryRun) {
+        @JsonPropertyDescription("true or false (default true: report what would be deleted, delete nothing; false: "
+                + "delete, which needs the admin role)") Boolean dryRun) {
 }

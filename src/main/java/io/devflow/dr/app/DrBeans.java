@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.spi.LifecycleStrategy;
 import org.influxdb.InfluxDB;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -49,7 +50,7 @@ public final class DrBeans {
         beans.add(bean("backupPipeline", services.pipeline()));
         beans.add(bean("backupFailures", services.failures()));
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
-                services.regions(), services.clock())));
+                services.regions(), services.running(), services.clock())));
         beans.add(bean("retentionService", services.retention()));
         beans.add(bean("conflictRetention", services.conflictRetention()));
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
@@ -82,12 +83,17 @@ public final class DrBeans {
         if (mode == DrRuntime.Mode.SERVER) {
             beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
                     services.running())));
-            beans.add(bean("apiSecurity", new ApiSecurity(services.config().api().token().orElseThrow(() ->
-                    ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; "
-                            + "set it to ${env:DR_API_TOKEN} or ${file:/path/to/token}")))));
-            beans.add(bean("apiErrors", new ApiErrors()));
+            if (services.config().api().tokens().isEmpty()) {
+                throw ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; set it to "
+                        + "${env:DR_API_TOKEN}, or list named tokens with their roles in disasterRecovery.api.tokens");
+            }
+            ApiSecurity security = new ApiSecurity(services.config().api().tokens());
+            ApiErrors errors = new ApiErrors();
+            beans.add(bean("apiSecurity", security));
+            beans.add(bean("apiErrors", errors));
+            beans.add(bean("apiGate", LifecycleStrategy.class, new ApiGate(security, errors, services.config().api())));
             beans.add(bean("apiJson", ObjectMapper.class, ApiJson.MAPPER));
-            beans.add(bean("operationsApi", new OperationsApi()));
+            beans.add(bean("operationsApi", new OperationsApi(services.audit())));
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));
             beans.add(bean("healthMonitor", services.health()));

@@ -11,6 +11,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,8 @@ public final class DrRuntime implements AutoCloseable {
                 for (DrBeans.Bean bean : DrBeans.of(services, mode)) {
                     support.getCamelContext().getRegistry().bind(bean.name(), bean.type(), bean.supplier());
                 }
+                services.config().api().tls().filter(tls -> mode == Mode.SERVER)
+                        .ifPresent(tls -> support.getCamelContext().setSSLContextParameters(ApiTls.parameters(tls)));
             }
         });
         services.acceptWork();
@@ -158,6 +161,11 @@ public final class DrRuntime implements AutoCloseable {
         p.setProperty("camel.metrics.enabled", Boolean.toString(server));
         if (server) {
             p.setProperty("camel.rest.apiContextPath", "/api/openapi.json");
+            p.setProperty("camel.server.useGlobalSslContextParameters", Boolean.toString(api.tlsEnabled()));
+            // the OpenAPI document's server: where callers reach the API, never the wildcard address
+            URI base = URI.create(api.baseUrl());
+            p.setProperty("camel.rest.apiProperties[host]", base.getHost() + ":" + base.getPort());
+            p.setProperty("camel.rest.apiProperties[schemes]", base.getScheme());
         }
         return p;
     }

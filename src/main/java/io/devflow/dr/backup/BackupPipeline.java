@@ -192,7 +192,7 @@ public final class BackupPipeline {
     public Uploaded upload(PlannedBackup backup, Encrypted encrypted) {
         ObjectStore.UploadResult object;
         try (InputStream in = encrypted.stream()) {
-            object = backup.region().objectStore().upload(backup.dataObjectKey(), in, config.partSizeMiB() * 1024 * 1024);
+            object = backup.region().objectStore().upload(backup.dataObjectKey(), in, config.partSizeBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("closing the extraction of " + backup.id() + " failed", e);
         }

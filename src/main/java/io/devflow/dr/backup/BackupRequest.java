@@ -19,12 +19,19 @@ import java.util.Objects;
 public record BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger, Instant until,
                             Progress progress) {
 
+    /** The trigger of the capture worker's segments. */
+    public static final String CAPTURE = "capture";
+
     public BackupRequest {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(trigger, "trigger");
         progress = progress == null ? new Progress() : progress;
+    }
+
+    public boolean isCapture() {
+        return CAPTURE.equals(trigger);
     }
 
     public BackupRequest(BackupType type, StoreKind store, RegionId region, String trigger) {

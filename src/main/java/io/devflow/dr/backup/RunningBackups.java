@@ -3,6 +3,8 @@ package io.devflow.dr.backup;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.config.RegionId;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.crypto.DataKey;
 
 import java.util.Collection;
@@ -21,8 +23,27 @@ public final class RunningBackups {
 
     private final Map<BackupId, Run> runs = new ConcurrentHashMap<>();
 
-    void add(PlannedBackup backup) {
+    /**
+     * Registers a backup that starts, unless another backup of the same store and region runs: capture segments,
+     * which run all the time, are the exception both ways.
+     *
+     * @throws BackupAlreadyRunningException naming the backup that runs
+     */
+    synchronized void add(PlannedBackup backup) {
+        if (!backup.request().isCapture()) {
+            Optional<PlannedBackup> other = running(backup.store(), backup.region().id());
+            if (other.isPresent()) {
+                throw new BackupAlreadyRunningException(other.get());
+            }
+        }
         runs.put(backup.id(), new Run(backup));
+    }
+
+    /** The backup of a store and region that runs in this process, capture segments aside. */
+    public Optional<PlannedBackup> running(StoreKind store, RegionId region) {
+        return runs.values().stream().map(r -> r.backup)
+                .filter(b -> !b.request().isCapture() && b.store() == store && b.region().id().equals(region))
+                .findFirst();
     }
 
     /**

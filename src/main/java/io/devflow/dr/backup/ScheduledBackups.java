@@ -28,19 +28,21 @@ import java.util.Optional;
 public final class ScheduledBackups {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledBackups.class);
-    private static final String CAPTURE = "capture";
+    private static final String CAPTURE = BackupRequest.CAPTURE;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
     private final DrConfig config;
     private final StoreRegistry stores;
     private final BackupCatalog catalog;
     private final RegionDirectory regions;
+    private final RunningBackups running;
     private final Clock clock;
     private volatile boolean waitingLogged;
     private volatile Instant announcedRetry;
 
     public ScheduledBackups(DrConfig config, StoreRegistry stores, BackupCatalog catalog, RegionDirectory regions,
-                            Clock clock) {
+                            RunningBackups running, Clock clock) {
+        this.running = running;
         this.config = config;
         this.stores = stores;
         this.catalog = catalog;
@@ -59,6 +61,12 @@ public final class ScheduledBackups {
                 continue;
             }
             if (requested == BackupType.INCREMENTAL && kind == StoreKind.MONGODB && captureWorkerRuns()) {
+                continue;
+            }
+            Optional<PlannedBackup> busy = running.running(kind, primary.id());
+            if (busy.isPresent()) {
+                LOG.info("scheduled {} backup of {} in {} skipped: {} is still running", requested.id(), kind.id(),
+                        primary.id(), busy.get().id());
                 continue;
             }
             BackupType effective = requested == BackupType.INCREMENTAL && !store.supportsIncremental()

@@ -1,5 +1,6 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.config.ApiConfig;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.ConfigChecks;
 import io.devflow.dr.config.ConfigProblem;
@@ -43,6 +44,7 @@ final class ConfigCommand extends DrSubcommand {
             }
             List<ConfigProblem> secrets = new ArrayList<>(ConfigChecks.checkSecrets(config));
             secrets.addAll(ConfigChecks.checkKeys(config, secrets));
+            secrets.addAll(ConfigChecks.checkApi(config, secrets));
             if (!secrets.isEmpty()) {
                 if (json()) {
                     Printer.json(out(), Map.of("valid", false, "source", config.source().toString(),
@@ -59,6 +61,7 @@ final class ConfigCommand extends DrSubcommand {
                 body.put("regions", regions);
                 body.put("encryption", config.backup().encryption().provider().configName());
                 config.replication().ifPresent(r -> body.put("replication", describe(r)));
+                body.put("api", describe(config.api()));
                 Printer.json(out(), body);
             } else {
                 out().println("Configuration " + config.source() + " is valid.");
@@ -67,8 +70,20 @@ final class ConfigCommand extends DrSubcommand {
                 out().println("  encryption: " + config.backup().encryption().provider().configName()
                         + config.backup().encryption().keyId().map(k -> " key " + k).orElse(""));
                 config.replication().ifPresent(r -> out().println("  replication: " + describe(r)));
+                out().println("  api: " + describe(config.api()));
+                if (config.api().token().isPresent()) {
+                    out().println("  note: api.token is accepted as the admin token named 'api'; list tokens with "
+                            + "their roles in api.tokens instead");
+                }
             }
             return ExitCode.OK;
+        }
+
+        /** Where the API listens and which tokens it takes (names and roles, never the tokens). */
+        private static String describe(ApiConfig api) {
+            return api.baseUrl() + (api.tlsEnabled() ? "" : api.loopbackOnly() ? " (this machine only)"
+                    : " (PLAINTEXT: allowPlaintext is set)") + ", tokens " + api.tokens().stream()
+                    .map(t -> t.name() + " (" + t.role().id() + ")").collect(Collectors.joining(", "));
         }
 
         private static Map<String, Object> describe(RegionConfig region) {

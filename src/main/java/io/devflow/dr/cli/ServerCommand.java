@@ -24,19 +24,21 @@ final class ServerCommand extends DrSubcommand {
     @Override
     public Integer call() throws Exception {
         DrConfig config = loadConfig();
-        if (config.api().token().isEmpty()) {
+        if (config.api().tokens().isEmpty()) {
             throw ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; set it to "
-                    + "${env:DR_API_TOKEN} or ${file:/path/to/token} (" + config.source() + ")");
+                    + "${env:DR_API_TOKEN} or ${file:/path/to/token}, or list named tokens with their roles in "
+                    + "disasterRecovery.api.tokens (" + config.source() + ")");
         }
-        List<ConfigProblem> problems = ConfigChecks.checkSecrets(config);
+        List<ConfigProblem> problems = new java.util.ArrayList<>(ConfigChecks.checkSecrets(config));
+        problems.addAll(ConfigChecks.checkApi(config, problems));
         if (!problems.isEmpty()) {
             throw ConfigException.of(config.source().toString(), problems);
         }
         try (DrServices services = new DrServices(config)) {
             DrRuntime runtime = start(services, config);
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "dr-shutdown"));
-            err().println("dr server: API http://" + config.api().host() + ":" + config.api().port() + "/api, health "
-                    + "/observe/health, metrics /observe/metrics; stop with Ctrl-C");
+            err().println("dr server: API " + config.api().baseUrl() + "/api, health /observe/health, metrics "
+                    + "/observe/metrics; stop with Ctrl-C");
             err().flush();
             runtime.awaitStop();
         }

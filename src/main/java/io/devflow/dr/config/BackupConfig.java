@@ -14,4 +14,9 @@ public record BackupConfig(
         int compressionLevel,
         RetryConfig retry,
         IncrementalConfig incremental) {
+
+    /** The part size in bytes: 5120 MiB, the most S3 allows, is more than an int holds. */
+    public long partSizeBytes() {
+        return partSizeMiB * 1024L * 1024L;
+    }
 }

@@ -100,16 +100,7 @@ public final class ConfigLoader {
                     return c;
                 })
                 .orElse(new RecoveryConfig(30, 5, false));
-        ApiConfig api = dr.object("api", false)
-                .map(a -> {
-                    ApiConfig c = new ApiConfig(
-                            a.string("host", "0.0.0.0"),
-                            a.integer("port", 8080, 1, 65535),
-                            a.secret("token", false, Secret::fullyMasked));
-                    a.rejectUnknown();
-                    return c;
-                })
-                .orElse(new ApiConfig("0.0.0.0", 8080, Optional.empty()));
+        ApiConfig api = ApiReader.read(dr);
         Optional<ReplicationConfig> replication = dr.object("replication", false).map(r -> ReplicationReader.read(r, regions));
         dr.rejectUnknown();
         return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication);

@@ -104,6 +104,28 @@ final class JsonObjectReader {
         return result;
     }
 
+    /** The objects of a list, each as a reader at {@code key[i]}. */
+    List<JsonObjectReader> array(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        List<JsonObjectReader> result = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return result;
+        }
+        if (!value.isArray()) {
+            problem(key, "must be a list of objects");
+            return result;
+        }
+        for (int i = 0; i < value.size(); i++) {
+            if (value.get(i).isObject()) {
+                result.add(new JsonObjectReader(value.get(i), child(key) + "[" + i + "]", problems, secrets));
+            } else {
+                problems.add(new ConfigProblem(child(key) + "[" + i + "]", "must be an object"));
+            }
+        }
+        return result;
+    }
+
     String name() {
         return path.substring(path.lastIndexOf('.') + 1);
     }

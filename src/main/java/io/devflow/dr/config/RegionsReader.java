@@ -125,8 +125,11 @@ final class RegionsReader {
             m.problem("databases", "lists a database twice");
         }
         int timeoutMs = m.integer("serverSelectionTimeoutMs", 10_000, 100, 600_000);
+        int connectMs = m.integer("connectTimeoutMs", MongoConfig.DEFAULT_CONNECT_TIMEOUT_MS, 100, 600_000);
+        int socketMs = m.integer("socketTimeoutMs", MongoConfig.DEFAULT_SOCKET_TIMEOUT_MS, 1_000, 3_600_000);
         m.rejectUnknown();
-        return new MongoConfig(url.orElse(null), databases, Duration.ofMillis(timeoutMs));
+        return new MongoConfig(url.orElse(null), databases, Duration.ofMillis(timeoutMs), Duration.ofMillis(connectMs),
+                Duration.ofMillis(socketMs));
     }
 
     private static RedisConfig readRedis(JsonObjectReader r) {

@@ -1,6 +1,8 @@
 package io.devflow.dr.config;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -35,6 +37,11 @@ public final class Secret {
     /** The JSON path this secret was configured at, for messages. */
     public String path() {
         return path;
+    }
+
+    /** The file a {@code ${file:/path}} reference names. */
+    public Optional<Path> file() {
+        return SecretResolver.fileOf(reference);
     }
 
     /** True when the configuration names where the value lives instead of holding it. */

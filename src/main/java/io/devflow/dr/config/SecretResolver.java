@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,11 @@ public final class SecretResolver {
 
     static boolean isReference(String text) {
         return text != null && REFERENCE.matcher(text.trim()).matches();
+    }
+
+    static Optional<Path> fileOf(String text) {
+        Matcher m = REFERENCE.matcher(text.trim());
+        return m.matches() && m.group(1).equals("file") ? Optional.of(Path.of(m.group(2).trim())) : Optional.empty();
     }
 
     /** Syntax problems of a value that looks like a reference, or null when it is fine. */

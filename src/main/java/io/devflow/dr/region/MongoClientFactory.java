@@ -8,7 +8,10 @@ import io.devflow.dr.config.MongoConfig;
 
 import java.util.concurrent.TimeUnit;
 
-/** Builds MongoDB clients from a region's configuration. */
+/**
+ * Builds MongoDB clients from a region's configuration. Every wait is bounded: a primary that accepts
+ * connections and then stops answering fails the operation after the socket timeout instead of hanging it.
+ */
 public final class MongoClientFactory {
 
     private MongoClientFactory() {
@@ -21,7 +24,9 @@ public final class MongoClientFactory {
                 .applicationName("devflow-dr")
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(
                         config.serverSelectionTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS))
+                .applyToSocketSettings(b -> b
+                        .connectTimeout((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .readTimeout((int) config.socketTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .build();
         return MongoClients.create(settings);
     }

@@ -34,7 +34,7 @@ public interface ObjectStore {
      * Uploads a stream of unknown length with bounded memory: in parts of {@code partSize} bytes (one
      * request for anything smaller), aborting the multipart upload if anything fails.
      */
-    UploadResult upload(String key, InputStream data, int partSize);
+    UploadResult upload(String key, InputStream data, long partSize);
 
     /** Multipart uploads begun but neither completed nor aborted, under a prefix. */
     List<PendingUpload> pendingUploads(String prefix);

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
+    /** The largest part held in one byte array, in whole MiB. */
+    static final int MAX_PART_BUFFER = 2047 * 1024 * 1024;
 
     private final S3Client s3;
     private final String bucket;
@@ -139,8 +141,17 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         return aborted;
     }
 
+    /**
+     * A part is one byte array, so parts above 2047 MiB (S3 allows 5 GiB) are uploaded as 2047 MiB parts;
+     * S3's 10,000 parts still allow objects of 20 TiB.
+     */
+    static int partBuffer(long partSize) {
+        return (int) Math.min(partSize, MAX_PART_BUFFER);
+    }
+
     @Override
-    public UploadResult upload(String key, InputStream data, int partSize) {
+    public UploadResult upload(String key, InputStream data, long configuredPartSize) {
+        int partSize = partBuffer(configuredPartSize);
         MessageDigest sha256 = sha256();
         byte[] current = new byte[partSize];
         int filled = fill(data, current);

@@ -47,8 +47,8 @@ class ApiJsonTest {
 
     @Test
     void shouldReadAFieldThatIsNotSentOrNullAsItsDefault() throws Exception {
-        assertThat(read("{}", RetentionRequest.class)).isEqualTo(new RetentionRequest(false));
-        assertThat(read("{\"dryRun\": null}", RetentionRequest.class)).isEqualTo(new RetentionRequest(false));
+        assertThat(read("{}", RetentionRequest.class)).isEqualTo(new RetentionRequest(null));
+        assertThat(read("{\"dryRun\": null}", RetentionRequest.class)).isEqualTo(new RetentionRequest(null));
         assertThat(read("{\"store\": null}", ReplicationChange.class)).isEqualTo(new ReplicationChange(null));
     }
 

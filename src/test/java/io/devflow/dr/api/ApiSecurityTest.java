@@ -1,22 +1,44 @@
 package io.devflow.dr.api;
 
+import io.devflow.dr.config.ApiRole;
+import io.devflow.dr.config.ApiToken;
 import io.devflow.dr.config.Secret;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiSecurityTest {
 
-    private static final String TOKEN = "Zm9vYmFyLXRva2Vu-0123456789";
+    private static final String TOKEN = "Zm9vYmFyLXRva2Vu-0123456789abcdefghij";
+    private static final String VIEWER = "dmlld2VyLXRva2Vu-0123456789abcdefghij";
+    private static final String OPERATOR = "b3BlcmF0b3ItdG9r-0123456789abcdefghij";
 
-    private final ApiSecurity security = new ApiSecurity(Secret.literal("disasterRecovery.api.token", TOKEN));
+    private final ApiSecurity security = new ApiSecurity(List.of(
+            new ApiToken("api", ApiRole.ADMIN, Secret.literal("disasterRecovery.api.token", TOKEN)),
+            new ApiToken("grafana", ApiRole.VIEWER, Secret.literal("disasterRecovery.api.tokens[0].token", VIEWER)),
+            new ApiToken("ci", ApiRole.OPERATOR, Secret.literal("disasterRecovery.api.tokens[1].token", OPERATOR))));
 
     @Test
     void shouldAcceptTheConfiguredBearerToken() {
-        assertThatCode(() -> security.authorize("Bearer " + TOKEN)).doesNotThrowAnyException();
-        assertThatCode(() -> security.authorize("bearer " + TOKEN + " ")).doesNotThrowAnyException();
+        assertThat(security.authorize("Bearer " + TOKEN, ApiRole.ADMIN)).isEqualTo(new ApiSecurity.Caller("api", ApiRole.ADMIN));
+        assertThat(security.authorize("bearer " + TOKEN + " ", ApiRole.VIEWER).name()).isEqualTo("api");
+    }
+
+    @Test
+    void shouldNameTheTokenACallWasMadeWith() {
+        assertThat(security.caller("Bearer " + VIEWER)).isEqualTo(new ApiSecurity.Caller("grafana", ApiRole.VIEWER));
+        assertThat(security.caller("Bearer " + OPERATOR)).isEqualTo(new ApiSecurity.Caller("ci", ApiRole.OPERATOR));
+    }
+
+    @Test
+    void shouldLetEachRoleDoWhatTheRolesBelowItMay() {
+        assertThat(security.authorize("Bearer " + OPERATOR, ApiRole.VIEWER).name()).isEqualTo("ci");
+        assertThat(security.authorize("Bearer " + OPERATOR, ApiRole.OPERATOR).name()).isEqualTo("ci");
+        assertForbidden("Bearer " + OPERATOR, ApiRole.ADMIN, "the token 'ci' has the role operator; this call needs admin");
+        assertForbidden("Bearer " + VIEWER, ApiRole.OPERATOR, "the token 'grafana' has the role viewer; this call needs operator");
     }
 
     @Test
@@ -40,20 +62,15 @@ class ApiSecurityTest {
         assertUnauthorized("Bearer ", "invalid bearer token");
     }
 
-    @Test
-    void shouldReportAFailedCallOfACallerWithoutValidCredentialsAsUnauthorized() {
-        ApiException badBody = new ApiException(400, "unknown field colour");
-
-        assertThat(security.reported(badBody, "Bearer " + TOKEN)).isSameAs(badBody);
-        assertThat(security.reported(badBody, null)).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(401);
-            assertThat(e.getMessage()).startsWith("missing credentials");
+    private void assertForbidden(String header, ApiRole role, String message) {
+        assertThatThrownBy(() -> security.authorize(header, role)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(403);
+            assertThat(e.getMessage()).isEqualTo(message + " or above");
         });
-        assertThat(security.reported(badBody, "Bearer wrong")).hasMessage("invalid bearer token");
     }
 
     private void assertUnauthorized(String header, String message) {
-        assertThatThrownBy(() -> security.authorize(header))
+        assertThatThrownBy(() -> security.authorize(header, ApiRole.VIEWER))
                 .as(String.valueOf(header))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(401);

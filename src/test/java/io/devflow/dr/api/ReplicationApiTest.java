@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class ReplicationApiTest {
 
     private static final Instant NOW = Instant.parse("2026-01-27T10:30:00Z");
+    /** The legacy api.token's caller: the name earlier audit records carried. */
+    private static final ApiSecurity.Caller CALLER = new ApiSecurity.Caller("api", io.devflow.dr.config.ApiRole.ADMIN);
 
     private final ApiErrors errors = new ApiErrors();
     private final MemoryStateStore state = new MemoryStateStore();
@@ -106,10 +108,10 @@ class ReplicationApiTest {
     void shouldSayWhenReplicationIsNotConfigured() {
         String message = "replication is not configured on this server (disasterRecovery.replication)";
 
-        assertBadRequest(() -> unconfigured.change(null, true), message);
+        assertBadRequest(() -> unconfigured.change(null, true, CALLER), message);
         assertBadRequest(() -> unconfigured.conflicts(null, null, null), message);
         assertBadRequest(() -> unconfigured.conflict(ConflictId.EXAMPLE), message);
-        assertBadRequest(() -> unconfigured.resolve(ConflictId.EXAMPLE, body("{\"resolution\": \"source\"}")), message);
+        assertBadRequest(() -> unconfigured.resolve(ConflictId.EXAMPLE, body("{\"resolution\": \"source\"}"), CALLER), message);
     }
 
     @Test
@@ -197,11 +199,11 @@ class ReplicationApiTest {
     }
 
     private ReplicationChanged change(String body, boolean running) throws Exception {
-        return api.change(BoundBody.read(body, ReplicationChange.class), running);
+        return api.change(BoundBody.read(body, ReplicationChange.class), running, CALLER);
     }
 
     private Conflict resolve(String id, String body) throws Exception {
-        return api.resolve(id, body(body));
+        return api.resolve(id, body(body), CALLER);
     }
 
     private static ConflictResolutionRequest body(String body) throws Exception {

@@ -79,10 +79,37 @@ class RunningBackupsTest {
         assertClosed(key);
     }
 
+    @Test
+    void shouldRefuseASecondBackupOfTheSameStoreAndRegionNamingTheOneThatRuns() {
+        running.add(backup);
+        PlannedBackup second = planned("api", StoreKind.MONGODB, START.plusSeconds(5));
+
+        assertThatThrownBy(() -> running.add(second)).isInstanceOfSatisfying(BackupAlreadyRunningException.class, e -> {
+            assertThat(e.running()).isEqualTo(backup.id());
+            assertThat(e.getMessage()).startsWith("a backup of mongodb in us-east-1 is already running: " + backup.id());
+        });
+        assertThat(running.all()).extracting(BackupRecord::id).containsExactly(backup.id().value());
+
+        PlannedBackup capture = planned(BackupRequest.CAPTURE, StoreKind.MONGODB, START.plusSeconds(6));
+        PlannedBackup redis = planned("api", StoreKind.REDIS, START.plusSeconds(7));
+        running.add(capture);
+        running.add(redis);
+        assertThat(running.running(StoreKind.MONGODB, backup.region().id())).contains(backup);
+        assertThat(running.all()).hasSize(3);
+
+        running.finish(backup);
+        running.add(second);
+        assertThat(running.running(StoreKind.MONGODB, backup.region().id())).contains(second);
+    }
+
     private PlannedBackup planned() {
+        return planned("test", StoreKind.MONGODB, START);
+    }
+
+    private PlannedBackup planned(String trigger, StoreKind store, Instant start) {
         RegionContext region = new RegionContext(config.primaryRegion());
-        BackupRequest request = new BackupRequest(BackupType.FULL, StoreKind.MONGODB, region.id(), "test");
-        return new PlannedBackup(BackupId.generate(BackupType.FULL, START), request, region, START, null);
+        BackupRequest request = new BackupRequest(BackupType.FULL, store, region.id(), trigger);
+        return new PlannedBackup(BackupId.generate(BackupType.FULL, start), request, region, start, null);
     }
 
     private static DataKey newKey() {

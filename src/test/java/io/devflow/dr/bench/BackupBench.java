@@ -108,7 +108,7 @@ public final class BackupBench {
             try (InputStream encrypted = ArchiveWriter.encrypt(
                     ArchiveWriter.compress(framing, backup.compressionLevel()), header, key.streamingAead())) {
                 upload = store.upload(region.storage().prefix() + "/bench/" + id + ".dre", encrypted,
-                        backup.partSizeMiB() * 1024 * 1024);
+                        backup.partSizeBytes());
             }
             RunMeter.Figures figures = meter.stop();
             ArchiveSummary summary = framing.summary();

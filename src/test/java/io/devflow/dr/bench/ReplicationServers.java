@@ -115,7 +115,8 @@ public final class ReplicationServers {
         // dr server would otherwise also run the incremental backups' capture worker beside replication
         backup.putObject("incremental").put("captureWorker", false);
         dr.putObject("api").put("host", "127.0.0.1").put("port", Integer.parseInt(required(options, "--api-port")))
-                .put("token", "bench-token");
+                .put("token", "${file:" + io.devflow.dr.testing.TestEnvironment.tokenFile(work,
+                        "bench-token-0123456789abcdef0123456789abcdef") + "}");
         ObjectNode replication = dr.putObject("replication");
         replication.put("enabled", true).put("source", SOURCE).putArray("targets").add(TARGET);
         replication.putArray("stores").add("mongodb");

@@ -54,7 +54,7 @@ class ConfigLoaderTest {
         assertThat(backup.encryption()).isEqualTo(new EncryptionConfig(KeyProviderKind.LOCAL, Optional.empty(),
                 Optional.of(Path.of("/etc/devflow-dr/keyring.json")), Optional.empty(), Optional.empty(), "us-east-1"));
         assertThat(config.recovery()).isEqualTo(new RecoveryConfig(30, 5, false));
-        assertThat(config.api()).isEqualTo(new ApiConfig("0.0.0.0", 8080, Optional.empty()));
+        assertThat(config.api()).isEqualTo(new ApiConfig("127.0.0.1", 8080, Optional.empty(), false, List.of(), List.of()));
     }
 
     @Test

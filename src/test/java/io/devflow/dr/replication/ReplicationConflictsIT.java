@@ -237,7 +237,7 @@ class ReplicationConflictsIT {
     private HttpResponse<String> post(String path, String body) throws Exception {
         int port = env.drConfig().path("api").path("port").asInt();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer test-token").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + io.devflow.dr.testing.TestEnvironment.API_TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -223,7 +223,7 @@ class ReplicationServerIT {
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorized) {
-            request.header("Authorization", "Bearer test-token");
+            request.header("Authorization", "Bearer " + io.devflow.dr.testing.TestEnvironment.API_TOKEN);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -10,6 +10,9 @@ import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.ConflictList;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
+import io.devflow.dr.app.ApiGate;
+import io.devflow.dr.config.ApiRole;
+import io.devflow.dr.config.ApiToken;
 import io.devflow.dr.config.ConflictStrategy;
 import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.DrConfig;
@@ -34,6 +37,7 @@ import io.devflow.dr.testing.TestEnvironment;
 import io.devflow.dr.testing.TestKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.LifecycleStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -100,11 +104,14 @@ class ApiBindingTest extends CamelMainTestSupport {
                 new ProgressBoard(clock), clock);
         ReplicationControl control = new ReplicationControl(config.replication().orElseThrow(), state, audit, clock);
         Registry registry = new DefaultRegistry();
-        registry.bind("apiSecurity", new ApiSecurity(Secret.literal("disasterRecovery.api.token", TOKEN)));
+        ApiSecurity security = new ApiSecurity(List.of(new ApiToken("api", ApiRole.ADMIN,
+                Secret.literal("disasterRecovery.api.token", TOKEN))));
+        registry.bind("apiSecurity", security);
         registry.bind("apiErrors", new ApiErrors());
+        registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api()));
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
         registry.bind("backupApi", new BackupApi(config, null, null, null));
-        registry.bind("operationsApi", new OperationsApi());
+        registry.bind("operationsApi", new OperationsApi(audit));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
         return registry;
     }
@@ -135,7 +142,7 @@ class ApiBindingTest extends CamelMainTestSupport {
     void shouldRefuseABodyThatIsNotJsonOrNotOfItsType() throws Exception {
         assertError(call("POST", "/api/backups", "{not json", "application/json", TOKEN), 400,
                 "the request body is not valid JSON: ");
-        assertError(call("POST", "/api/replication/start", "{\"store\": 1}", "text/plain", TOKEN), 400,
+        assertError(call("POST", "/api/replication/start", "{\"store\": 1}", "application/json", TOKEN), 400,
                 "store must be a string such as \"mongodb\"");
         assertError(call("POST", "/api/retention", "[true]", "application/json", TOKEN), 400,
                 "the request body must be a JSON object such as {\"dryRun\": true}");

@@ -41,6 +41,8 @@ public final class TestEnvironment implements AutoCloseable {
     public static final String EAST = "us-east-1";
     public static final String WEST = "us-west-2";
     public static final String DEPLOYMENT = "devflow-test";
+    /** The admin token of the API (api.token, read from a file of mode 0600). */
+    public static final String API_TOKEN = "test-token-0123456789abcdef0123456789abcdef";
 
     private final Path dir;
     private final Map<String, EmbeddedMongo> mongos = new LinkedHashMap<>();
@@ -107,7 +109,8 @@ public final class TestEnvironment implements AutoCloseable {
         backup.putObject("encryption").put("provider", "local").put("keyFile", dir.resolve("keyring.json").toString());
         backup.put("partSizeMiB", 5);
         backup.putObject("retry").put("maxRedeliveries", 1).put("initialDelayMs", 50).put("maxDelayMs", 100);
-        dr.putObject("api").put("host", "127.0.0.1").put("port", freePort()).put("token", "test-token");
+        dr.putObject("api").put("host", "127.0.0.1").put("port", freePort())
+                .put("token", "${file:" + tokenFile(dir, API_TOKEN) + "}");
         customize.accept(dr);
         configFile = dir.resolve("dr-config.json");
         writeConfig();
@@ -226,6 +229,20 @@ public final class TestEnvironment implements AutoCloseable {
             store.client().close();
         });
         return store;
+    }
+
+    /** A token in a file readable by its owner only, as the API requires; returns the file. */
+    public static Path tokenFile(Path dir, String token) {
+        try {
+            Path file = dir.resolve("token-" + Integer.toHexString(token.hashCode()));
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, token);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static int freePort() {

@@ -13,6 +13,8 @@ import org.bson.Document;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A point in a MongoDB change stream: every change up to and including the operation at {@code time} is
@@ -25,6 +27,12 @@ public record ChangePosition(BsonTimestamp time, BsonDocument token) implements 
 
     /** The key under which a full backup records one position for every collection. */
     public static final String ALL_STREAMS = "*";
+
+    /**
+     * Servers that refused {@code hello} (before 4.4.2, and mongo-java-server, which logs every refusal as an
+     * error): asked with {@code isMaster} only from then on.
+     */
+    private static final Set<String> WITHOUT_HELLO = ConcurrentHashMap.newKeySet();
 
     public ChangePosition {
         Objects.requireNonNull(time, "time");
@@ -42,7 +50,7 @@ public record ChangePosition(BsonTimestamp time, BsonDocument token) implements 
      */
     public static ChangePosition current(MongoClient client, String server) {
         return Remote.execute("reading the current oplog position of " + server, () -> {
-            BsonTimestamp majority = majorityOpTime(client);
+            BsonTimestamp majority = majorityOpTime(client, server);
             if (majority != null) {
                 return at(majority);
             }
@@ -62,15 +70,19 @@ public record ChangePosition(BsonTimestamp time, BsonDocument token) implements 
         });
     }
 
-    private static BsonTimestamp majorityOpTime(MongoClient client) {
-        for (String command : new String[] {"hello", "isMaster"}) { // servers before 4.4.2 know only isMaster
+    private static BsonTimestamp majorityOpTime(MongoClient client, String server) {
+        if (!WITHOUT_HELLO.contains(server)) {
             try {
-                return majorityOpTime(client.getDatabase("admin").runCommand(new Document(command, 1)));
+                return majorityOpTime(client.getDatabase("admin").runCommand(new Document("hello", 1)));
             } catch (MongoCommandException e) {
-                // unknown command: try the older name
+                WITHOUT_HELLO.add(server);
             }
         }
-        return null;
+        try {
+            return majorityOpTime(client.getDatabase("admin").runCommand(new Document("isMaster", 1)));
+        } catch (MongoCommandException e) {
+            return null;
+        }
     }
 
     /** {@code lastWrite.majorityOpTime.ts} of a hello reply; null when the server is no replica set member. */
