@@ -49,7 +49,7 @@ public final class DrBeans {
         beans.add(bean("backupPipeline", services.pipeline()));
         beans.add(bean("backupFailures", services.failures()));
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
-                services.regions(), services.clock())));
+                services.regions(), services.clock(), services::mayActAsLeader)));
         beans.add(bean("retentionService", services.retention()));
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
         for (RegionContext region : services.regions().all()) {
@@ -76,7 +76,8 @@ public final class DrBeans {
                         () -> StoreClients.listenerContainer(source, services)));
                 beans.add(bean("redisKeyspaceSerializer", RedisSerializer.class, new StringRedisSerializer()));
             });
-            beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow())));
+            beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow(),
+                    services::mayActAsLeader)));
         });
         if (mode == DrRuntime.Mode.SERVER) {
             beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
@@ -90,6 +91,7 @@ public final class DrBeans {
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));
             beans.add(bean("healthMonitor", services.health()));
+            beans.add(bean("leadership", services.leadership()));
         }
         return beans;
     }

@@ -29,7 +29,11 @@ import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.control.Checkpoints;
 import io.devflow.dr.control.ConflictStore;
+import io.devflow.dr.control.ControlKeys;
+import io.devflow.dr.control.LeaderTerms;
+import io.devflow.dr.control.Leadership;
 import io.devflow.dr.control.RegionalStateStore;
+import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.metrics.ReplicationMetrics;
@@ -72,7 +76,12 @@ public final class DrServices implements AutoCloseable {
     private final RetentionService retention;
     private final BackupStatusService status;
     private final StoreRegistry stores;
+    private final ControlKeys controlKeys;
+    private final Leadership leadership;
+    /** Who writes the control state: an operator (a CLI command) until the server takes part in elections. */
+    private volatile WriteAuthority writer;
     private final RegionalStateStore state;
+    private final LeaderTerms terms;
     private final AuditLog audit;
     private final ReplicationService replication;
     private final ReplicationControl replicationControl;
@@ -90,7 +99,11 @@ public final class DrServices implements AutoCloseable {
         this.regions = regions;
         this.clock = clock;
         this.keys = new DeferredKeyProvider(() -> KeyProviders.create(config.backup().encryption()));
-        this.stores = new StoreRegistry(List.of(new MongoOperations(clock, stopping::get), new RedisOperations(clock),
+        this.leadership = Instances.leadership(config);
+        this.writer = WriteAuthority.operator(Instances.operator());
+        // an open capture segment also closes when this server stops leading, and is then not committed
+        this.stores = new StoreRegistry(List.of(new MongoOperations(clock, () -> stopping.get() || !mayActAsLeader()),
+                new RedisOperations(clock),
                 new InfluxOperations(clock)));
         this.catalog = new BackupCatalog(regions);
         this.verifier = new BackupVerifier(keys, stores, clock);
@@ -101,7 +114,11 @@ public final class DrServices implements AutoCloseable {
         this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
         this.retention = new RetentionService(catalog, regions, stores, running, clock);
         this.status = new BackupStatusService(regions, stores, catalog, clock);
-        this.state = new RegionalStateStore(regions, clock);
+        this.controlKeys = new ControlKeys(regions, keys, clock);
+        this.state = new RegionalStateStore(regions, controlKeys, () -> writer.stamp(), (region, path, reason) ->
+                meterRegistry.counter("dr_control_documents_rejected_total", "region", region.value()).increment(),
+                clock);
+        this.terms = new LeaderTerms(state, clock);
         this.audit = new AuditLog(state, clock);
         if (config.replication().isPresent()) {
             ReplicationConfig replicationConfig = config.replication().get();
@@ -118,7 +135,7 @@ public final class DrServices implements AutoCloseable {
         }
         this.health = new HealthMonitor(regions, state, clock);
         this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
-                clock);
+                () -> Instances.status(leadership, terms, writer == leadership), clock);
     }
 
     public HealthMonitor health() {
@@ -153,6 +170,31 @@ public final class DrServices implements AutoCloseable {
     /** The control-plane state, kept in every region's bucket. */
     public StateStore state() {
         return state;
+    }
+
+    /** The same, with what only operators' commands do (adopting unsigned documents). */
+    public RegionalStateStore controlState() {
+        return state;
+    }
+
+    /** This instance's part in leader elections (used by dr server only). */
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** The leadership record in the control state. */
+    public LeaderTerms terms() {
+        return terms;
+    }
+
+    /** From now on this process writes the control state as the elected leader of its term, or not at all. */
+    public void writeAsLeader() {
+        writer = leadership;
+    }
+
+    /** True in a CLI command; in dr server only while this instance leads. */
+    public boolean mayActAsLeader() {
+        return writer != leadership || leadership.leads();
     }
 
     public AuditLog audit() {
@@ -274,6 +316,7 @@ public final class DrServices implements AutoCloseable {
         }
         health.close();
         state.close();
+        controlKeys.close();
         keys.close();
         regions.close();
         meterRegistry.close();

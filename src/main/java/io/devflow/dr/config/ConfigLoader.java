@@ -108,7 +108,8 @@ public final class ConfigLoader {
                 })
                 .orElse(new ApiConfig("0.0.0.0", 8080, Optional.empty()));
         Optional<ReplicationConfig> replication = dr.object("replication", false).map(r -> ReplicationReader.read(r, regions));
+        ClusterConfig cluster = ClusterReader.read(dr.object("cluster", false), source);
         dr.rejectUnknown();
-        return new DrConfig(source, regions, backup, recovery, api, replication);
+        return new DrConfig(source, regions, backup, recovery, api, replication, cluster);
     }
 }

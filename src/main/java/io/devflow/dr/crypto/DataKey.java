@@ -1,5 +1,6 @@
 package io.devflow.dr.crypto;
 
+import com.google.crypto.tink.Mac;
 import com.google.crypto.tink.StreamingAead;
 
 import java.security.GeneralSecurityException;
@@ -35,6 +36,11 @@ public final class DataKey implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             return false;
         }
+    }
+
+    /** The MAC that authenticates control-plane documents, when this is the deployment's control key. */
+    public Mac controlMac() throws GeneralSecurityException {
+        return material.controlMac();
     }
 
     @Override

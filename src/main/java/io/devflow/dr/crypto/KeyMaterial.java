@@ -34,6 +34,7 @@ public final class KeyMaterial implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final byte[] ARCHIVE_KEY_INFO = "devflow-dr archive key v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MANIFEST_KEY_INFO = "devflow-dr manifest mac v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTROL_KEY_INFO = "devflow-dr control mac v1".getBytes(StandardCharsets.US_ASCII);
     private static final int SEGMENT_BYTES = 1 << 20;
 
     private final byte[] bytes;
@@ -102,7 +103,16 @@ public final class KeyMaterial implements AutoCloseable {
 
     /** HMAC-SHA256 under a key derived from this one, for sealing manifests. */
     public Mac manifestMac() throws GeneralSecurityException {
-        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], MANIFEST_KEY_INFO, KEY_BYTES);
+        return derivedMac(MANIFEST_KEY_INFO);
+    }
+
+    /** HMAC-SHA256 under a key derived from this one, for authenticating control-plane documents. */
+    public Mac controlMac() throws GeneralSecurityException {
+        return derivedMac(CONTROL_KEY_INFO);
+    }
+
+    private Mac derivedMac(byte[] info) throws GeneralSecurityException {
+        byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], info, KEY_BYTES);
         try {
             HmacParameters parameters = HmacParameters.builder()
                     .setKeySizeBytes(KEY_BYTES)

@@ -19,6 +19,7 @@ import io.devflow.dr.control.RegionalStateStore;
 import io.devflow.dr.control.Resolution;
 import io.devflow.dr.replication.mongodb.MongoReplication;
 import io.devflow.dr.store.mongodb.MongoFingerprints;
+import io.devflow.dr.testing.ControlStates;
 import io.devflow.dr.testing.BsonSamples;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.ReplicationRound;
@@ -129,7 +130,7 @@ class MongoReplicationIT {
                 forward.stores(), forward.conflicts(), forward.health(), forward.checkpointInterval(),
                 forward.mongodb(), forward.redis(), forward.influxdb());
         Clock clock = Clock.systemUTC();
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
+        try (RegionalStateStore state = ControlStates.of(services, clock)) {
             ConflictStore conflicts = new ConflictStore(state);
             Worker eastToWest = Worker.of(services, forward, state, conflicts, clock, Direction.of(EAST, WEST));
             Worker westToEast = Worker.of(services, backward, state, conflicts, clock, Direction.of(WEST, EAST));
@@ -183,7 +184,7 @@ class MongoReplicationIT {
         DrServices services = env.services();
         ReplicationConfig config = services.config().replication().orElseThrow();
         Clock clock = Clock.systemUTC();
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
+        try (RegionalStateStore state = ControlStates.of(services, clock)) {
             ConflictStore conflicts = new ConflictStore(state);
             Worker worker = Worker.of(services, config, state, conflicts, clock, Direction.of(EAST, WEST));
             try (worker) {
@@ -221,7 +222,7 @@ class MongoReplicationIT {
         DrServices services = env.services();
         ReplicationConfig config = services.config().replication().orElseThrow();
         MutableClock clock = new MutableClock(Instant.now());
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), Clock.systemUTC())) {
+        try (RegionalStateStore state = ControlStates.of(services, Clock.systemUTC())) {
             ConflictStore conflicts = new ConflictStore(state);
             Worker worker = Worker.of(services, config, state, conflicts, clock, Direction.of(EAST, WEST));
             try (worker) {
@@ -276,7 +277,7 @@ class MongoReplicationIT {
         ReplicationConfig config = services.config().replication().orElseThrow();
         Clock clock = Clock.systemUTC();
         Direction direction = Direction.of(EAST, WEST);
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
+        try (RegionalStateStore state = ControlStates.of(services, clock)) {
             ConflictStore conflicts = new ConflictStore(state);
             Worker server = Worker.of(services, config, state, conflicts, clock, direction);
             TrippingClock cliClock = new TrippingClock();

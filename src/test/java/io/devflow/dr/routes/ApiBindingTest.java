@@ -21,6 +21,7 @@ import io.devflow.dr.control.ConflictId;
 import io.devflow.dr.control.ConflictRecord;
 import io.devflow.dr.control.ConflictStore;
 import io.devflow.dr.control.Decision;
+import io.devflow.dr.control.Leadership;
 import io.devflow.dr.control.RecordVersion;
 import io.devflow.dr.metrics.ReplicationMetrics;
 import io.devflow.dr.replication.ProgressBoard;
@@ -105,7 +106,17 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("backupApi", new BackupApi(config, null, null, null));
         registry.bind("operationsApi", new OperationsApi());
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
+        registry.bind("leadership", leader());
         return registry;
+    }
+
+    /** This instance leads: the API lets changes through. */
+    private static Leadership leader() {
+        Leadership leadership = new Leadership("test", "http://127.0.0.1", "file", java.time.Duration.ofHours(1),
+                System::nanoTime);
+        leadership.elected();
+        leadership.took(new Leadership.Term(1, "test", "http://127.0.0.1", java.time.Instant.EPOCH));
+        return leadership;
     }
 
     @Test
