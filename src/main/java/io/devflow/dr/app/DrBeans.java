@@ -16,8 +16,10 @@ import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.spi.EventNotifier;
 import org.influxdb.InfluxDB;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -92,6 +94,11 @@ public final class DrBeans {
                     services.systemStatus())));
             beans.add(bean("healthMonitor", services.health()));
             beans.add(bean("leadership", services.leadership()));
+            // camel-main adds the cluster service to the context and the election as an event notifier
+            CamelClusterService cluster = LeaderElection.service(services.config().cluster(),
+                    services.leadership().instanceId());
+            beans.add(bean("clusterService", CamelClusterService.class, cluster));
+            beans.add(bean("leaderElection", EventNotifier.class, new LeaderElection(services, cluster)));
         }
         return beans;
     }

@@ -6,8 +6,6 @@ import io.devflow.dr.config.ScheduleConfig;
 import io.devflow.dr.config.StoreKind;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.cluster.CamelClusterService;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -40,7 +38,6 @@ public final class DrRuntime implements AutoCloseable {
     private final Main main;
     private final DrServices services;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile LeaderElection election;
 
     private DrRuntime(Main main, DrServices services) {
         this.main = main;
@@ -61,49 +58,18 @@ public final class DrRuntime implements AutoCloseable {
         String routes = properties.getProperty("dr.routes", System.getProperty("dr.routes", DEFAULT_ROUTES));
         main.configure().withRoutesIncludePattern(routesPattern(routes, mode));
         main.configure().withRoutesExcludePattern(excludedRoutes(services.config(), mode));
-        DrRuntime runtime = new DrRuntime(main, services);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
                 for (DrBeans.Bean bean : DrBeans.of(services, mode)) {
                     support.getCamelContext().getRegistry().bind(bean.name(), bean.type(), bean.supplier());
                 }
-                if (mode == Mode.SERVER) {
-                    runtime.joinElection(support.getCamelContext());
-                }
-            }
-
-            @Override
-            public void afterStart(BaseMainSupport support) {
-                if (runtime.election != null) {
-                    HealthCheckRegistry.get(support.getCamelContext()).register(runtime.election.healthCheck());
-                }
             }
         });
         services.acceptWork();
+        DrRuntime runtime = new DrRuntime(main, services);
         main.start();
         return runtime;
-    }
-
-    /**
-     * dr server takes part in the election of the one instance that runs the schedules, the workers and the health
-     * monitor: the configured engine becomes the context's cluster service (every master: endpoint uses it), and
-     * from now on this process writes the control state only while it leads.
-     */
-    private void joinElection(CamelContext context) {
-        try {
-            services.writeAsLeader();
-            CamelClusterService cluster = LeaderElection.service(services.config().cluster(),
-                    services.leadership().instanceId());
-            context.addService(cluster, true, true);
-            election = new LeaderElection(services.leadership(), services.terms(), cluster,
-                    services.config().cluster().confirmWithin());
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot join the leader election (" + services.config().cluster().engine().id()
-                    + "): " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -160,9 +126,6 @@ public final class DrRuntime implements AutoCloseable {
         try {
             main.stop();
         } finally {
-            if (election != null) {
-                election.close();
-            }
             stopped.countDown();
         }
     }

@@ -12,15 +12,17 @@ import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,33 +30,61 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Binds this instance's {@link Leadership} to Camel's cluster service, the one every {@code master:} endpoint of
- * the routes uses (namespace {@value #NAMESPACE}). Its listener is registered on the view before any route starts,
- * so when the engine elects this instance its term is recorded before a leader-only consumer fires; when the engine
- * deposes it, writes stop at once. A heartbeat re-reads the term record every third of {@code confirmWithin}:
- * that confirms a leader (or deposes one whose term was taken over) and tells a standby who leads.
+ * the routes uses (namespace {@value #NAMESPACE}). camel-main adds both from the registry (DrBeans binds them): the
+ * cluster service as a context service, this as an event notifier, which registers on the view when the context
+ * starts, before any route consumer does, so when the engine elects this instance its term is recorded before a
+ * leader-only consumer fires; when the engine deposes it, writes stop at once. A heartbeat re-reads the term record
+ * every third of {@code confirmWithin}: that confirms a leader (or deposes one whose term was taken over) and tells
+ * a standby who leads.
  */
-final class LeaderElection implements CamelClusterEventListener.Leadership, AutoCloseable {
+final class LeaderElection extends EventNotifierSupport implements CamelClusterEventListener.Leadership {
 
     static final String NAMESPACE = "dr-controller";
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
+    private final DrServices services;
     private final io.devflow.dr.control.Leadership leadership;
     private final LeaderTerms terms;
-    private final CamelClusterView view;
+    private final CamelClusterService cluster;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "dr-leadership");
         thread.setDaemon(true);
         return thread;
     });
+    private volatile CamelClusterView view;
 
-    LeaderElection(io.devflow.dr.control.Leadership leadership, LeaderTerms terms, CamelClusterService service,
-                   Duration confirmWithin) throws Exception {
-        this.leadership = leadership;
-        this.terms = terms;
-        this.view = service.getView(NAMESPACE);
-        view.addEventListener(this);
-        long period = Math.max(200, confirmWithin.toMillis() / 3);
-        heartbeat.scheduleWithFixedDelay(this::beat, 0, period, TimeUnit.MILLISECONDS);
+    LeaderElection(DrServices services, CamelClusterService cluster) {
+        this.services = services;
+        this.leadership = services.leadership();
+        this.terms = services.terms();
+        this.cluster = cluster;
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextStartingEvent || event instanceof CamelEvent.CamelContextStartedEvent
+                || event instanceof CamelEvent.CamelContextStoppedEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) throws Exception {
+        if (event instanceof CamelEvent.CamelContextStartingEvent) {
+            // from now on this process writes the control state only while it leads
+            services.writeAsLeader();
+            view = cluster.getView(NAMESPACE);
+            view.addEventListener(this);
+            long period = Math.max(200, services.config().cluster().confirmWithin().toMillis() / 3);
+            heartbeat.scheduleWithFixedDelay(this::beat, 0, period, TimeUnit.MILLISECONDS);
+            LOG.info("instance {} takes part in leader elections ({}); its API is {}", leadership.instanceId(),
+                    leadership.engine(), leadership.apiUrl());
+        } else if (event instanceof CamelEvent.CamelContextStartedEvent started) {
+            HealthCheckRegistry health = HealthCheckRegistry.get(started.getContext());
+            if (health != null) {
+                health.register(healthCheck());
+            }
+        } else {
+            leave();
+        }
     }
 
     /** The engine of the configuration, as a Camel cluster service named after this instance. */
@@ -94,7 +124,7 @@ final class LeaderElection implements CamelClusterEventListener.Leadership, Auto
                 FileLockClusterService service = new FileLockClusterService();
                 service.setId(instanceId);
                 service.setRoot(file.directory().toString());
-                service.setAcquireLockDelay(0, TimeUnit.MILLISECONDS);
+                service.setAcquireLockDelay(100, TimeUnit.MILLISECONDS);
                 service.setAcquireLockInterval(file.acquireInterval().toMillis(), TimeUnit.MILLISECONDS);
                 yield service;
             }
@@ -125,7 +155,7 @@ final class LeaderElection implements CamelClusterEventListener.Leadership, Auto
 
     private void beat() {
         try {
-            if (leadership.isElected() && !view.getLocalMember().isLeader()) {
+            if (leadership.isElected() && view != null && !view.getLocalMember().isLeader()) {
                 leadership.deposed("the " + leadership.engine() + " election no longer counts it as leader");
             }
             if (leadership.isElected() && leadership.ownTerm().isEmpty()) {
@@ -138,12 +168,18 @@ final class LeaderElection implements CamelClusterEventListener.Leadership, Auto
         }
     }
 
-    /** GET /observe/health: who leads and this instance's role; a standby is as alive and ready as a leader. */
+    /**
+     * GET /observe/health: who leads and this instance's role, in the check's message (and as data with
+     * {@code ?data=true}); a standby is as alive and ready as a leader.
+     */
     AbstractHealthCheck healthCheck() {
         return new AbstractHealthCheck("dr", "leadership") {
             @Override
             protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
                 builder.up();
+                builder.message(leadership.currentTerm().map(term -> "leader " + term.instance() + " (" + term.apiUrl()
+                        + ", term " + term.epoch() + " since " + term.since() + ")").orElse("no leader recorded yet")
+                        + "; this instance " + leadership.instanceId() + " is " + leadership.role().id());
                 builder.detail("engine", leadership.engine());
                 builder.detail("instance", leadership.instanceId());
                 builder.detail("role", leadership.role().id());
@@ -157,10 +193,11 @@ final class LeaderElection implements CamelClusterEventListener.Leadership, Auto
         };
     }
 
-    @Override
-    public void close() {
+    private void leave() {
         heartbeat.shutdownNow();
-        view.removeEventListener(this);
+        if (view != null) {
+            view.removeEventListener(this);
+        }
         leadership.deposed("it is shutting down");
     }
 }
