@@ -95,16 +95,23 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
 
     @Override
     public StateDocument write(String path, JsonNode content) {
+        return update(path, current -> content);
+    }
+
+    @Override
+    public StateDocument update(String path, Function<Optional<StateDocument>, JsonNode> change) {
         int attempts = authority.stamp().leader() ? 1 : OPERATOR_ATTEMPTS;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             Copies copies = readCopies(path);
+            Optional<SealedDocument.Body> current = copies.newest();
+            JsonNode content = change.apply(current.map(SealedDocument.Body::document));
             Optional<StateDocument> written = writeOver(copies, path, content, authority);
             if (written.isPresent()) {
                 return written.get();
             }
         }
         throw new StateConflictException("control state " + path + " was changed by another writer while this one "
-                + "wrote it (" + attempts + " attempt(s)); nothing was overwritten, try again");
+                + "changed it (" + attempts + " attempt(s)); nothing was overwritten, try again");
     }
 
     /**

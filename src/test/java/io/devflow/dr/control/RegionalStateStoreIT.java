@@ -6,6 +6,7 @@ import io.devflow.dr.app.DrServices;
 import io.devflow.dr.crypto.KeyMaterial;
 import io.devflow.dr.storage.S3ObjectStore;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.support.StateConflictException;
 import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.devflow.dr.testing.TestEnvironment.EAST;
 import static io.devflow.dr.testing.TestEnvironment.WEST;
@@ -108,6 +110,40 @@ class RegionalStateStoreIT {
                     .map(StateDocument::revision).contains(3L);
 
             assertThat(operator.read(PATH).orElseThrow().content()).isEqualTo(json("{\"v\":3}"));
+        }
+    }
+
+    @Test
+    void shouldApplyAnOperatorsChangeAgainToAFreshReadWhenAnotherWriterGotThereFirst() {
+        try (RegionalStateStore mine = store(WriteAuthority.operator("sre-1"));
+             RegionalStateStore theirs = store(WriteAuthority.operator("sre-2"))) {
+            AtomicInteger changes = new AtomicInteger();
+
+            StateDocument written = mine.update(PATH, current -> {
+                if (changes.incrementAndGet() == 1) {
+                    theirs.update(PATH, c -> json("{\"redis\":\"stopped\"}"));
+                }
+                ObjectNode content = current.map(d -> (ObjectNode) d.content().deepCopy())
+                        .orElseGet(Json.MAPPER::createObjectNode);
+                return content.put("mongodb", "stopped");
+            });
+
+            assertThat(changes).hasValue(2);
+            assertThat(written.revision()).isEqualTo(2);
+            assertThat(mine.read(PATH).orElseThrow().content())
+                    .isEqualTo(json("{\"redis\":\"stopped\",\"mongodb\":\"stopped\"}"));
+        }
+    }
+
+    @Test
+    void shouldRefuseALeadersWriteThatLostARace() {
+        try (RegionalStateStore leader = store(leader(3, "east-a")); RegionalStateStore operator = store(WriteAuthority.operator("sre"))) {
+            assertThatThrownBy(() -> leader.update(PATH, current -> {
+                operator.write(PATH, json("{\"by\":\"sre\"}"));
+                return json("{\"by\":\"east-a\"}");
+            })).isInstanceOf(StateConflictException.class);
+
+            assertThat(leader.read(PATH).orElseThrow().content()).isEqualTo(json("{\"by\":\"sre\"}"));
         }
     }
 
