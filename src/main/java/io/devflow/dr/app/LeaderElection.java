@@ -37,13 +37,14 @@ import java.util.concurrent.TimeUnit;
  * every third of {@code confirmWithin}: that confirms a leader (or deposes one whose term was taken over) and tells
  * a standby who leads.
  */
-final class LeaderElection extends EventNotifierSupport implements CamelClusterEventListener.Leadership {
+final class LeaderElection extends EventNotifierSupport {
 
     static final String NAMESPACE = "dr-controller";
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
     private final DrServices services;
-    private final io.devflow.dr.control.Leadership leadership;
+    private final Leadership leadership;
+    private final CamelClusterEventListener.Leadership listener = this::leadershipChanged;
     private final LeaderTerms terms;
     private final CamelClusterService cluster;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,7 +73,7 @@ final class LeaderElection extends EventNotifierSupport implements CamelClusterE
             // from now on this process writes the control state only while it leads
             services.writeAsLeader();
             view = cluster.getView(NAMESPACE);
-            view.addEventListener(this);
+            view.addEventListener(listener);
             long period = Math.max(200, services.config().cluster().confirmWithin().toMillis() / 3);
             heartbeat.scheduleWithFixedDelay(this::beat, 0, period, TimeUnit.MILLISECONDS);
             LOG.info("instance {} takes part in leader elections ({}); its API is {}", leadership.instanceId(),
@@ -131,8 +132,7 @@ final class LeaderElection extends EventNotifierSupport implements CamelClusterE
         };
     }
 
-    @Override
-    public void leadershipChanged(CamelClusterView changed, CamelClusterMember leader) {
+    private void leadershipChanged(CamelClusterView changed, CamelClusterMember leader) {
         if (changed.getLocalMember().isLeader()) {
             if (!leadership.isElected()) {
                 LOG.info("instance {} was elected by {}; recording its term", leadership.instanceId(), leadership.engine());
@@ -196,7 +196,7 @@ final class LeaderElection extends EventNotifierSupport implements CamelClusterE
     private void leave() {
         heartbeat.shutdownNow();
         if (view != null) {
-            view.removeEventListener(this);
+            view.removeEventListener(listener);
         }
         leadership.deposed("it is shutting down");
     }

@@ -56,12 +56,13 @@ final class ControlCommand extends DrSubcommand {
                 Printer.json(out(), body);
             } else if (unsigned.isEmpty()) {
                 out().println("Every control document is signed; nothing to adopt.");
+            } else if (yes) {
+                out().println("Signed " + adopted.size() + " document(s):");
+                adopted.forEach(path -> out().println("  " + path));
             } else {
-                out().println((yes ? "Signed " : "Unsigned (not used): ") + unsigned.size() + " document(s):");
+                out().println("Unsigned (not used): " + unsigned.size() + " document(s):");
                 unsigned.forEach(path -> out().println("  " + path));
-                if (!yes) {
-                    out().println("Review them in the buckets (<prefix>/control/), then run 'dr control adopt --yes'.");
-                }
+                out().println("Review them in the buckets (<prefix>/control/), then run 'dr control adopt --yes'.");
             }
             return ExitCode.OK;
         }

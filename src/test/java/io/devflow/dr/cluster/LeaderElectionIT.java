@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LeaderElectionIT {
 
-    private static final int SESSION_MS = 4_000;
+    private static final int SESSION_MS = 6_000;
     private static final Duration LONG = Duration.ofSeconds(120);
 
     @TempDir
@@ -128,9 +128,13 @@ class LeaderElectionIT {
         writing.set(false);
         writer.join(30_000);
         await("the target holds what the source holds", LONG, () -> documents(target).equals(documents(source)));
+        // on a busy machine node-b may have lost its session for a moment and taken a newer term since
+        JsonNode current = term();
+        assertThat(current.path("instance").asText()).isEqualTo("node-b");
         assertThat(checkpoints()).allSatisfy(checkpoint -> {
             assertThat(checkpoint.path("writer").asText()).isEqualTo("node-b");
-            assertThat(checkpoint.path("epoch").asLong()).isEqualTo(term.path("epoch").asLong());
+            assertThat(checkpoint.path("epoch").asLong()).isBetween(term.path("epoch").asLong(),
+                    current.path("epoch").asLong());
         });
         assertNoFork(captureSegments());
     }
@@ -257,15 +261,18 @@ class LeaderElectionIT {
         return captureSegments().stream().filter(r -> r.startedAt().isAfter(instant)).toList();
     }
 
-    /** A scheduled full backup per cron slot (every 10 s): two instances firing would make two. */
+    /**
+     * One scheduled full backup per firing of the 10-second cron: two instances firing would start two within
+     * milliseconds of each other.
+     */
     private static void assertOnePerCronSlot(List<BackupRecord> fulls) {
-        Set<Long> slots = new HashSet<>();
-        for (BackupRecord full : fulls) {
-            if ("schedule".equals(full.trigger())) {
-                assertThat(slots.add(full.startedAt().getEpochSecond() / 10)).as("one backup at " + full.startedAt()).isTrue();
-            }
+        List<Instant> starts = fulls.stream().filter(full -> "schedule".equals(full.trigger()))
+                .map(BackupRecord::startedAt).sorted().toList();
+        assertThat(starts).isNotEmpty();
+        for (int i = 1; i < starts.size(); i++) {
+            assertThat(Duration.between(starts.get(i - 1), starts.get(i))).as("backups started at " + starts.get(i - 1)
+                    + " and " + starts.get(i)).isGreaterThan(Duration.ofSeconds(5));
         }
-        assertThat(slots).isNotEmpty();
     }
 
     /** Some segment of the new term leads back, parent by parent, to a completed full backup. */
