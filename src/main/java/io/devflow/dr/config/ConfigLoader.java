@@ -102,8 +102,9 @@ public final class ConfigLoader {
                 .orElse(new RecoveryConfig(30, 5, false));
         ApiConfig api = ApiReader.read(dr);
         Optional<ReplicationConfig> replication = dr.object("replication", false).map(r -> ReplicationReader.read(r, regions));
+        ClusterConfig cluster = ClusterReader.read(dr.object("cluster", false), source);
         dr.rejectUnknown();
-        return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication);
+        return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication, cluster);
     }
 
     /**

@@ -21,7 +21,8 @@ public record DrConfig(
         BackupConfig backup,
         RecoveryConfig recovery,
         ApiConfig api,
-        Optional<ReplicationConfig> replication) {
+        Optional<ReplicationConfig> replication,
+        ClusterConfig cluster) {
 
     public DrConfig {
         regions = Map.copyOf(regions);

@@ -16,6 +16,7 @@ import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +89,16 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
         Registry registry = new DefaultRegistry();
         DrBeans.of(services, DrRuntime.Mode.SERVER).forEach(b -> registry.bind(b.name(), b.type(), b.supplier()));
         return registry;
+    }
+
+    /** The server takes changes once it has won the election (a lock file: the only instance wins at once). */
+    @BeforeEach
+    void awaitLeadership() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!services.leadership().leads() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(services.leadership().leads()).as("this server leads").isTrue();
     }
 
     @Test
