@@ -8,6 +8,7 @@ import io.devflow.dr.app.DrRuntime;
 import io.devflow.dr.app.DrServices;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.BsonSamples;
+import io.devflow.dr.testing.Leaders;
 import io.devflow.dr.testing.TestEnvironment;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -94,11 +95,7 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
     /** The server takes changes once it has won the election (a lock file: the only instance wins at once). */
     @BeforeEach
     void awaitLeadership() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!services.leadership().leads() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(services.leadership().leads()).as("this server leads").isTrue();
+        Leaders.awaitLeading(services);
     }
 
     @Test

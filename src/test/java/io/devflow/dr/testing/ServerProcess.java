@@ -107,7 +107,7 @@ public final class ServerProcess implements AutoCloseable {
     /** A call to the API with the test token. */
     public HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer test-token").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestEnvironment.API_TOKEN).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
