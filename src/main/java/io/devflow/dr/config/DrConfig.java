@@ -22,7 +22,8 @@ public record DrConfig(
         RecoveryConfig recovery,
         ApiConfig api,
         Optional<ReplicationConfig> replication,
-        ClusterConfig cluster) {
+        ClusterConfig cluster,
+        NotificationsConfig notifications) {
 
     public DrConfig {
         regions = Map.copyOf(regions);
