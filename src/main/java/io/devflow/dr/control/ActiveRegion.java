@@ -1,4 +1,4 @@
-package io.devflow.dr.failover;
+package io.devflow.dr.control;
 
 import io.devflow.dr.config.RegionId;
 

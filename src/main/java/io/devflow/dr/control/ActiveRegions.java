@@ -1,11 +1,9 @@
-package io.devflow.dr.failover;
+package io.devflow.dr.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.control.StateDocument;
-import io.devflow.dr.control.StateStore;
 import io.devflow.dr.support.Json;
 
 import java.time.Clock;
