@@ -10,13 +10,16 @@ import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.config.NotificationsConfig;
 import io.devflow.dr.config.RedisConfig;
 import io.devflow.dr.config.RetryConfig;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.notify.NoticeFormats;
 import io.devflow.dr.region.RegionContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.mail.MailAuthenticator;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.LifecycleStrategy;
@@ -30,6 +33,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +60,12 @@ public final class DrBeans {
                 services.regions(), services.running(), services.clock(), services::mayActAsLeader)));
         beans.add(bean("retentionService", services.retention()));
         beans.add(bean("conflictRetention", services.conflictRetention()));
+        beans.add(bean("notifications", services.notifications()));
+        beans.add(bean("noticeFormats", new NoticeFormats()));
+        // the mail route is loaded in every mode, so its endpoint's beans exist even when no mail is configured
+        Optional<NotificationsConfig.Email> email = services.config().notifications().email();
+        beans.add(bean("notifyMailLogin", MailAuthenticator.class, NotifyMail.login(email)));
+        beans.add(bean("notifyMailProperties", Properties.class, NotifyMail.properties(email, DrRuntime.NOTIFY_TIMEOUT)));
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
         for (RegionContext region : services.regions().all()) {
             beans.add(new Bean(s3ClientName(region), S3Client.class, region::s3));

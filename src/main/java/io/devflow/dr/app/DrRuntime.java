@@ -12,6 +12,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,14 @@ public final class DrRuntime implements AutoCloseable {
     public enum Mode { SERVER, ONE_SHOT }
 
     /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
-    private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup");
+    private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup", "notify");
     private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
-            "api");
+            "notify", "api");
+
+    /** How long a notifier may take to deliver one notice (connect, send, answer). */
+    static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(10);
+    /** How long direct:notify waits for its notifiers before it returns to the caller. */
+    static final Duration NOTIFY_WAIT = Duration.ofSeconds(15);
 
     private final Main main;
     private final DrServices services;
@@ -149,6 +155,15 @@ public final class DrRuntime implements AutoCloseable {
                 p.setProperty("dr.replication.redis.host", source.host());
                 p.setProperty("dr.replication.redis.port", Integer.toString(source.port()));
             });
+        });
+        p.setProperty("dr.notify.timeoutMs", Long.toString(NOTIFY_TIMEOUT.toMillis()));
+        p.setProperty("dr.notify.waitMs", Long.toString(NOTIFY_WAIT.toMillis()));
+        config.notifications().email().ifPresent(email -> {
+            p.setProperty("dr.notify.email.protocol", NotifyMail.protocol(email));
+            p.setProperty("dr.notify.email.host", email.host());
+            p.setProperty("dr.notify.email.port", Integer.toString(email.port()));
+            p.setProperty("dr.notify.email.from", email.from());
+            p.setProperty("dr.notify.email.to", String.join(",", email.to()));
         });
         boolean server = mode == Mode.SERVER;
         ApiConfig api = config.api();

@@ -40,6 +40,9 @@ import io.devflow.dr.control.RegionalStateStore;
 import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.failover.HealthMonitor;
+import io.devflow.dr.failover.fencing.StoreFence;
+import io.devflow.dr.failover.fencing.StoreFences;
+import io.devflow.dr.notify.Notifications;
 import io.devflow.dr.metrics.ReplicationMetrics;
 import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
@@ -97,6 +100,8 @@ public final class DrServices implements AutoCloseable {
     private final ReplicationControl replicationControl;
     private final HealthMonitor health;
     private final SystemStatusService systemStatus;
+    private final StoreFences fences;
+    private final Notifications notifications;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
@@ -150,12 +155,31 @@ public final class DrServices implements AutoCloseable {
             this.conflictRetention = new ConflictRetention(Optional.empty(), Duration.ZERO, clock);
         }
         this.health = new HealthMonitor(regions, state, clock);
+        this.fences = new StoreFences(config, clock);
+        this.notifications = new Notifications(config.notifications(), audit, meterRegistry);
         this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
                 () -> Instances.status(leadership, terms, writer == leadership), clock);
     }
 
     public HealthMonitor health() {
         return health;
+    }
+
+    /**
+     * The write fences of the stores configured in any region (Redis, and the hook fences of MongoDB and InfluxDB), for
+     * the failover's stop-traffic step; {@link #fenceHold()} is how long one holds before it must be renewed.
+     */
+    public List<StoreFence> fences() {
+        return fences.all();
+    }
+
+    public Duration fenceHold() {
+        return fences.hold();
+    }
+
+    /** The audit and outcomes of the notify routes (direct:notify). */
+    public Notifications notifications() {
+        return notifications;
     }
 
     /** What {@code dr status} and {@code GET /api/status} show. */
