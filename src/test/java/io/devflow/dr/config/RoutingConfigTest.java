@@ -80,6 +80,17 @@ class RoutingConfigTest {
     }
 
     @Test
+    void shouldReportAnUnresolvableWebhookTokenWhenSecretsAreChecked() throws Exception {
+        ObjectNode root = TestConfigs.minimal();
+        withRouting(root, """
+                {"provider": "webhook", "webhook": {"url": "https://ops.example/routing", "token": "${env:DR_ROUTING_TOKEN}"}}""");
+
+        assertThat(ConfigChecks.checkSecrets(TestConfigs.load(root))).extracting(ConfigProblem::path)
+                .containsExactly(R + "webhook.token");
+        assertThat(ConfigChecks.checkSecrets(TestConfigs.load(root, Map.of("DR_ROUTING_TOKEN", "t0ken-value")))).isEmpty();
+    }
+
+    @Test
     void shouldNameEachWrongRoute53SettingByItsPath() throws Exception {
         ConfigException failure = failure("""
                 {"provider": "route53",
