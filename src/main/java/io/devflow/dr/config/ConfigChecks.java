@@ -39,6 +39,7 @@ public final class ConfigChecks {
             r.storage().secretAccessKey().ifPresent(all::add);
         });
         config.backup().encryption().masterKey().ifPresent(all::add);
+        config.recovery().failover().routing().webhook().flatMap(RoutingConfig.WebhookRouting::token).ifPresent(all::add);
         config.api().tokens().forEach(t -> all.add(t.token()));
         config.api().tls().ifPresent(tls -> {
             all.add(tls.certificate());

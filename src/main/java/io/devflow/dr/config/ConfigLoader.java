@@ -90,7 +90,7 @@ public final class ConfigLoader {
         String deploymentId = deploymentId(dr);
         Map<RegionId, RegionConfig> regions = RegionsReader.read(dr);
         BackupConfig backup = BackupReader.read(dr, regions);
-        RecoveryConfig recovery = RecoveryReader.read(dr.object("recovery", false), source);
+        RecoveryConfig recovery = RecoveryReader.read(dr.object("recovery", false), source, regions.keySet());
         ApiConfig api = ApiReader.read(dr);
         Optional<ReplicationConfig> replication = dr.object("replication", false).map(r -> ReplicationReader.read(r, regions));
         ClusterConfig cluster = ClusterReader.read(dr.object("cluster", false), source);

@@ -257,6 +257,35 @@ final class JsonObjectReader {
         return result;
     }
 
+    /** An object whose values are each a string or a list of strings, such as the addresses of each region. */
+    java.util.Map<String, List<String>> stringListMap(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        java.util.Map<String, List<String>> result = new java.util.LinkedHashMap<>();
+        if (value == null || value.isNull()) {
+            return result;
+        }
+        if (!value.isObject()) {
+            problem(key, "must be an object whose values are a string or a list of strings");
+            return result;
+        }
+        value.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            List<String> items = new ArrayList<>();
+            if (v.isTextual() && !v.asText().isBlank()) {
+                items.add(v.asText().strip());
+            } else if (v.isArray() && !v.isEmpty()) {
+                v.forEach(item -> items.add(item.isTextual() && !item.asText().isBlank() ? item.asText().strip() : null));
+            }
+            if (items.isEmpty() || items.contains(null)) {
+                problems.add(new ConfigProblem(child(key) + "." + e.getKey(), "must be a non-empty string or list of non-empty strings"));
+            } else {
+                result.put(e.getKey(), items);
+            }
+        });
+        return result;
+    }
+
     Optional<URI> uri(String key) {
         return optionalString(key).flatMap(text -> {
             try {

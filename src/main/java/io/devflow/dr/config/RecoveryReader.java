@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads {@code disasterRecovery.recovery}: the objectives, and how failovers are made ({@code failover}). */
 final class RecoveryReader {
@@ -13,7 +14,7 @@ final class RecoveryReader {
     private RecoveryReader() {
     }
 
-    static RecoveryConfig read(Optional<JsonObjectReader> block, Path source) {
+    static RecoveryConfig read(Optional<JsonObjectReader> block, Path source, Set<RegionId> regions) {
         if (block.isEmpty()) {
             return RecoveryConfig.of(30, 5, false, source);
         }
@@ -21,14 +22,14 @@ final class RecoveryReader {
         int rto = r.integer("rto", 30, 1, 100_000);
         int rpo = r.integer("rpo", 5, 1, 100_000);
         boolean auto = r.bool("autoFailover", false);
-        FailoverConfig failover = r.object("failover", false).map(f -> failover(f, source))
+        FailoverConfig failover = r.object("failover", false).map(f -> failover(f, source, regions))
                 .orElseGet(() -> FailoverConfig.defaultFor(source));
         r.rejectUnknown();
         return new RecoveryConfig(rto, rpo, auto, failover);
     }
 
-    private static FailoverConfig failover(JsonObjectReader f, Path source) {
-        RoutingConfig routing = RoutingReader.read(f.object("routing", false), source);
+    private static FailoverConfig failover(JsonObjectReader f, Path source, Set<RegionId> regions) {
+        RoutingConfig routing = RoutingReader.read(f.object("routing", false), source, regions);
         FencingConfig fencing = FencingReader.read(f.object("fencing", false));
         List<URI> smokeUrls = urls(f, "smokeUrls");
         Duration drain = Duration.ofSeconds(f.integer("drainTimeoutSeconds", 30, 1, 3_600));
