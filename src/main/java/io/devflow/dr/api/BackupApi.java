@@ -15,24 +15,29 @@ import io.devflow.dr.config.StoreKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The backup resources of the HTTP API: checks what a request asks for, and answers with what the binding writes. */
 public final class BackupApi {
 
     private final DrConfig config;
+    private final Supplier<RegionId> activeRegion;
     private final BackupPipeline pipeline;
     private final BackupCatalog catalog;
     private final RunningBackups running;
 
-    public BackupApi(DrConfig config, BackupPipeline pipeline, BackupCatalog catalog, RunningBackups running) {
+    /** @param activeRegion the region a request that names none backs up: the active one */
+    public BackupApi(DrConfig config, BackupPipeline pipeline, BackupCatalog catalog, RunningBackups running,
+                     Supplier<RegionId> activeRegion) {
         this.config = config;
+        this.activeRegion = activeRegion;
         this.pipeline = pipeline;
         this.catalog = catalog;
         this.running = running;
     }
 
     /**
-     * The backup a request asks for: store and region default to mongodb and the primary region. The binding
+     * The backup a request asks for: store and region default to mongodb and the active region. The binding
      * has read the body; this checks the values, which a JSON type cannot say.
      */
     public BackupRequest request(BackupRequestBody body) {
@@ -51,7 +56,7 @@ public final class BackupApi {
                         .orElseThrow(() -> new ApiException(400, "unknown region '" + r + "'; configured regions are "
                                 + String.join(", ", config.sortedRegions().keySet().stream().map(RegionId::value).toList())))
                         .id())
-                .orElse(config.primaryRegion().id());
+                .orElseGet(activeRegion);
         return new BackupRequest(type, store, region, "api");
     }
 

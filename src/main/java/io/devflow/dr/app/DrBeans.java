@@ -12,6 +12,7 @@ import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.NotificationsConfig;
 import io.devflow.dr.config.RedisConfig;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.RetryConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.notify.NoticeFormats;
@@ -57,7 +58,8 @@ public final class DrBeans {
         beans.add(bean("backupPipeline", services.pipeline()));
         beans.add(bean("backupFailures", services.failures()));
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
-                services.regions(), services.running(), services.clock(), services::mayActAsLeader)));
+                services.regions(), services.running(), services.clock(), services::mayActAsLeader,
+                services.activeRegions()::current)));
         beans.add(bean("retentionService", services.retention()));
         beans.add(bean("conflictRetention", services.conflictRetention()));
         beans.add(bean("notifications", services.notifications()));
@@ -86,9 +88,12 @@ public final class DrBeans {
                 replication.replication(store).ifPresent(steps -> beans.add(bean(replicationBeanName(store), steps)));
             }
             replication.replication(StoreKind.REDIS).ifPresent(redis -> {
-                RedisConfig source = services.regions().get(replication.config().source()).config().requireRedis();
-                beans.add(new Bean("redisKeyspaceListener", RedisMessageListenerContainer.class,
-                        () -> StoreClients.listenerContainer(source, services)));
+                // every replicated region's Redis is subscribed to: the active one is the source
+                for (RegionId region : replication.regions()) {
+                    RedisConfig server = services.regions().get(region).config().requireRedis();
+                    beans.add(new Bean(keyspaceListenerName(region), RedisMessageListenerContainer.class,
+                            () -> StoreClients.listenerContainer(server, services)));
+                }
                 beans.add(bean("redisKeyspaceSerializer", RedisSerializer.class, new StringRedisSerializer()));
             });
             beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow(),
@@ -96,7 +101,7 @@ public final class DrBeans {
         });
         if (mode == DrRuntime.Mode.SERVER) {
             beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
-                    services.running())));
+                    services.running(), () -> services.activeRegions().current().region())));
             if (services.config().api().tokens().isEmpty()) {
                 throw ConfigException.general("disasterRecovery.api.token: required to start the HTTP API; set it to "
                         + "${env:DR_API_TOKEN}, or list named tokens with their roles in disasterRecovery.api.tokens");
@@ -119,6 +124,11 @@ public final class DrBeans {
             beans.add(bean("leaderElection", EventNotifier.class, new LeaderElection(services, cluster)));
         }
         return beans;
+    }
+
+    /** The registry name of the listener container the keyspace route of a region subscribes through. */
+    public static String keyspaceListenerName(RegionId region) {
+        return "redisKeyspaceListener-" + region.value();
     }
 
     /** The registry name of a store's replication, as the worker route template refers to it ({{store}}Replication). */

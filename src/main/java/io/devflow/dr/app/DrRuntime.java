@@ -2,10 +2,13 @@ package io.devflow.dr.app;
 
 import io.devflow.dr.config.ApiConfig;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.ScheduleConfig;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.store.redis.RedisConnections;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -74,6 +77,13 @@ public final class DrRuntime implements AutoCloseable {
                 services.config().api().tls().filter(tls -> mode == Mode.SERVER)
                         .ifPresent(tls -> support.getCamelContext().setSSLContextParameters(ApiTls.parameters(tls)));
             }
+
+            @Override
+            public void afterConfigure(BaseMainSupport support) {
+                if (mode == Mode.SERVER) {
+                    addKeyspaceRoutes(support.getCamelContext(), services);
+                }
+            }
         });
         services.acceptWork();
         DrRuntime runtime = new DrRuntime(main, services);
@@ -99,7 +109,8 @@ public final class DrRuntime implements AutoCloseable {
         if (mode == Mode.ONE_SHOT) {
             excluded.add("**/*-schedule.camel.yaml");
             excluded.add("**/*-worker.camel.yaml");
-        } else if (!config.backup().incremental().captureWorker() || config.primaryRegion().mongodb().isEmpty()) {
+        } else if (!config.backup().incremental().captureWorker()
+                || config.regions().values().stream().allMatch(r -> r.mongodb().isEmpty())) {
             excluded.add("**/*-worker.camel.yaml");
         }
         if (config.replication().isEmpty()) {
@@ -114,6 +125,24 @@ public final class DrRuntime implements AutoCloseable {
             }
         }
         return excluded.isEmpty() ? null : String.join(",", excluded);
+    }
+
+    /**
+     * One keyspace subscription route per replicated region with Redis (from the {@code redis-keyspace} template),
+     * so that Redis replication hears the active region's changes whichever region that is.
+     */
+    static void addKeyspaceRoutes(CamelContext context, DrServices services) {
+        services.replication().filter(r -> r.replication(StoreKind.REDIS).isPresent()).ifPresent(replication -> {
+            for (RegionId region : replication.regions()) {
+                RedisConnections redis = new RedisConnections(services.config().requireRegion(region.value()).requireRedis());
+                TemplatedRouteBuilder.builder(context, "redis-keyspace")
+                        .routeId("replication-redis-keyspace-" + region.value())
+                        .parameter("region", region.value())
+                        .parameter("host", redis.host())
+                        .parameter("port", Integer.toString(redis.port()))
+                        .add();
+            }
+        });
     }
 
     public CamelContext context() {
@@ -150,11 +179,6 @@ public final class DrRuntime implements AutoCloseable {
         config.replication().ifPresent(r -> {
             p.setProperty("dr.replication.influxdb.pollMs", Long.toString(r.influxdb().window().toMillis()));
             p.setProperty("dr.replication.redis.reconcileMs", Long.toString(r.redis().reconcileInterval().toMillis()));
-            config.region(r.source()).flatMap(c -> c.redis()).ifPresent(redis -> {
-                io.devflow.dr.store.redis.RedisConnections source = new io.devflow.dr.store.redis.RedisConnections(redis);
-                p.setProperty("dr.replication.redis.host", source.host());
-                p.setProperty("dr.replication.redis.port", Integer.toString(source.port()));
-            });
         });
         p.setProperty("dr.notify.timeoutMs", Long.toString(NOTIFY_TIMEOUT.toMillis()));
         p.setProperty("dr.notify.waitMs", Long.toString(NOTIFY_WAIT.toMillis()));

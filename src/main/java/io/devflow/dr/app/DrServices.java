@@ -27,8 +27,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import io.devflow.dr.config.ConfigException;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.ActiveRegions;
 import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.control.Checkpoints;
 import io.devflow.dr.control.ConflictCipher;
@@ -46,6 +48,8 @@ import io.devflow.dr.notify.Notifications;
 import io.devflow.dr.metrics.ReplicationMetrics;
 import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
+import io.devflow.dr.replication.ReplicationDrain;
+import io.devflow.dr.replication.ReplicationHandover;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.replication.StoreReplication;
 import io.devflow.dr.replication.influxdb.InfluxReplication;
@@ -96,7 +100,9 @@ public final class DrServices implements AutoCloseable {
     private final RegionalStateStore state;
     private final LeaderTerms terms;
     private final AuditLog audit;
+    private final ActiveRegions activeRegions;
     private final ReplicationService replication;
+    private final ReplicationHandover handover;
     private final ReplicationControl replicationControl;
     private final HealthMonitor health;
     private final SystemStatusService systemStatus;
@@ -118,25 +124,30 @@ public final class DrServices implements AutoCloseable {
         BackupKeys backupKeys = new BackupKeys(keys, config.deploymentId());
         this.leadership = Instances.leadership(config);
         this.writer = WriteAuthority.operator(Instances.operator());
-        // an open capture segment also closes when this server stops leading, and is then not committed
-        this.stores = new StoreRegistry(List.of(new MongoOperations(clock, () -> stopping.get() || !mayActAsLeader()),
-                new RedisOperations(clock),
-                new InfluxOperations(clock)));
-        this.catalog = new BackupCatalog(regions, backupKeys, metrics);
-        this.verifier = new BackupVerifier(backupKeys, stores, clock);
-        this.pipeline = new BackupPipeline(regions, stores, catalog, keys, backupKeys, verifier, metrics, running, clock);
-        this.failures = new BackupFailures(metrics, running, clock);
-        this.verifyService = new VerifyService(catalog, verifier, backupKeys, clock);
-        this.restoreService = new RestoreService(catalog, regions, stores, backupKeys, verifier, clock);
-        this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
-        this.retention = new RetentionService(catalog, regions, stores, running, clock);
-        this.status = new BackupStatusService(regions, stores, catalog, clock);
         this.controlKeys = new ControlKeys(regions, keys, config.deploymentId(), clock);
         this.state = new RegionalStateStore(regions, controlKeys, () -> writer.stamp(), (region, path, reason) ->
                 meterRegistry.counter("dr_control_documents_rejected_total", "region", region.value()).increment(),
                 clock);
         this.terms = new LeaderTerms(state, clock);
         this.audit = new AuditLog(state, clock);
+        this.activeRegions = new ActiveRegions(config, state, clock);
+        // an open capture segment also closes when this server stops leading, and is then not committed, or when
+        // its region stops being the active one (a failover), and is then committed: it holds that region's changes
+        // up to the failover
+        this.stores = new StoreRegistry(List.of(new MongoOperations(clock,
+                        region -> stopping.get() || !mayActAsLeader() || !isActive(region)),
+                new RedisOperations(clock),
+                new InfluxOperations(clock)));
+        this.catalog = new BackupCatalog(regions, backupKeys, metrics);
+        this.verifier = new BackupVerifier(backupKeys, stores, clock);
+        this.pipeline = new BackupPipeline(regions, stores, catalog, keys, backupKeys, verifier, metrics, running,
+                activeRegions::current, clock);
+        this.failures = new BackupFailures(metrics, running, clock);
+        this.verifyService = new VerifyService(catalog, verifier, backupKeys, clock);
+        this.restoreService = new RestoreService(catalog, regions, stores, backupKeys, verifier, clock);
+        this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
+        this.retention = new RetentionService(catalog, regions, stores, running, clock);
+        this.status = new BackupStatusService(regions, stores, catalog, activeRegions::current, clock);
         this.conflictCipher = new ConflictCipher(keys, config.deploymentId(), clock);
         if (config.replication().isPresent()) {
             ReplicationConfig replicationConfig = config.replication().get();
@@ -147,18 +158,20 @@ public final class DrServices implements AutoCloseable {
             ProgressBoard progress = new ProgressBoard(clock);
             this.replication = new ReplicationService(replicationConfig,
                     replications(replicationConfig, conflicts, checkpoints, progress), conflicts, state, audit,
-                    new ReplicationMetrics(meterRegistry), progress, clock);
+                    new ReplicationMetrics(meterRegistry), progress, () -> activeRegions.current().region(), clock);
+            this.handover = new ReplicationDrain(replication, clock);
             this.replicationControl = new ReplicationControl(replicationConfig, state, audit, clock);
         } else {
             this.replication = null;
+            this.handover = null;
             this.replicationControl = null;
             this.conflictRetention = new ConflictRetention(Optional.empty(), Duration.ZERO, clock);
         }
         this.health = new HealthMonitor(regions, state, clock);
         this.fences = new StoreFences(config, clock);
         this.notifications = new Notifications(config.notifications(), audit, meterRegistry);
-        this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
-                () -> Instances.status(leadership, terms, writer == leadership), clock);
+        this.systemStatus = new SystemStatusService(config, status, health, state, activeRegions::current,
+                replication(), replicationControl(), () -> Instances.status(leadership, terms, writer == leadership), clock);
     }
 
     public HealthMonitor health() {
@@ -239,6 +252,28 @@ public final class DrServices implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /**
+     * Whether the region is the active one as far as this process can tell: a server that cannot read the control
+     * state just now keeps what it has (an open capture segment is not closed for that).
+     */
+    private boolean isActive(RegionId region) {
+        try {
+            return activeRegions.current().region().equals(region);
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The active region: the configured primary until a failover made another one active. */
+    public ActiveRegions activeRegions() {
+        return activeRegions;
+    }
+
+    /** Replication's drain for a failover or a switchback, when the configuration has a replication block. */
+    public Optional<ReplicationHandover> handover() {
+        return Optional.ofNullable(handover);
     }
 
     /** Replication, when the configuration has a replication block. */

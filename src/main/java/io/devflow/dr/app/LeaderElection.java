@@ -82,6 +82,7 @@ final class LeaderElection extends EventNotifierSupport {
             HealthCheckRegistry health = HealthCheckRegistry.get(started.getContext());
             if (health != null) {
                 health.register(healthCheck());
+                health.register(new ActiveRegionHealthCheck(services.config(), services.activeRegions()));
             }
         } else {
             leave();

@@ -16,6 +16,7 @@ import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.catalog.VerificationRecord;
 import io.devflow.dr.config.BackupConfig;
 import io.devflow.dr.config.VerifyLevel;
+import io.devflow.dr.control.ActiveRegion;
 import io.devflow.dr.crypto.DataKey;
 import io.devflow.dr.crypto.KeyProvider;
 import io.devflow.dr.crypto.KeyUnavailableException;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The steps of the backup routes ({@code routes/backup/backup.camel.yaml} plans, {@code store-backup.camel.yaml}
@@ -85,11 +87,13 @@ public final class BackupPipeline {
     private final BackupVerifier verifier;
     private final DrMetrics metrics;
     private final RunningBackups running;
+    private final Supplier<ActiveRegion> activeRegion;
     private final Clock clock;
 
+    /** @param activeRegion the active region now: an incremental does not continue a chain from before a failover */
     public BackupPipeline(RegionDirectory regions, StoreRegistry stores, BackupCatalog catalog, KeyProvider keys,
                           BackupKeys backupKeys, BackupVerifier verifier, DrMetrics metrics, RunningBackups running,
-                          Clock clock) {
+                          Supplier<ActiveRegion> activeRegion, Clock clock) {
         this.regions = regions;
         this.config = regions.config().backup();
         this.stores = stores;
@@ -99,6 +103,7 @@ public final class BackupPipeline {
         this.verifier = verifier;
         this.metrics = metrics;
         this.running = running;
+        this.activeRegion = activeRegion;
         this.clock = clock;
     }
 
@@ -132,11 +137,14 @@ public final class BackupPipeline {
      * backup, so the chain of increments stays unbroken across full backups; otherwise (no increments yet,
      * or capture was stopped for longer than a full backup interval) it starts a new chain at the full backup.
      * Only backups whose seal verified are candidates; while a newer one cannot be checked (KMS unreachable),
-     * no parent is chosen, since it may be the one to continue.
+     * no parent is chosen, since it may be the one to continue. After a failover, only backups begun since it
+     * are candidates ({@link FailoverChains}).
      */
     private Manifest parentOf(BackupRequest request, RegionContext region) {
+        ActiveRegion active = activeRegion.get();
         List<BackupRecord> all = catalog.all(request.store(), region);
-        List<BackupRecord> completed = all.stream().filter(BackupRecord::isCompleted).toList();
+        List<BackupRecord> completed = all.stream().filter(BackupRecord::isCompleted)
+                .filter(r -> FailoverChains.mayContinue(r, active)).toList();
         Optional<BackupRecord> newestCompleted = completed.stream().findFirst();
         all.stream().filter(r -> r.status() == BackupStatus.UNVERIFIED)
                 .filter(r -> newestCompleted.isEmpty() || r.startedAt().isAfter(newestCompleted.get().startedAt()))
@@ -146,6 +154,12 @@ public final class BackupPipeline {
                 });
         Optional<BackupRecord> full = completed.stream().filter(r -> BackupType.FULL.id().equals(r.type())).findFirst();
         Optional<BackupRecord> increment = completed.stream().filter(r -> BackupType.INCREMENTAL.id().equals(r.type())).findFirst();
+        if (full.isEmpty() && active.since() != null) {
+            throw new InvalidRequestException("no completed full " + request.store() + " backup in " + region.id()
+                    + " since " + active.region() + " became the active region (" + active.since() + ", term "
+                    + active.term() + "): an incremental chain does not continue across a failover; run 'dr backup "
+                    + "--type full --store " + request.store() + " --region " + region.id() + "' first");
+        }
         if (full.isEmpty()) {
             throw new InvalidRequestException("no completed full " + request.store() + " backup in " + region.id()
                     + " to continue from; run 'dr backup --type full --store " + request.store() + "' first");

@@ -7,6 +7,8 @@ import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.ActiveRegion;
+import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.store.StoreRegistry;
@@ -20,11 +22,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * What the schedules and the change-capture worker back up: every store configured in the primary region.
- * The hourly incremental is an incremental where the store has them and a new full where it does not
- * (Redis); MongoDB increments come from the capture worker when it runs.
+ * What the schedules and the change-capture worker back up: every store configured in the active region (the
+ * configured primary until a failover made another region active). The hourly incremental is an incremental
+ * where the store has them and a new full where it does not (Redis), or where no full backup was taken since
+ * the failover that made the region active ({@link FailoverChains}); MongoDB increments come from the capture
+ * worker when it runs, which follows the active region the same way.
  */
 public final class ScheduledBackups {
 
@@ -39,12 +44,17 @@ public final class ScheduledBackups {
     private final RunningBackups running;
     private final Clock clock;
     private final BooleanSupplier leads;
+    private final Supplier<ActiveRegion> activeRegion;
     private volatile boolean waitingLogged;
     private volatile Instant announcedRetry;
 
-    /** @param leads whether this process may extend the capture chain (in dr server: while it leads) */
+    /**
+     * @param leads whether this process may extend the capture chain (in dr server: while it leads)
+     * @param activeRegion the region backed up: the active one
+     */
     public ScheduledBackups(DrConfig config, StoreRegistry stores, BackupCatalog catalog, RegionDirectory regions,
-                            RunningBackups running, Clock clock, BooleanSupplier leads) {
+                            RunningBackups running, Clock clock, BooleanSupplier leads,
+                            Supplier<ActiveRegion> activeRegion) {
         this.running = running;
         this.config = config;
         this.stores = stores;
@@ -52,6 +62,7 @@ public final class ScheduledBackups {
         this.regions = regions;
         this.clock = clock;
         this.leads = leads;
+        this.activeRegion = activeRegion;
     }
 
     /**
@@ -69,14 +80,15 @@ public final class ScheduledBackups {
     public List<BackupRequest> requests(String type) {
         BackupType requested = BackupType.parse(type)
                 .orElseThrow(() -> new IllegalArgumentException("unknown backup type " + type));
-        RegionConfig primary = config.primaryRegion();
+        ActiveRegion active = activeRegion.get();
+        RegionContext primary = regions.get(active.region());
         List<BackupRequest> requests = new ArrayList<>();
         for (StoreKind kind : StoreKind.values()) {
             StoreOperations store = stores.get(kind);
-            if (!store.isConfigured(primary)) {
+            if (!store.isConfigured(primary.config())) {
                 continue;
             }
-            if (requested == BackupType.INCREMENTAL && kind == StoreKind.MONGODB && captureWorkerRuns()) {
+            if (requested == BackupType.INCREMENTAL && kind == StoreKind.MONGODB && captureWorkerRuns(active)) {
                 continue;
             }
             Optional<PlannedBackup> busy = running.running(kind, primary.id());
@@ -85,21 +97,41 @@ public final class ScheduledBackups {
                         primary.id(), busy.get().id());
                 continue;
             }
-            BackupType effective = requested == BackupType.INCREMENTAL && !store.supportsIncremental()
-                    ? BackupType.FULL : requested;
+            BackupType effective = requested == BackupType.INCREMENTAL && (!store.supportsIncremental()
+                    || startsChain(kind, primary, active)) ? BackupType.FULL : requested;
             requests.add(new BackupRequest(effective, kind, primary.id(), "schedule"));
         }
         return requests;
     }
 
+    /** Whether an incremental of the store must be a full backup instead: the first one since a failover. */
+    private boolean startsChain(StoreKind kind, RegionContext region, ActiveRegion active) {
+        return active.since() != null && !FailoverChains.hasFull(catalog.all(kind, region), active);
+    }
+
     /**
-     * The next MongoDB segment for the capture worker: changes from where the last one ended until one
-     * segment length from now. Null while there is no full backup to start from yet.
+     * The next MongoDB segment for the capture worker, in the active region: changes from where the last one ended
+     * until one segment length from now. Null while there is no full backup to start from yet. After a failover,
+     * until a full backup of the newly active region exists, the worker's next backup is that full backup (its new
+     * chain starts there); null when the active region has no MongoDB.
      */
     public BackupRequest nextSegment() {
-        var primary = regions.primary();
+        ActiveRegion active = activeRegion.get();
+        RegionContext primary = regions.get(active.region());
+        if (primary.config().mongodb().isEmpty()) {
+            return null;
+        }
         List<BackupRecord> backups = catalog.all(StoreKind.MONGODB, primary);
-        boolean hasFull = backups.stream().anyMatch(r -> r.isCompleted() && BackupType.FULL.id().equals(r.type()));
+        boolean hasFull = FailoverChains.hasFull(backups, active);
+        if (!hasFull && active.since() != null) {
+            Optional<Instant> retryAt = retryAt(backups, config.backup().incremental().segment());
+            if (retryAt.isPresent() && clock.instant().isBefore(retryAt.get())) {
+                return null;
+            }
+            LOG.info("change capture moves to {}, active since {}: a full MongoDB backup starts its chain", primary.id(),
+                    active.since());
+            return new BackupRequest(BackupType.FULL, StoreKind.MONGODB, primary.id(), CAPTURE);
+        }
         if (!hasFull) {
             if (!waitingLogged) {
                 LOG.info("change capture waits for the first full MongoDB backup of {}", primary.id());
@@ -163,7 +195,8 @@ public final class ScheduledBackups {
         return failed;
     }
 
-    public boolean captureWorkerRuns() {
-        return config.backup().incremental().captureWorker() && config.primaryRegion().mongodb().isPresent();
+    private boolean captureWorkerRuns(ActiveRegion active) {
+        return config.backup().incremental().captureWorker() && config.region(active.region())
+                .flatMap(RegionConfig::mongodb).isPresent();
     }
 }

@@ -27,19 +27,22 @@ final class BackupCommand extends DrSubcommand {
             converter = Arguments.StoreConverter.class, description = "Data store (default: ${DEFAULT-VALUE}).")
     StoreKind store;
 
-    @Option(names = "--region", paramLabel = "REGION", description = "Region to back up (default: the primary region).")
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "Region to back up (default: the active region: the primary until a failover).")
     String region;
 
     @Override
     public Integer call() throws Exception {
         DrConfig config = loadConfig();
-        RegionId regionId = region == null ? config.primaryRegion().id() : config.requireRegion(region).id();
-        BackupRequest request = new BackupRequest(type, store, regionId, "cli");
+        RegionId named = region == null ? null : config.requireRegion(region).id();
         BackupRecord record;
         try (DrServices services = new DrServices(config);
-             DrRuntime runtime = DrRuntime.start(services, DrRuntime.Mode.ONE_SHOT, Map.of());
-             Terminal.ProgressLine progress = new Terminal.ProgressLine(request.progress(), err(), store.itemNoun())) {
-            record = runtime.producer().requestBody("direct:backup", request, BackupRecord.class);
+             DrRuntime runtime = DrRuntime.start(services, DrRuntime.Mode.ONE_SHOT, Map.of())) {
+            BackupRequest request = new BackupRequest(type, store,
+                    named != null ? named : services.activeRegions().current().region(), "cli");
+            try (Terminal.ProgressLine progress = new Terminal.ProgressLine(request.progress(), err(), store.itemNoun())) {
+                record = runtime.producer().requestBody("direct:backup", request, BackupRecord.class);
+            }
         } catch (CamelExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }

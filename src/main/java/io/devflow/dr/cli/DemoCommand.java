@@ -10,6 +10,7 @@ import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.catalog.VerificationRecord;
 import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.config.VerifyLevel;
 import io.devflow.dr.embedded.DemoEnvironment;
@@ -67,11 +68,12 @@ final class DemoCommand extends DrSubcommand {
                 Progress progress = new Progress();
                 List<BackupRecord> backups = new ArrayList<>();
                 VerificationRecord verification = null;
+                RegionConfig active = config.requireRegion(services.activeRegions().current().region().value());
                 try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
                     for (StoreKind store : StoreKind.values()) {
-                        if (services.stores().get(store).isConfigured(config.primaryRegion())) {
+                        if (services.stores().get(store).isConfigured(active)) {
                             backups.add(runtime.producer().requestBody("direct:backup", new BackupRequest(BackupType.FULL,
-                                    store, config.primaryRegion().id(), "demo", progress), BackupRecord.class));
+                                    store, active.id(), "demo", progress), BackupRecord.class));
                         }
                     }
                     BackupRecord mongo = backups.get(0);

@@ -56,15 +56,19 @@ final class StatusCommand extends DrSubcommand {
         out.println();
         out.println("📊 System Status:");
         out.println("  Primary Region: " + system.primaryRegion());
-        out.println("  Active Region: " + system.activeRegion());
+        out.println("  Active Region: " + system.activeRegion() + (system.activeTerm() == 0 ? "" : " (term "
+                + system.activeTerm() + " since " + seconds(system.activeSince()) + (system.failoverId() == null ? ""
+                : ", failover " + system.failoverId()) + ")"));
         out.println("  Health Status: " + icon(system.health()) + " " + capitalize(system.health()));
         system.problems().forEach(p -> out.println("    - " + p));
         out.println("  Last Health Check: " + seconds(system.lastHealthCheck()));
         out.println("  Last Backup: " + (system.lastBackup() == null ? "none" : seconds(system.lastBackup())));
         printLeadership(out, status.leadership());
         for (HealthReport.Region region : status.regions()) {
+            String role = system.roles().getOrDefault(region.region(), region.role());
+            boolean configuredPrimary = region.region().equals(system.primaryRegion());
             StringBuilder line = new StringBuilder("    " + (region.healthy() ? "✅ " : "❌ ") + region.region() + " ("
-                    + region.role() + "):");
+                    + role + (configuredPrimary && "standby".equals(role) ? ", configured primary" : "") + "):");
             for (HealthReport.Check check : region.checks()) {
                 line.append(' ').append(check.component()).append(check.ok() ? " ok" : " DOWN");
             }

@@ -27,6 +27,7 @@ public final class ReplicationProgress {
     private final AtomicLong echoes = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong repairs = new AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
     private final long[] perSecond = new long[WINDOW_SECONDS];
     private final long[] secondOf = new long[WINDOW_SECONDS];
     private volatile Phase phase = Phase.STOPPED;
@@ -115,6 +116,7 @@ public final class ReplicationProgress {
         this.backlog = backlog;
         this.lastSync = clock.instant();
         this.consecutiveErrors = 0;
+        polls.incrementAndGet();
         if (completeUntil != null && (this.completeUntil == null || completeUntil.isAfter(this.completeUntil))) {
             this.completeUntil = completeUntil;
         }
@@ -201,6 +203,14 @@ public final class ReplicationProgress {
 
     public long repairs() {
         return repairs.get();
+    }
+
+    /**
+     * How many polls went well so far. Polls of a direction run one after another, so the second poll counted
+     * after a moment began after that moment: what the source had then, that poll read.
+     */
+    public long polls() {
+        return polls.get();
     }
 
     public long backlog() {

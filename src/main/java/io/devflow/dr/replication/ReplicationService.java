@@ -3,6 +3,7 @@ package io.devflow.dr.replication;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.Direction;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.AuditLog;
@@ -32,11 +33,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Cross-region replication as the routes, the CLI and the API see it. The worker route of each store calls the
- * store's {@link StoreReplication} steps directly; this service gives it the directions to replicate and handles
- * what is common to every store: a direction that failed, conflicts described, decided by the strategy, recorded
+ * store's {@link StoreReplication} steps directly; this service gives it the directions to replicate (from the
+ * active region to the others, see {@link ReplicationDirections}) and handles what is common to every store: a direction that failed, conflicts described, decided by the strategy, recorded
  * and settled, the dead letters, starting and stopping, operator resolutions, and the status report. The flow
  * between these steps (and what happens on errors) is in the replication routes; a round in progress is the
  * worker route's in-flight exchange, and stopping the route waits for it.
@@ -55,14 +57,15 @@ public final class ReplicationService implements AutoCloseable {
     private final ReplicationMetrics metrics;
     private final ProgressBoard progress;
     private final Clock clock;
-    private final List<Direction> directions;
+    private final ReplicationDirections directions;
+    private final Set<Direction> tracked = ConcurrentHashMap.newKeySet();
     private final Set<StoreKind> running = ConcurrentHashMap.newKeySet();
     private final Object resolving = new Object();
     private final Map<String, String> lastLoggedError = new ConcurrentHashMap<>();
 
     public ReplicationService(ReplicationConfig config, Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> stores,
                               ConflictStore conflicts, StateStore state, AuditLog audit, ReplicationMetrics metrics,
-                              ProgressBoard progress, Clock clock) {
+                              ProgressBoard progress, Supplier<RegionId> activeRegion, Clock clock) {
         this.config = config;
         this.stores = new EnumMap<>(StoreKind.class);
         this.stores.putAll(stores);
@@ -73,14 +76,20 @@ public final class ReplicationService implements AutoCloseable {
         this.metrics = metrics;
         this.progress = progress;
         this.clock = clock;
-        this.directions = config.targets().stream().map(t -> new Direction(config.source(), t)).toList();
-        for (Direction direction : directions) {
-            for (StoreKind store : this.stores.keySet()) {
-                ReplicationProgress p = progress(direction, store);
-                metrics.track(p, store.id(), direction.source().value(), direction.target().value(),
-                        x -> x.lag().toMillis() / 1000.0, ReplicationProgress::appliedCount, ReplicationProgress::echoes,
-                        ReplicationProgress::bytes, ReplicationProgress::backlog, ReplicationProgress::repairs);
-            }
+        this.directions = new ReplicationDirections(config, activeRegion);
+        directions.of(config.source()).forEach(this::track);
+    }
+
+    /** A direction's gauges, registered when it first runs (the configured directions' from the start). */
+    private void track(Direction direction) {
+        if (!tracked.add(direction)) {
+            return;
+        }
+        for (StoreKind store : this.stores.keySet()) {
+            ReplicationProgress p = progress(direction, store);
+            metrics.track(p, store.id(), direction.source().value(), direction.target().value(),
+                    x -> x.lag().toMillis() / 1000.0, ReplicationProgress::appliedCount, ReplicationProgress::echoes,
+                    ReplicationProgress::bytes, ReplicationProgress::backlog, ReplicationProgress::repairs);
         }
     }
 
@@ -88,8 +97,19 @@ public final class ReplicationService implements AutoCloseable {
         return config;
     }
 
+    /** The directions that run now: from the active region to every other replicated region. */
     public List<Direction> directions() {
-        return directions;
+        return directions.current();
+    }
+
+    /** The replicated regions, any of which may be the source after a failover. */
+    public List<RegionId> regions() {
+        return directions.regions();
+    }
+
+    /** The region replication reads from now. */
+    public RegionId source() {
+        return directions.source();
     }
 
     public ReplicationProgress progress(Direction direction, StoreKind store) {
@@ -106,10 +126,24 @@ public final class ReplicationService implements AutoCloseable {
 
     // --- the worker routes ---
 
-    /** The directions a store's worker round goes through: every one while replication of the store runs. */
+    /**
+     * The directions a store's worker round goes through while replication of the store runs: every one from the
+     * active region. This is the round boundary where replication turns around after a failover: the directions
+     * the previous round ran and this one does not stop here (final checkpoint, readers closed), and the new ones
+     * open in this round from their own checkpoints (with an initial sync or a walk when they have none).
+     */
     public List<Direction> directions(String storeName) {
         StoreKind store = store(storeName);
-        return stores.containsKey(store) && running.contains(store) ? directions : List.of();
+        if (!stores.containsKey(store) || !running.contains(store)) {
+            return List.of();
+        }
+        ReplicationDirections.Turn turn = directions.enter(store);
+        for (Direction old : turn.left()) {
+            stop(store, old);
+            LOG.info("{} replication {} stopped: replication now runs {}", store, old, turn.now());
+        }
+        turn.now().forEach(this::track);
+        return turn.now();
     }
 
     /**
@@ -208,7 +242,7 @@ public final class ReplicationService implements AutoCloseable {
             return 0;
         }
         long found = 0;
-        for (Direction direction : directions) {
+        for (Direction direction : directions.ran(store)) {
             try {
                 found += replication.reconcile(direction);
             } catch (RuntimeException e) {
@@ -223,7 +257,7 @@ public final class ReplicationService implements AutoCloseable {
     /** Replication of a store is about to start: its worker routes start next. */
     public void starting(StoreKind store) {
         if (stores.containsKey(store) && running.add(store)) {
-            LOG.info("{} replication {} started", store, directions);
+            LOG.info("{} replication {} started", store, directions());
         }
     }
 
@@ -233,17 +267,19 @@ public final class ReplicationService implements AutoCloseable {
      */
     public void stopped(StoreKind store) {
         if (running.remove(store)) {
-            for (Direction direction : directions) {
-                try {
-                    stores.get(store).stop(direction);
-                } catch (RuntimeException e) {
-                    LOG.warn("{} replication {}: stopped without a final checkpoint: {}", store, direction,
-                            Failures.describe(e));
-                }
-                progress(direction, store).phase(ReplicationProgress.Phase.STOPPED);
-            }
-            LOG.info("{} replication {} stopped", store, directions);
+            Set<Direction> open = directions.leave(store);
+            open.forEach(direction -> stop(store, direction));
+            LOG.info("{} replication {} stopped", store, open);
         }
+    }
+
+    private void stop(StoreKind store, Direction direction) {
+        try {
+            stores.get(store).stop(direction);
+        } catch (RuntimeException e) {
+            LOG.warn("{} replication {}: stopped without a final checkpoint: {}", store, direction, Failures.describe(e));
+        }
+        progress(direction, store).phase(ReplicationProgress.Phase.STOPPED);
     }
 
     // --- operators ---
@@ -302,7 +338,8 @@ public final class ReplicationService implements AutoCloseable {
     /** The report of this process's workers, with what each target holds. */
     public ReplicationReport report() {
         List<ReplicationReport.Target> targets = new ArrayList<>();
-        for (Direction direction : directions) {
+        List<Direction> now = directions();
+        for (Direction direction : now) {
             List<ReplicationReport.Store> stores = new ArrayList<>();
             Map<String, Long> counts = new LinkedHashMap<>();
             ReplicationHealth health = ReplicationHealth.STOPPED;
@@ -331,7 +368,8 @@ public final class ReplicationService implements AutoCloseable {
             }
             targets.add(new ReplicationReport.Target(direction.target().value(), health, lastSync, lag, counts, bytes, stores));
         }
-        return new ReplicationReport(config.source().value(), config.conflicts().strategy().id(), clock.instant(),
+        RegionId source = now.isEmpty() ? directions.source() : now.get(0).source();
+        return new ReplicationReport(source.value(), config.conflicts().strategy().id(), clock.instant(),
                 host(), targets);
     }
 

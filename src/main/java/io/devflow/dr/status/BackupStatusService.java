@@ -3,7 +3,9 @@ package io.devflow.dr.status;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.control.ActiveRegion;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.store.StoreRegistry;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code dr status}: per region and store, the last full and incremental backups and their age against the
@@ -27,10 +30,14 @@ public final class BackupStatusService {
     private final RegionDirectory regions;
     private final StoreRegistry stores;
     private final BackupCatalog catalog;
+    private final Supplier<ActiveRegion> activeRegion;
     private final Clock clock;
 
-    public BackupStatusService(RegionDirectory regions, StoreRegistry stores, BackupCatalog catalog, Clock clock) {
+    /** @param activeRegion the region whose backups the RPO applies to: the active one */
+    public BackupStatusService(RegionDirectory regions, StoreRegistry stores, BackupCatalog catalog,
+                               Supplier<ActiveRegion> activeRegion, Clock clock) {
         this.config = regions.config();
+        this.activeRegion = activeRegion;
         this.regions = regions;
         this.stores = stores;
         this.catalog = catalog;
@@ -43,7 +50,7 @@ public final class BackupStatusService {
 
     /**
      * @param rpoMet whether the newest backup is younger than the RPO; null where the RPO does not apply (a
-     *               secondary region without backups of its own) or the storage could not be read
+     *               standby region without backups of its own) or the storage could not be read
      */
     public record StoreStatus(String region, String role, String store, Last lastFull, Last lastIncremental,
                               Boolean rpoMet, String error) {
@@ -57,6 +64,7 @@ public final class BackupStatusService {
         Instant now = clock.instant();
         Duration rpo = Duration.ofMinutes(config.recovery().rpoMinutes());
         List<StoreStatus> result = new ArrayList<>();
+        RegionId active = active();
         for (RegionContext region : regions.all()) {
             String role = region.config().role().configName();
             for (StoreKind kind : StoreKind.values()) {
@@ -69,7 +77,7 @@ public final class BackupStatusService {
                     Optional<Last> incremental = last(completed, "incremental", now);
                     Optional<Long> newest = completed.stream().findFirst()
                             .map(r -> Duration.between(r.completedAt(), now).toSeconds());
-                    boolean primary = region.id().equals(config.primaryRegion().id());
+                    boolean primary = region.id().equals(active);
                     Boolean rpoMet = newest.map(age -> age <= rpo.toSeconds()).orElse(primary ? false : null);
                     result.add(new StoreStatus(region.id().value(), role, kind.id(), full.orElse(null),
                             incremental.orElse(null), rpoMet, null));
@@ -81,6 +89,15 @@ public final class BackupStatusService {
         }
         return new Status(now, config.primaryRegion().id().value(), config.recovery().rpoMinutes(),
                 config.recovery().rtoMinutes(), result);
+    }
+
+    /** The active region; the configured primary while the control state cannot be read (status shows why). */
+    private RegionId active() {
+        try {
+            return activeRegion.get().region();
+        } catch (RuntimeException e) {
+            return config.primaryRegion().id();
+        }
     }
 
     private static Optional<Last> last(List<BackupRecord> completed, String type, Instant now) {

@@ -6,6 +6,7 @@ import io.devflow.dr.replication.ReplicationReport;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything {@code dr status} shows, in the seed's blocks: the system, replication per target region,
@@ -31,10 +32,17 @@ public record SystemStatus(System system, List<HealthReport.Region> regions, Rep
     }
 
     /**
+     * @param primaryRegion the primary region of the configuration (where the active region started)
+     * @param activeRegion the region that serves as primary now
+     * @param activeTerm 0 until a failover, one more with each
+     * @param activeSince when the active region became active (null for the configured primary)
+     * @param failoverId the failover that made it active (null for the configured primary)
+     * @param roles every region's role now: {@code active} or {@code standby}
      * @param health {@code healthy}, {@code degraded} or {@code failed}
      * @param problems what made it less than healthy, in words
      */
-    public record System(String primaryRegion, String activeRegion, String health, List<String> problems,
+    public record System(String primaryRegion, String activeRegion, long activeTerm, Instant activeSince,
+                         String failoverId, Map<String, String> roles, String health, List<String> problems,
                          Instant lastHealthCheck, Instant lastBackup) {
     }
 

@@ -2,6 +2,7 @@ package io.devflow.dr.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.control.ActiveRegion;
 import io.devflow.dr.control.Conflict;
 import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
@@ -21,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -40,15 +43,18 @@ public final class SystemStatusService {
     private final BackupStatusService backups;
     private final HealthMonitor health;
     private final StateStore state;
+    private final Supplier<ActiveRegion> activeRegion;
     private final ReplicationService replication;
     private final ReplicationControl control;
     private final Supplier<SystemStatus.Leadership> leadership;
     private final Clock clock;
 
     public SystemStatusService(DrConfig config, BackupStatusService backups, HealthMonitor health, StateStore state,
-                               Optional<ReplicationService> replication, Optional<ReplicationControl> control,
-                               Supplier<SystemStatus.Leadership> leadership, Clock clock) {
+                               Supplier<ActiveRegion> activeRegion, Optional<ReplicationService> replication,
+                               Optional<ReplicationControl> control, Supplier<SystemStatus.Leadership> leadership,
+                               Clock clock) {
         this.config = config;
+        this.activeRegion = activeRegion;
         this.backups = backups;
         this.health = health;
         this.state = state;
@@ -66,7 +72,8 @@ public final class SystemStatusService {
         HealthReport checked = live && health.latest() != null ? health.latest() : health.check();
         BackupStatusService.Status backupStatus = backups.status();
         List<String> problems = new ArrayList<>();
-        String active = activeRegion(problems);
+        ActiveRegion activeNow = activeRegion(problems);
+        String active = activeNow.region().value();
         SystemStatus.Replication replicationStatus = replication(live, problems);
         SystemStatus.Conflicts conflicts = conflicts(problems);
         List<JsonNode> failovers = recentFailovers(problems);
@@ -107,19 +114,20 @@ public final class SystemStatusService {
             case 1 -> "degraded";
             default -> "failed";
         };
-        return new SystemStatus(new SystemStatus.System(config.primaryRegion().id().value(), active, overall,
-                problems, checked.checkedAt(), lastBackup), checked.regions(), replicationStatus, conflicts, failovers,
+        Map<String, String> roles = new LinkedHashMap<>();
+        config.sortedRegions().keySet().forEach(r -> roles.put(r.value(), r.value().equals(active) ? "active" : "standby"));
+        return new SystemStatus(new SystemStatus.System(config.primaryRegion().id().value(), active, activeNow.term(),
+                activeNow.since(), activeNow.failoverId(), roles, overall, problems, checked.checkedAt(), lastBackup), checked.regions(), replicationStatus, conflicts, failovers,
                 backupStatus, leadership.get());
     }
 
-    /** The active region recorded by a failover, or the configured primary. */
-    private String activeRegion(List<String> problems) {
+    /** The active region recorded by a failover, or the configured primary (also when it cannot be read). */
+    private ActiveRegion activeRegion(List<String> problems) {
         try {
-            return state.read("regions/active").map(StateDocument::content).map(c -> c.path("region").asText(null))
-                    .filter(Objects::nonNull).orElse(config.primaryRegion().id().value());
-        } catch (RemoteOperationException e) {
-            problems.add("control state unreachable: " + Failures.describe(e));
-            return config.primaryRegion().id().value();
+            return activeRegion.get();
+        } catch (RuntimeException e) {
+            problems.add("active region unknown, the control state is unreadable: " + Failures.describe(e));
+            return ActiveRegion.configured(config.primaryRegion().id());
         }
     }
 
@@ -134,7 +142,7 @@ public final class SystemStatusService {
         } catch (RemoteOperationException e) {
             problems.add("control state unreachable: " + Failures.describe(e));
         }
-        String source = replication.config().source().value();
+        String source = replication.source().value();
         String strategy = replication.config().conflicts().strategy().id();
         if (live) {
             ReplicationReport report = replication.report();

@@ -2,6 +2,7 @@ package io.devflow.dr.api;
 
 import io.devflow.dr.backup.BackupRequest;
 import io.devflow.dr.catalog.BackupType;
+import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.testing.TestConfigs;
@@ -12,7 +13,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 class BackupApiTest {
 
-    private final BackupApi api = new BackupApi(TestConfigs.load(TestConfigs.minimal()), null, null, null);
+    private final DrConfig config = TestConfigs.load(TestConfigs.minimal());
+    private final BackupApi api = new BackupApi(config, null, null, null, () -> config.primaryRegion().id());
     private final ApiErrors errors = new ApiErrors();
 
     @Test

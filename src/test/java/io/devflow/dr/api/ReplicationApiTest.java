@@ -51,7 +51,7 @@ class ReplicationApiTest {
     private final AuditLog audit = new AuditLog(state, clock);
     private final ReplicationApi api = new ReplicationApi(
             Optional.of(new ReplicationService(config, new EnumMap<>(StoreKind.class), conflicts, state, audit,
-                    new ReplicationMetrics(new SimpleMeterRegistry()), new ProgressBoard(clock), clock)),
+                    new ReplicationMetrics(new SimpleMeterRegistry()), new ProgressBoard(clock), config::source, clock)),
             Optional.of(new ReplicationControl(config, state, audit, clock)), null);
     private final ReplicationApi unconfigured = new ReplicationApi(Optional.empty(), Optional.empty(), null);
 

@@ -130,7 +130,7 @@ class RetentionPolicyTest {
     private static void assertChainsUnbroken(List<RetentionPolicy.Decision> decisions) {
         Map<String, BackupRecord> kept = decisions.stream().filter(RetentionPolicy.Decision::keep)
                 .collect(Collectors.toMap(d -> d.backup().id(), RetentionPolicy.Decision::backup));
-        MongoOperations mongo = new MongoOperations(Clock.systemUTC(), () -> false);
+        MongoOperations mongo = new MongoOperations(Clock.systemUTC(), region -> false);
         for (BackupRecord increment : kept.values()) {
             if (!increment.type().equals("incremental")) {
                 continue;
@@ -149,7 +149,7 @@ class RetentionPolicyTest {
     }
 
     private static RetentionPolicy policy(RetentionConfig config) {
-        return new RetentionPolicy(config, new MongoOperations(Clock.systemUTC(), () -> false));
+        return new RetentionPolicy(config, new MongoOperations(Clock.systemUTC(), region -> false));
     }
 
     /** 400 days of daily full backups at 02:00 and hourly increments, up to NOW. */

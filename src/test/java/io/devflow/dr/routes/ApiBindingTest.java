@@ -102,7 +102,7 @@ class ApiBindingTest extends CamelMainTestSupport {
         AuditLog audit = new AuditLog(state, clock);
         ReplicationService replication = new ReplicationService(config.replication().orElseThrow(),
                 new EnumMap<>(StoreKind.class), conflicts, state, audit, new ReplicationMetrics(new SimpleMeterRegistry()),
-                new ProgressBoard(clock), clock);
+                new ProgressBoard(clock), config.replication().orElseThrow()::source, clock);
         ReplicationControl control = new ReplicationControl(config.replication().orElseThrow(), state, audit, clock);
         Registry registry = new DefaultRegistry();
         ApiSecurity security = new ApiSecurity(List.of(new ApiToken("api", ApiRole.ADMIN,
@@ -111,7 +111,7 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("apiErrors", new ApiErrors());
         registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api()));
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
-        registry.bind("backupApi", new BackupApi(config, null, null, null));
+        registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(audit));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
         registry.bind("leadership", Leaders.elected());

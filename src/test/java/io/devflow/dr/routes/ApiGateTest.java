@@ -112,7 +112,7 @@ class ApiGateTest extends CamelMainTestSupport {
         AuditLog audit = new AuditLog(state, clock);
         ReplicationService replication = new ReplicationService(config.replication().orElseThrow(),
                 new EnumMap<>(StoreKind.class), new ConflictStore(state, TestKeys.conflictCipher()), state, audit,
-                new ReplicationMetrics(new SimpleMeterRegistry()), new ProgressBoard(clock), clock);
+                new ReplicationMetrics(new SimpleMeterRegistry()), new ProgressBoard(clock), config.replication().orElseThrow()::source, clock);
         ReplicationControl control = new ReplicationControl(config.replication().orElseThrow(), state, audit, clock);
         ApiSecurity security = new ApiSecurity(List.of(token("oncall", ApiRole.ADMIN, ADMIN),
                 token("ci", ApiRole.OPERATOR, OPERATOR), token("grafana", ApiRole.VIEWER, VIEWER)));
@@ -124,7 +124,7 @@ class ApiGateTest extends CamelMainTestSupport {
         registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api(),
                 "no-such-jolokia-access.xml"));
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
-        registry.bind("backupApi", new BackupApi(config, null, null, null));
+        registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(audit));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
         return registry;

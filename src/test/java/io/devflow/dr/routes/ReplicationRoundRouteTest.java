@@ -89,7 +89,7 @@ class ReplicationRoundRouteTest extends CamelMainTestSupport {
     protected Registry createCamelRegistry() {
         store.refused.add("apply-2");
         replication = new ReplicationService(config, java.util.Map.of(StoreKind.MONGODB, store), conflicts, state, audit,
-                new ReplicationMetrics(new SimpleMeterRegistry()), new ProgressBoard(clock), clock);
+                new ReplicationMetrics(new SimpleMeterRegistry()), new ProgressBoard(clock), config::source, clock);
         Registry registry = new DefaultRegistry();
         registry.bind("replication", replication);
         registry.bind("mongodbReplication", store);

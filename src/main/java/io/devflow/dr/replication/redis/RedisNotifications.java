@@ -3,6 +3,7 @@ package io.devflow.dr.replication.redis;
 import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.replication.ReplicationDirections;
 import io.devflow.dr.store.redis.RedisConnections;
 import io.devflow.dr.store.redis.RedisPair;
 import io.devflow.dr.support.Remote;
@@ -17,12 +18,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * Keyspace notifications of the source region's Redis: the queue of changed keys they feed per direction, and
- * whether the server publishes them. Turning them on adds {@code K} and {@code A} to its
+ * Keyspace notifications of the replicated regions' Redis servers: the queue of changed keys they feed per
+ * direction, and whether the servers publish them. Every replicated region is subscribed to, so that replication
+ * hears the active region's changes whichever region that is; a region's notifications are queued only for the
+ * directions from it whose sessions are open (the others are not replicating, and a session that opens begins with
+ * a walk that finds what changed meanwhile). Turning them on adds {@code K} and {@code A} to its
  * {@code notify-keyspace-events}, keeping the flags it has; a server that refuses CONFIG (managed Redis) is
  * noted, not an error: replication then relies on the reconcile, and status says so.
  */
@@ -30,39 +34,46 @@ final class RedisNotifications {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisNotifications.class);
 
-    private final ReplicationConfig config;
+    private final ReplicationDirections topology;
     private final RedisRegions redis;
+    private final Predicate<Direction> listening;
     private final int queueBound;
     private final Clock clock;
     private final Duration reconcileInterval;
-    private final Set<Integer> notifiedDatabases;
     private final Map<Direction, DirtyKeys> queues = new ConcurrentHashMap<>();
     private final Map<RegionId, Boolean> publishing = new ConcurrentHashMap<>();
+    private volatile RegionId lastSource;
 
-    RedisNotifications(ReplicationConfig config, RedisRegions redis, int queueBound, Clock clock) {
-        this.config = config;
+    /** @param listening whether a direction's session is open, so that its queue is read */
+    RedisNotifications(ReplicationConfig config, RedisRegions redis, Predicate<Direction> listening, int queueBound,
+                       Clock clock) {
+        this.topology = new ReplicationDirections(config, config::source);
         this.redis = redis;
+        this.listening = listening;
+        this.lastSource = config.source();
         this.queueBound = queueBound;
         this.clock = clock;
         this.reconcileInterval = config.redis().reconcileInterval();
-        this.notifiedDatabases = Set.copyOf(redis.databases(config.source()));
     }
 
     /**
-     * A keyspace notification: queues the key for every direction from the source; keys of databases that are
-     * not replicated are ignored.
+     * A keyspace notification of a region's Redis: queues the key for every listening direction from that region;
+     * keys of databases that are not replicated are ignored.
      *
      * @param channel {@code __keyspace@<db>__:<key>}, the key decoded as UTF-8
      */
-    void notified(String channel) {
+    void notified(RegionId region, String channel) {
         Optional<KeyspaceChannel> parsed = KeyspaceChannel.parse(channel);
-        if (parsed.isEmpty() || !notifiedDatabases.contains(parsed.get().database())) {
+        if (parsed.isEmpty() || !redis.databases(region).contains(parsed.get().database())) {
             return;
         }
         KeyspaceChannel change = parsed.get();
         Instant at = clock.instant();
-        for (RegionId target : config.targets()) {
-            DirtyKeys queue = queue(new Direction(config.source(), target));
+        for (Direction direction : topology.of(region)) {
+            if (!direction.source().equals(region) || !listening.test(direction)) {
+                continue;
+            }
+            DirtyKeys queue = queue(direction);
             if (change.keyMangled()) {
                 // the channel lost the key's bytes in decoding; a walk finds the key by its real bytes
                 queue.requestSweep();
@@ -88,6 +99,7 @@ final class RedisNotifications {
      * reconcile, since a restarted server forgets a setting made at runtime.
      */
     void check(RegionId region) {
+        lastSource = region;
         RedisConnections server = redis.connections(region);
         String display = RedisPair.display(region, server);
         String setting = KeyspaceChannel.SETTING;
@@ -111,6 +123,11 @@ final class RedisNotifications {
                     + "then Redis replication heals by reconcile every {} s", display, refusal, setting,
                     reconcileInterval.toSeconds());
         }
+    }
+
+    /** The region whose notifications were checked last: the source of the directions running now. */
+    RegionId source() {
+        return lastSource;
     }
 
     /** Whether the region's Redis was found not to publish keyspace notifications and refused to turn them on. */

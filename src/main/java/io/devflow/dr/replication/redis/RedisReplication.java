@@ -1,6 +1,7 @@
 package io.devflow.dr.replication.redis;
 
 import io.devflow.dr.config.Direction;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.Checkpoints;
@@ -48,7 +49,6 @@ public final class RedisReplication
     /** Records of deleted keys and of keys that expire are kept at least this long after the fact. */
     private static final Duration MIN_RECORD_GRACE = Duration.ofMinutes(10);
 
-    private final ReplicationConfig config;
     private final ProgressBoard progress;
     private final Clock clock;
     private final Duration recordGrace;
@@ -61,7 +61,6 @@ public final class RedisReplication
 
     public RedisReplication(RegionDirectory regions, ReplicationConfig config, ConflictStore conflicts,
                             Checkpoints checkpoints, ProgressBoard progress, Clock clock) {
-        this.config = config;
         this.redis = new RedisRegions(regions, config.redis().metadataDatabase());
         this.progress = progress;
         this.clock = clock;
@@ -70,7 +69,7 @@ public final class RedisReplication
         this.sessions = new DirectionSessions<>(checkpoints, StoreKind.REDIS, RedisCheckpoint.class, this::open);
         this.reader = new RedisChangeReader(config.redis().batchSize(), this::progress, clock);
         this.conflicts = new RedisConflicts(conflicts, sessions, clock);
-        this.notifications = new RedisNotifications(config, redis, QUEUE_BOUND, clock);
+        this.notifications = new RedisNotifications(config, redis, d -> sessions.current(d) != null, QUEUE_BOUND, clock);
         this.reconcile = new RedisReconcile(redis, notifications, reader, config.redis().batchSize(), clock);
     }
 
@@ -82,31 +81,32 @@ public final class RedisReplication
     // --- notifications ---
 
     /**
-     * A keyspace notification from the source region's Redis (the notification route subscribes to
-     * {@link #NOTIFICATION_PATTERN} there). Queues the key for every direction from that region; keys of
+     * A keyspace notification from a replicated region's Redis (a notification route per region subscribes to
+     * {@link #NOTIFICATION_PATTERN} there). Queues the key for every running direction from that region; keys of
      * databases that are not replicated are ignored.
      *
+     * @param region the region whose Redis published it
      * @param channel {@code __keyspace@<db>__:<key>}, the key decoded as UTF-8
      * @param event what happened ({@code set}, {@code del}, {@code expired}, ...): any event means the key may
      *              have changed, and its state when copied is what counts, so the event itself is not needed
      */
-    public void notified(String channel, String event) {
-        notifications.notified(channel);
+    public void notified(String region, String channel, String event) {
+        notifications.notified(RegionId.of(region), channel);
     }
 
     /** Makes the source region's Redis publish keyspace notifications, when it allows it. */
     public void enableNotifications() {
-        notifications.check(config.source());
+        notifications.check(notifications.source());
     }
 
     /** Whether the source region's Redis was found not to publish keyspace notifications and refused to turn them on. */
     public boolean notificationsOff() {
-        return notifications.off(config.source());
+        return notifications.off(notifications.source());
     }
 
     /** For status: what to do when the source does not publish keyspace notifications. */
     public Optional<String> notificationsWarning() {
-        return notifications.warning(config.source());
+        return notifications.warning(notifications.source());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.SectionSummary;
 import io.devflow.dr.config.MongoConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.store.StoreOperations;
@@ -14,7 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,13 +25,13 @@ import java.util.function.UnaryOperator;
 public final class MongoOperations implements StoreOperations {
 
     private final Clock clock;
-    private final BooleanSupplier stopping;
+    private final Predicate<RegionId> stopping;
 
     /**
-     * @param stopping true once the process is shutting down: an open change-capture segment then closes early
-     *                 (and is committed) instead of running to its deadline
+     * @param stopping true for a region once its open change-capture segment is to close early instead of running
+     *                 to its deadline (the process is shutting down, or the region is no longer the active one)
      */
-    public MongoOperations(Clock clock, BooleanSupplier stopping) {
+    public MongoOperations(Clock clock, Predicate<RegionId> stopping) {
         this.clock = clock;
         this.stopping = stopping;
     }
@@ -71,7 +72,7 @@ public final class MongoOperations implements StoreOperations {
         MongoConfig mongo = region.config().requireMongodb();
         Map<String, String> from = "full".equals(parent.type()) ? parent.positions().start() : parent.positions().end();
         MongoChangeSource source = new MongoChangeSource(region.mongo(), region.mongoDisplay(), mongo.databases(),
-                ChangePosition.decodeAll(from), until, stopping, clock);
+                ChangePosition.decodeAll(from), until, () -> stopping.test(region.id()), clock);
         return new Extraction(source, Map.of("databases", String.join(",", mongo.databases())), from,
                 source::endPositions, source::coveredUntil);
     }

@@ -263,7 +263,7 @@ class RedisReplicationIT {
         try (Jedis east = jedis(EAST, 0)) {
             for (int i = 0; i < 30; i++) {
                 east.set("after:" + i, "v" + i);
-                worker.replication.notified("__keyspace@0__:after:" + i, "set");
+                worker.replication.notified(EAST, "__keyspace@0__:after:" + i, "set");
             }
         }
 
@@ -758,7 +758,7 @@ class RedisReplicationIT {
             subscription = new JedisPubSub() {
                 @Override
                 public void onPMessage(String pattern, String channel, String message) {
-                    replication.notified(channel, message);
+                    replication.notified(region, channel, message);
                 }
 
                 @Override
