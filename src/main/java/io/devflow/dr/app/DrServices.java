@@ -39,7 +39,15 @@ import io.devflow.dr.control.Leadership;
 import io.devflow.dr.control.RegionalStateStore;
 import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.control.StateStore;
+import io.devflow.dr.control.ActiveRegions;
+import io.devflow.dr.control.NotLeaderException;
+import io.devflow.dr.failover.FailoverPlanner;
+import io.devflow.dr.failover.FailoverRecords;
+import io.devflow.dr.failover.Failovers;
 import io.devflow.dr.failover.HealthMonitor;
+import io.devflow.dr.failover.LiveEvidence;
+import io.devflow.dr.metrics.FailoverMetrics;
+import io.devflow.dr.replication.ReplicationReport;
 import io.devflow.dr.metrics.ReplicationMetrics;
 import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
@@ -96,6 +104,11 @@ public final class DrServices implements AutoCloseable {
     private final ReplicationService replication;
     private final ReplicationControl replicationControl;
     private final HealthMonitor health;
+    private final ActiveRegions activeRegions;
+    private final FailoverRecords failoverRecords;
+    private final LiveEvidence failoverEvidence;
+    private final FailoverPlanner failoverPlanner;
+    private final Failovers failovers;
     private final SystemStatusService systemStatus;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
@@ -150,12 +163,65 @@ public final class DrServices implements AutoCloseable {
             this.conflictRetention = new ConflictRetention(Optional.empty(), Duration.ZERO, clock);
         }
         this.health = new HealthMonitor(regions, state, clock);
+        this.activeRegions = new ActiveRegions(config, state, clock);
+        this.failoverRecords = new FailoverRecords(state);
+        this.failoverEvidence = new LiveEvidence(this::failoverRefusal, activeRegions, health, this::replicationReport,
+                catalog, regions, failoverRecords);
+        this.failoverPlanner = new FailoverPlanner(config, failoverEvidence, clock);
+        this.failovers = new Failovers(failoverPlanner, failoverRecords, activeRegions, audit,
+                new FailoverMetrics(meterRegistry, config.sortedRegions().keySet().stream().map(r -> r.value()).toList(),
+                        () -> activeRegions.current().region().value()),
+                () -> writer == leadership && leadership.leads() ? leadership.ownTerm() : Optional.empty(), clock);
         this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
                 () -> Instances.status(leadership, terms, writer == leadership), clock);
     }
 
     public HealthMonitor health() {
         return health;
+    }
+
+    /** Which region is active now, as failovers changed it. */
+    public ActiveRegions activeRegions() {
+        return activeRegions;
+    }
+
+    /** Failovers: plan, start, list; what the CLI, the API and the failover routes call. */
+    public Failovers failovers() {
+        return failovers;
+    }
+
+    public FailoverRecords failoverRecords() {
+        return failoverRecords;
+    }
+
+    public FailoverPlanner failoverPlanner() {
+        return failoverPlanner;
+    }
+
+    public LiveEvidence failoverEvidence() {
+        return failoverEvidence;
+    }
+
+    /** Why this process may not fail over: a server that does not lead (a CLI command takes leadership first). */
+    private Optional<String> failoverRefusal() {
+        if (writer != leadership) {
+            return Optional.empty();
+        }
+        try {
+            leadership.requireLeader();
+            return Optional.empty();
+        } catch (NotLeaderException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** Replication's figures: this process's own while its workers run, else those the server last published. */
+    private Optional<ReplicationReport> replicationReport() {
+        if (replication == null) {
+            return Optional.empty();
+        }
+        boolean live = java.util.Arrays.stream(StoreKind.values()).anyMatch(replication::isRunning);
+        return live ? Optional.of(replication.report()) : ReplicationService.published(state);
     }
 
     /** What {@code dr status} and {@code GET /api/status} show. */

@@ -5,6 +5,7 @@ import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.store.redis.RedisConnections;
 import io.devflow.dr.store.redis.RedisPair;
+import io.devflow.dr.store.redis.ReservedKeys;
 import io.devflow.dr.support.Remote;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,8 @@ final class RedisNotifications {
      */
     void notified(String channel) {
         Optional<KeyspaceChannel> parsed = KeyspaceChannel.parse(channel);
-        if (parsed.isEmpty() || !notifiedDatabases.contains(parsed.get().database())) {
+        if (parsed.isEmpty() || !notifiedDatabases.contains(parsed.get().database())
+                || ReservedKeys.reserved(parsed.get().key())) {
             return;
         }
         KeyspaceChannel change = parsed.get();
