@@ -104,11 +104,7 @@ public final class DrServices implements AutoCloseable {
     private final ReplicationService replication;
     private final ReplicationControl replicationControl;
     private final HealthMonitor health;
-    private final ActiveRegions activeRegions;
-    private final FailoverRecords failoverRecords;
-    private final LiveEvidence failoverEvidence;
-    private final FailoverPlanner failoverPlanner;
-    private final Failovers failovers;
+    private final FailoverParts failover;
     private final SystemStatusService systemStatus;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
@@ -163,15 +159,15 @@ public final class DrServices implements AutoCloseable {
             this.conflictRetention = new ConflictRetention(Optional.empty(), Duration.ZERO, clock);
         }
         this.health = new HealthMonitor(regions, state, clock);
-        this.activeRegions = new ActiveRegions(config, state, clock);
-        this.failoverRecords = new FailoverRecords(state);
-        this.failoverEvidence = new LiveEvidence(this::failoverRefusal, activeRegions, health, this::replicationReport,
-                catalog, regions, failoverRecords);
-        this.failoverPlanner = new FailoverPlanner(config, failoverEvidence, clock);
-        this.failovers = new Failovers(failoverPlanner, failoverRecords, activeRegions, audit,
-                new FailoverMetrics(meterRegistry, config.sortedRegions().keySet().stream().map(r -> r.value()).toList(),
-                        () -> activeRegions.current().region().value()),
-                () -> writer == leadership && leadership.leads() ? leadership.ownTerm() : Optional.empty(), clock);
+        ActiveRegions active = new ActiveRegions(config, state, clock);
+        FailoverRecords records = new FailoverRecords(state);
+        LiveEvidence evidence = new LiveEvidence(this::failoverRefusal, active, health, this::replicationReport,
+                catalog, regions, records);
+        FailoverPlanner planner = new FailoverPlanner(config, evidence, clock);
+        this.failover = new FailoverParts(active, records, evidence, planner, new Failovers(planner, records, active,
+                audit, new FailoverMetrics(meterRegistry, config.sortedRegions().keySet().stream().map(r -> r.value())
+                .toList(), () -> active.current().region().value()),
+                () -> writer == leadership && leadership.leads() ? leadership.ownTerm() : Optional.empty(), clock));
         this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
                 () -> Instances.status(leadership, terms, writer == leadership), clock);
     }
@@ -182,24 +178,17 @@ public final class DrServices implements AutoCloseable {
 
     /** Which region is active now, as failovers changed it. */
     public ActiveRegions activeRegions() {
-        return activeRegions;
+        return failover.activeRegions();
     }
 
     /** Failovers: plan, start, list; what the CLI, the API and the failover routes call. */
     public Failovers failovers() {
-        return failovers;
+        return failover.failovers();
     }
 
-    public FailoverRecords failoverRecords() {
-        return failoverRecords;
-    }
-
-    public FailoverPlanner failoverPlanner() {
-        return failoverPlanner;
-    }
-
-    public LiveEvidence failoverEvidence() {
-        return failoverEvidence;
+    /** The parts the failover routes are built from. */
+    public FailoverParts failover() {
+        return failover;
     }
 
     /** Why this process may not fail over: a server that does not lead (a CLI command takes leadership first). */

@@ -33,9 +33,9 @@ final class FailoverBeans {
         Optional<ReplicationHandover> handover = Optional.empty();
         List<StoreCanary> canaries = List.of(new MongoCanary(services.regions(), services.clock()),
                 new RedisCanary(services.regions()), new InfluxCanary(services.regions(), services.clock()));
-        FailoverSteps steps = new FailoverSteps(services.config(), services.failoverPlanner(), services.failoverEvidence(),
-                services.failoverRecords(), services.activeRegions(), routing, fences, handover, canaries, services.clock());
-        FailoverCompensations compensations = new FailoverCompensations(services.failoverRecords(),
+        FailoverSteps steps = new FailoverSteps(services.config(), services.failover().planner(), services.failover().evidence(),
+                services.failover().records(), services.activeRegions(), routing, fences, handover, canaries, services.clock());
+        FailoverCompensations compensations = new FailoverCompensations(services.failover().records(),
                 services.activeRegions(), routing, fences, services.clock());
         return List.of(
                 bean("failovers", services.failovers()),

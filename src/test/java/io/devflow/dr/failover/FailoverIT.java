@@ -196,7 +196,7 @@ class FailoverIT {
             stopped.set("routing", Json.MAPPER.valueToTree(drained));
             stopped.putArray("fences");
             id = FailoverRecords.newId(Clock.systemUTC().instant());
-            dead.failoverRecords().save(new FailoverRecord(id, FailoverRecord.State.RUNNING, request,
+            dead.failover().records().save(new FailoverRecord(id, FailoverRecord.State.RUNNING, request,
                     dead.failovers().plan(request), List.of(
                     new StepRecord(FailoverStep.VALIDATE_TARGET, drained.at(), drained.at(), "done", "ok", null, "none"),
                     new StepRecord(FailoverStep.STOP_TRAFFIC, drained.at(), drained.at(), "done", "drained", stopped, "none"),
