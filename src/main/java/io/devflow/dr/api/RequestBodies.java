@@ -31,7 +31,9 @@ final class RequestBodies {
             ReplicationChange.class, new Shape("{\"store\": \"mongodb\"}",
                     fields -> unknown(fields) + " in a replication request; fields are store"),
             ConflictResolutionRequest.class, new Shape("{\"resolution\": \"source\"}",
-                    fields -> unknown(fields) + " in a resolution request; fields are resolution"));
+                    fields -> unknown(fields) + " in a resolution request; fields are resolution"),
+            FailoverRequestBody.class, new Shape("{\"target\": \"us-west-2\", \"reason\": \"drill\"}",
+                    fields -> unknown(fields) + " in a failover request; fields are target, reason, force and dryRun"));
 
     /** Marks the refusal of text after the JSON value (Jackson has no exception type of its own for it). */
     private static final String TRAILING_TOKENS = "Trailing token";

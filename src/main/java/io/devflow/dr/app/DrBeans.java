@@ -6,6 +6,7 @@ import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
+import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.backup.ScheduledBackups;
@@ -99,6 +100,16 @@ public final class DrBeans {
             beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow(),
                     services::mayActAsLeader)));
         });
+        if (mode != DrRuntime.Mode.ONE_SHOT) {
+            beans.addAll(FailoverBeans.of(services));
+            beans.add(bean("healthMonitor", services.health()));
+            beans.add(bean("leadership", services.leadership()));
+            // camel-main adds the cluster service to the context and the election as an event notifier
+            CamelClusterService cluster = LeaderElection.service(services.config().cluster(),
+                    services.leadership().instanceId());
+            beans.add(bean("clusterService", CamelClusterService.class, cluster));
+            beans.add(bean("leaderElection", EventNotifier.class, new LeaderElection(services, cluster)));
+        }
         if (mode == DrRuntime.Mode.SERVER) {
             beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
                     services.running(), () -> services.activeRegions().current().region())));
@@ -115,13 +126,7 @@ public final class DrBeans {
             beans.add(bean("operationsApi", new OperationsApi(services.audit())));
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));
-            beans.add(bean("healthMonitor", services.health()));
-            beans.add(bean("leadership", services.leadership()));
-            // camel-main adds the cluster service to the context and the election as an event notifier
-            CamelClusterService cluster = LeaderElection.service(services.config().cluster(),
-                    services.leadership().instanceId());
-            beans.add(bean("clusterService", CamelClusterService.class, cluster));
-            beans.add(bean("leaderElection", EventNotifier.class, new LeaderElection(services, cluster)));
+            beans.add(bean("failoverApi", new FailoverApi(services.config(), services.failovers())));
         }
         return beans;
     }

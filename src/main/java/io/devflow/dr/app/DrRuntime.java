@@ -26,17 +26,20 @@ import java.util.stream.Collectors;
 /**
  * Runs the YAML routes on camel-main. {@link Mode#SERVER} is {@code dr server}: every route, the cron
  * schedules, the HTTP API and the management endpoints. {@link Mode#ONE_SHOT} is a CLI command: only the
- * pipelines, no listeners, stopped when the command is done.
+ * pipelines, no listeners, stopped when the command is done. {@link Mode#CONTROLLER} is a CLI command that acts as
+ * the DR controller for its run (a failover when no server leads): the failover routes and the leader election,
+ * no HTTP server.
  */
 public final class DrRuntime implements AutoCloseable {
 
     /** Where routes are loaded from unless {@code dr.routes} points elsewhere (bin/dr points it at the repository). */
     static final String DEFAULT_ROUTES = "classpath:routes";
 
-    public enum Mode { SERVER, ONE_SHOT }
+    public enum Mode { SERVER, ONE_SHOT, CONTROLLER }
 
     /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup", "notify");
+    private static final List<String> CONTROLLER_ROUTES = List.of("_shared", "failover", "notify");
     private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
             "notify", "api");
 
@@ -74,6 +77,9 @@ public final class DrRuntime implements AutoCloseable {
                 for (DrBeans.Bean bean : DrBeans.of(services, mode)) {
                     support.getCamelContext().getRegistry().bind(bean.name(), bean.type(), bean.supplier());
                 }
+                if (mode != Mode.ONE_SHOT) {
+                    services.failovers().launchWith(new FailoverLauncher(support.getCamelContext(), services.failovers()));
+                }
                 services.config().api().tls().filter(tls -> mode == Mode.SERVER)
                         .ifPresent(tls -> support.getCamelContext().setSSLContextParameters(ApiTls.parameters(tls)));
             }
@@ -96,7 +102,11 @@ public final class DrRuntime implements AutoCloseable {
      * (the scanner drops the sub-directory from the names it finds).
      */
     public static String routesPattern(String base, Mode mode) {
-        List<String> directories = mode == Mode.SERVER ? SERVER_ROUTES : ONE_SHOT_ROUTES;
+        List<String> directories = switch (mode) {
+            case SERVER -> SERVER_ROUTES;
+            case CONTROLLER -> CONTROLLER_ROUTES;
+            case ONE_SHOT -> ONE_SHOT_ROUTES;
+        };
         return directories.stream().map(d -> base + "/" + d + "/*.camel.yaml").collect(Collectors.joining(","));
     }
 
@@ -112,6 +122,10 @@ public final class DrRuntime implements AutoCloseable {
         } else if (!config.backup().incremental().captureWorker()
                 || config.regions().values().stream().allMatch(r -> r.mongodb().isEmpty())) {
             excluded.add("**/*-worker.camel.yaml");
+        }
+        if (mode == Mode.CONTROLLER || mode == Mode.SERVER && config.regions().size() < 2) {
+            // a CLI command that leads for one failover does not watch for the next; one region has nowhere to go
+            excluded.add("**/failover/auto-failover.camel.yaml");
         }
         if (config.replication().isEmpty()) {
             excluded.add("**/replication/*.camel.yaml");
@@ -176,6 +190,11 @@ public final class DrRuntime implements AutoCloseable {
         p.setProperty("dr.schedule.incremental", schedule.incremental());
         p.setProperty("dr.schedule.retention", schedule.retention());
         p.setProperty("dr.schedule.timezone", schedule.timezone());
+        p.setProperty("dr.failover.checkIntervalMs",
+                Long.toString(config.recovery().failover().automatic().checkInterval().toMillis()));
+        // a failover's fences hold for redisPause each; renewed three times within that
+        p.setProperty("dr.failover.renewPeriodMs", Long.toString(Math.max(1000,
+                config.recovery().failover().fencing().redisPause().toMillis() / 3)));
         config.replication().ifPresent(r -> {
             p.setProperty("dr.replication.influxdb.pollMs", Long.toString(r.influxdb().window().toMillis()));
             p.setProperty("dr.replication.redis.reconcileMs", Long.toString(r.redis().reconcileInterval().toMillis()));

@@ -18,6 +18,8 @@ import picocli.CommandLine.Mixin;
                 RestoreCommand.class,
                 RetentionCommand.class,
                 StatusCommand.class,
+                FailoverCommand.class,
+                FailoversCommand.class,
                 ReplicationCommand.class,
                 ConflictsCommand.class,
                 ResolveConflictCommand.class,
@@ -48,7 +50,7 @@ public final class DrCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is required: backup, backups, verify, restore, retention, status, replication, conflicts, "
-                        + "resolve-conflict, keys, config, server or demo");
+                "a command is required: backup, backups, verify, restore, retention, status, failover, failovers, "
+                        + "replication, conflicts, resolve-conflict, keys, config, server or demo");
     }
 }

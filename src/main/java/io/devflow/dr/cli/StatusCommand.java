@@ -142,9 +142,7 @@ final class StatusCommand extends DrSubcommand {
         if (status.recentFailovers().isEmpty()) {
             out.println("  No recent failovers");
         } else {
-            status.recentFailovers().forEach(f -> out.println("  " + f.path("startedAt").asText() + " "
-                    + f.path("from").asText() + " -> " + f.path("to").asText() + " " + f.path("result").asText()
-                    + (f.hasNonNull("reason") ? " (" + f.get("reason").asText() + ")" : "")));
+            status.recentFailovers().forEach(f -> out.println("  " + FailoverPrinter.summary(f)));
         }
         out.println();
         BackupStatusService.Status backups = status.backups();

@@ -1,10 +1,12 @@
 package io.devflow.dr.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** A region name such as {@code us-east-1}: the key of a region in the configuration. */
-public record RegionId(String value) implements Comparable<RegionId> {
+/** A region name such as {@code us-east-1}: the key of a region in the configuration; in JSON, the name as text. */
+public record RegionId(@JsonValue String value) implements Comparable<RegionId> {
 
     private static final Pattern SHAPE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
@@ -15,6 +17,7 @@ public record RegionId(String value) implements Comparable<RegionId> {
         }
     }
 
+    @JsonCreator
     public static RegionId of(String value) {
         return new RegionId(value);
     }

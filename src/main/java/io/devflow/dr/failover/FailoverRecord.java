@@ -1,10 +1,15 @@
 package io.devflow.dr.failover;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A failover as the control plane keeps it ({@code failovers/<id>}): durable from before its first step, updated
@@ -47,8 +52,15 @@ public record FailoverRecord(String id, State state, FailoverRequest request, Fa
             this.id = id;
         }
 
+        @JsonValue
         public String id() {
             return id;
+        }
+
+        @JsonCreator
+        public static State parse(String id) {
+            return java.util.Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown failover state '" + id + "'"));
         }
 
         public boolean finished() {
@@ -58,6 +70,41 @@ public record FailoverRecord(String id, State state, FailoverRequest request, Fa
 
     public Duration duration() {
         return finishedAt == null ? null : Duration.between(startedAt, finishedAt);
+    }
+
+    /** The record of a step, if it started. */
+    public Optional<StepRecord> step(FailoverStep step) {
+        return steps.stream().filter(s -> s.step() == step).findFirst();
+    }
+
+    /** Whether a step ran to its end. */
+    public boolean done(FailoverStep step) {
+        return step(step).map(s -> "done".equals(s.outcome())).orElse(false);
+    }
+
+    /** This record with a step's record put in (replacing the step's earlier one), steps kept in their order. */
+    public FailoverRecord withStep(StepRecord step) {
+        List<StepRecord> next = new ArrayList<>(steps);
+        next.removeIf(s -> s.step() == step.step());
+        next.add(step);
+        next.sort(Comparator.comparing(StepRecord::step));
+        return new FailoverRecord(id, state, request, plan, next, previous, promoted, controller, epoch, startedAt,
+                finishedAt, error);
+    }
+
+    public FailoverRecord withState(State next, String failure, Instant finished) {
+        return new FailoverRecord(id, next, request, plan, steps, previous, promoted, controller, epoch, startedAt,
+                finished, failure);
+    }
+
+    public FailoverRecord withPromoted(JsonNode active) {
+        return new FailoverRecord(id, state, request, plan, steps, previous, active, controller, epoch, startedAt,
+                finishedAt, error);
+    }
+
+    public FailoverRecord withController(String instance, long term) {
+        return new FailoverRecord(id, state, request, plan, steps, previous, promoted, instance, term, startedAt,
+                finishedAt, error);
     }
 
     /**
@@ -70,5 +117,13 @@ public record FailoverRecord(String id, State state, FailoverRequest request, Fa
      */
     public record StepRecord(FailoverStep step, Instant startedAt, Instant finishedAt, String outcome, String detail,
                              JsonNode changes, String compensation) {
+
+        public StepRecord ended(Instant at, String result, String text, JsonNode changed, String undo) {
+            return new StepRecord(step, startedAt, at, result, text, changed, undo);
+        }
+
+        public StepRecord compensated(String undo) {
+            return new StepRecord(step, startedAt, finishedAt, outcome, detail, changes, undo);
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.devflow.dr.failover;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import io.devflow.dr.config.RegionId;
 
 /**
@@ -22,8 +25,15 @@ public record FailoverRequest(RegionId target, String reason, boolean force, Tri
             this.id = id;
         }
 
+        @JsonValue
         public String id() {
             return id;
+        }
+
+        @JsonCreator
+        public static Trigger parse(String id) {
+            return java.util.Arrays.stream(values()).filter(t -> t.id.equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown failover trigger '" + id + "'"));
         }
     }
 }

@@ -1,5 +1,10 @@
 package io.devflow.dr.failover;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
+
 /**
  * The six steps of a failover, in order (the seed's failover process). Each has a route in
  * {@code routes/failover/} and, where it changes anything, a compensation that undoes it.
@@ -24,7 +29,14 @@ public enum FailoverStep {
         this.id = id;
     }
 
+    @JsonValue
     public String id() {
         return id;
+    }
+
+    @JsonCreator
+    public static FailoverStep parse(String id) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown failover step '" + id + "'"));
     }
 }

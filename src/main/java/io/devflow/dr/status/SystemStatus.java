@@ -13,7 +13,7 @@ import java.util.Map;
  * conflicts, recent failovers, and the backups per region and store.
  */
 public record SystemStatus(System system, List<HealthReport.Region> regions, Replication replication,
-                           Conflicts conflicts, List<com.fasterxml.jackson.databind.JsonNode> recentFailovers,
+                           Conflicts conflicts, List<io.devflow.dr.failover.FailoverRecord> recentFailovers,
                            BackupStatusService.Status backups, Leadership leadership) {
 
     /**

@@ -1,11 +1,12 @@
 package io.devflow.dr.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.control.ActiveRegion;
 import io.devflow.dr.control.Conflict;
 import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
+import io.devflow.dr.failover.FailoverRecord;
+import io.devflow.dr.failover.FailoverRecords;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.failover.HealthReport;
 import io.devflow.dr.replication.ReplicationControl;
@@ -38,12 +39,14 @@ public final class SystemStatusService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemStatusService.class);
     private static final int CONFLICTS_SHOWN = 10;
+    private static final int FAILOVERS_SHOWN = 5;
 
     private final DrConfig config;
     private final BackupStatusService backups;
     private final HealthMonitor health;
     private final StateStore state;
     private final Supplier<ActiveRegion> activeRegion;
+    private final FailoverRecords failovers;
     private final ReplicationService replication;
     private final ReplicationControl control;
     private final Supplier<SystemStatus.Leadership> leadership;
@@ -58,6 +61,7 @@ public final class SystemStatusService {
         this.backups = backups;
         this.health = health;
         this.state = state;
+        this.failovers = new FailoverRecords(state);
         this.replication = replication.orElse(null);
         this.control = control.orElse(null);
         this.leadership = leadership;
@@ -76,7 +80,7 @@ public final class SystemStatusService {
         String active = activeNow.region().value();
         SystemStatus.Replication replicationStatus = replication(live, problems);
         SystemStatus.Conflicts conflicts = conflicts(problems);
-        List<JsonNode> failovers = recentFailovers(problems);
+        List<FailoverRecord> failovers = recentFailovers(problems);
 
         int severity = 0;
         for (HealthReport.Region region : checked.regions()) {
@@ -182,18 +186,11 @@ public final class SystemStatusService {
         }
     }
 
-    /** Failovers recorded in the control state in the last 30 days, newest first. */
-    private List<JsonNode> recentFailovers(List<String> problems) {
+    /** Failovers recorded in the control state in the last 30 days, newest first, at most five. */
+    private List<FailoverRecord> recentFailovers(List<String> problems) {
         try {
-            List<String> paths = state.list("failovers");
-            List<JsonNode> recent = new ArrayList<>();
             Instant since = clock.instant().minus(Duration.ofDays(30));
-            for (int i = paths.size() - 1; i >= 0 && recent.size() < 5; i--) {
-                state.read(paths.get(i)).map(StateDocument::content)
-                        .filter(c -> !c.hasNonNull("startedAt") || Instant.parse(c.get("startedAt").asText()).isAfter(since))
-                        .ifPresent(recent::add);
-            }
-            return recent;
+            return failovers.newest(FAILOVERS_SHOWN).stream().filter(f -> f.startedAt().isAfter(since)).toList();
         } catch (RuntimeException e) {
             LOG.debug("failover history unreadable: {}", Failures.describe(e));
             problems.add("failover history unreadable: " + Failures.describe(e));

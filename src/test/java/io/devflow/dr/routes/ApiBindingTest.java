@@ -7,6 +7,7 @@ import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
+import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.ConflictList;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
@@ -32,6 +33,7 @@ import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.Leaders;
 import io.devflow.dr.testing.MemoryStateStore;
+import io.devflow.dr.testing.TestFailovers;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestConfigs;
 import io.devflow.dr.testing.TestEnvironment;
@@ -113,6 +115,8 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(audit));
+        registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
+                TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
         registry.bind("leadership", Leaders.elected());
         return registry;

@@ -7,6 +7,7 @@ import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
+import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.app.ApiGate;
@@ -25,6 +26,7 @@ import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.Leaders;
 import io.devflow.dr.testing.MemoryStateStore;
+import io.devflow.dr.testing.TestFailovers;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestConfigs;
 import io.devflow.dr.testing.TestEnvironment;
@@ -126,6 +128,8 @@ class ApiGateTest extends CamelMainTestSupport {
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(audit));
+        registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
+                TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
         return registry;
     }
@@ -208,6 +212,29 @@ class ApiGateTest extends CamelMainTestSupport {
     }
 
     @Test
+    void shouldLetOnlyAnAdminAskForAFailoverAndAnyRoleReadThem() throws Exception {
+        String body = "{\"target\": \"us-west-2\", \"reason\": \"drill\", \"dryRun\": true}";
+        assertError(call("POST", "/api/failovers", body, "application/json", VIEWER), 403,
+                "the token 'grafana' has the role viewer; this call needs admin or above");
+        assertError(call("POST", "/api/failovers", body, "application/json", OPERATOR), 403,
+                "the token 'ci' has the role operator; this call needs admin or above");
+        assertThat(state.paths()).noneMatch(p -> p.startsWith("failovers/"));
+
+        HttpResponse<String> plan = call("POST", "/api/failovers", body, "application/json", ADMIN);
+
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+        JsonNode planned = Json.MAPPER.readTree(plan.body());
+        assertThat(planned.path("source").asText()).isEqualTo("us-east-1");
+        assertThat(planned.path("target").asText()).isEqualTo("us-west-2");
+        assertThat(planned.path("steps")).hasSize(6);
+        HttpResponse<String> list = call("GET", "/api/failovers", null, null, VIEWER);
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(list.body()).path("failovers")).isEmpty();
+        assertError(call("GET", "/api/failovers/failover-20260127-103000-abcd", null, null, VIEWER), 404,
+                "no failover failover-20260127-103000-abcd");
+    }
+
+    @Test
     void shouldRefuseJolokiaWhenItsAccessPolicyIsMissing() throws Exception {
         assertError(call("GET", "/observe/jolokia/read/java.lang:type=Runtime/InputArguments", null, null, ADMIN), 503,
                 "Jolokia is off: its access policy no-such-jolokia-access.xml is missing from the class path");
@@ -233,6 +260,9 @@ class ApiGateTest extends CamelMainTestSupport {
         Operation retention = api.getPaths().get("/api/retention").getPost();
         assertThat(retention.getRequestBody().getRequired()).isNotEqualTo(Boolean.TRUE);
         assertThat(retention.getSecurity()).singleElement().satisfies(s -> assertThat(s.get("bearer")).containsExactly("operator"));
+        Operation failover = api.getPaths().get("/api/failovers").getPost();
+        assertThat(failover.getResponses()).containsKeys("200", "202", "400", "403", "409", "422");
+        assertThat(failover.getSecurity()).singleElement().satisfies(s -> assertThat(s.get("bearer")).containsExactly("admin"));
         api.getPaths().values().forEach(path -> path.readOperations().forEach(op -> op.getResponses().values()
                 .forEach(r -> assertThat(r.getDescription()).as(op.getOperationId()).isNotBlank())));
     }

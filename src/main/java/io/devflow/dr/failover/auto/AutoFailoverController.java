@@ -39,7 +39,6 @@ import java.util.Optional;
 public final class AutoFailoverController {
 
     static final String DECISIONS = "failover-decisions";
-    static final String ACKNOWLEDGED = "failovers/acknowledged";
     private static final String BY = "controller";
 
     private final DrConfig config;
@@ -51,6 +50,7 @@ public final class AutoFailoverController {
     private final StateStore state;
     private final AuditLog audit;
     private final ApplicationChecks applications;
+    private final Acknowledgements acknowledgements;
     private final Clock clock;
     private final AutoFailoverPolicy policy;
     private Verdict last = null;
@@ -68,6 +68,7 @@ public final class AutoFailoverController {
         this.state = state;
         this.audit = audit;
         this.applications = applications;
+        this.acknowledgements = new Acknowledgements(state, failovers, audit, clock);
         this.clock = clock;
         AutoFailoverConfig auto = config.recovery().failover().automatic();
         this.policy = new AutoFailoverPolicy(auto, config.recovery().autoFailover(),
@@ -80,9 +81,9 @@ public final class AutoFailoverController {
      */
     public synchronized Optional<Notice> check() {
         Observation observation = observe();
-        Optional<FailoverRecord> lastAutomatic = lastAutomatic();
+        Optional<FailoverRecord> lastAutomatic = acknowledgements.lastAutomatic();
         Verdict verdict = policy.observe(observation, lastAutomatic.map(FailoverRecord::startedAt),
-                lastAutomatic.map(this::acknowledged).orElse(false));
+                lastAutomatic.map(acknowledgements::acknowledged).orElse(false));
         if (verdict.action() == Verdict.Action.FAIL_OVER) {
             return Optional.of(failOver(verdict));
         }
@@ -93,16 +94,6 @@ public final class AutoFailoverController {
         }
         decided(verdict, null);
         return verdict.action() == Verdict.Action.REFUSED ? Optional.of(notice(verdict, null)) : Optional.empty();
-    }
-
-    /** Lifts the cooldown after the last automatic failover: an operator looked at it. */
-    public void acknowledge(String by) {
-        FailoverRecord record = lastAutomatic().orElseThrow(() ->
-                new IllegalArgumentException("there is no automatic failover to acknowledge"));
-        ObjectNode doc = Json.MAPPER.createObjectNode().put("failoverId", record.id()).put("by", by)
-                .put("at", clock.instant().toString());
-        state.write(ACKNOWLEDGED, doc);
-        audit.record("failover.acknowledge", by, record.id(), doc);
     }
 
     private Notice failOver(Verdict verdict) {
@@ -152,19 +143,6 @@ public final class AutoFailoverController {
         });
         Map<String, String> appsFailed = applications.failing(config.recovery().failover().automatic().healthUrls());
         return new Observation(report.checkedAt(), current, down, checked, lag, appsFailed, leadership.leads());
-    }
-
-    private Optional<FailoverRecord> lastAutomatic() {
-        return failovers.list(50).stream()
-                .filter(r -> r.request().trigger() == FailoverRequest.Trigger.AUTOMATIC)
-                .filter(r -> r.state() != FailoverRecord.State.REFUSED)
-                .findFirst();
-    }
-
-    private boolean acknowledged(FailoverRecord record) {
-        return state.read(ACKNOWLEDGED)
-                .map(doc -> doc.content().path("failoverId").asText("").equals(record.id()))
-                .orElse(false);
     }
 
     private void decided(Verdict verdict, String failoverId) {

@@ -1,6 +1,7 @@
 package io.devflow.dr.replication.redis;
 
 import io.devflow.dr.store.redis.RedisPair;
+import io.devflow.dr.store.redis.ReservedKeys;
 import io.devflow.dr.support.Remote;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -64,7 +65,8 @@ final class KeyspaceWalk {
         if (Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY)) {
             database = null;
         }
-        List<byte[]> keys = scan.getResult();
+        // the tool's own keys (a failover's canary) stay where they are written
+        List<byte[]> keys = scan.getResult().stream().filter(k -> !ReservedKeys.reserved(k)).toList();
         visited += keys.size();
         return new Page(current, onTarget ? missingAtSource(pair, current, keys) : keys);
     }

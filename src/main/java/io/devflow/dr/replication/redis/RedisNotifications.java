@@ -6,6 +6,7 @@ import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.replication.ReplicationDirections;
 import io.devflow.dr.store.redis.RedisConnections;
 import io.devflow.dr.store.redis.RedisPair;
+import io.devflow.dr.store.redis.ReservedKeys;
 import io.devflow.dr.support.Remote;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,8 @@ final class RedisNotifications {
      */
     void notified(RegionId region, String channel) {
         Optional<KeyspaceChannel> parsed = KeyspaceChannel.parse(channel);
-        if (parsed.isEmpty() || !redis.databases(region).contains(parsed.get().database())) {
+        if (parsed.isEmpty() || !redis.databases(region).contains(parsed.get().database())
+                || ReservedKeys.reserved(parsed.get().key())) {
             return;
         }
         KeyspaceChannel change = parsed.get();

@@ -74,6 +74,13 @@ public final class InfluxHttp {
         checkResults(statement, response);
     }
 
+    /** Runs a statement that returns no series in one database (DROP MEASUREMENT, DELETE). */
+    public void execute(String database, String statement) {
+        HttpResponse<String> response = send(request("query?db=" + encode(database))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(form("q", statement)).build(), statement);
+        checkResults(statement, response);
+    }
+
     /** A query whose whole result is small (SHOW ...): every value of the first column, per series. */
     public List<JsonNode> series(String database, String query) {
         List<JsonNode> series = new ArrayList<>();

@@ -27,6 +27,12 @@ import java.util.function.BiPredicate;
  */
 public final class InfluxSource implements RecordSource {
 
+    /**
+     * The measurement a failover's canary writes to and removes; neither backups nor replication carry it, even
+     * when they read while a canary point exists.
+     */
+    public static final String CANARY_MEASUREMENT = "dr_canary";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final InfluxHttp http;
@@ -81,7 +87,7 @@ public final class InfluxSource implements RecordSource {
                 for (JsonNode series : http.series(database, "SHOW MEASUREMENTS")) {
                     for (JsonNode value : series.path("values")) {
                         String name = value.get(0).asText();
-                        if (include.test(database, name)) {
+                        if (!CANARY_MEASUREMENT.equals(name) && include.test(database, name)) {
                             measurements.add(new String[] {database, name});
                         }
                     }

@@ -20,13 +20,16 @@ public final class MongoSections {
         return database + "." + collection;
     }
 
+    /** The collection a failover's canary writes to and empties again: never backed up, captured or replicated. */
+    public static final String CANARY_COLLECTION = "dr_canary";
+
     public static boolean isBackedUp(String collection) {
-        return !collection.startsWith("system.");
+        return !collection.startsWith("system.") && !CANARY_COLLECTION.equals(collection);
     }
 
     /**
      * The collections of a database that are backed up, captured and replicated, in name order, as the server
-     * lists them (name, type, options): views and {@code system.} collections are left out.
+     * lists them (name, type, options): views, {@code system.} collections and the canary's are left out.
      */
     public static List<Document> collections(MongoClient client, String database, String server) {
         List<Document> listed = Remote.execute("listing collections of " + database + " on " + server,
