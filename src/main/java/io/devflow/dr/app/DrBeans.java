@@ -16,9 +16,11 @@ import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.LifecycleStrategy;
+import org.apache.camel.spi.EventNotifier;
 import org.influxdb.InfluxDB;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -50,7 +52,7 @@ public final class DrBeans {
         beans.add(bean("backupPipeline", services.pipeline()));
         beans.add(bean("backupFailures", services.failures()));
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
-                services.regions(), services.running(), services.clock())));
+                services.regions(), services.running(), services.clock(), services::mayActAsLeader)));
         beans.add(bean("retentionService", services.retention()));
         beans.add(bean("conflictRetention", services.conflictRetention()));
         beans.add(bean("backupRedeliveryPolicy", RedeliveryPolicy.class, redelivery(services.config().backup().retry())));
@@ -78,7 +80,8 @@ public final class DrBeans {
                         () -> StoreClients.listenerContainer(source, services)));
                 beans.add(bean("redisKeyspaceSerializer", RedisSerializer.class, new StringRedisSerializer()));
             });
-            beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow())));
+            beans.add(bean("replicationRoutes", new ReplicationRoutes(replication, services.replicationControl().orElseThrow(),
+                    services::mayActAsLeader)));
         });
         if (mode == DrRuntime.Mode.SERVER) {
             beans.add(bean("backupApi", new BackupApi(services.config(), services.pipeline(), services.catalog(),
@@ -97,6 +100,12 @@ public final class DrBeans {
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));
             beans.add(bean("healthMonitor", services.health()));
+            beans.add(bean("leadership", services.leadership()));
+            // camel-main adds the cluster service to the context and the election as an event notifier
+            CamelClusterService cluster = LeaderElection.service(services.config().cluster(),
+                    services.leadership().instanceId());
+            beans.add(bean("clusterService", CamelClusterService.class, cluster));
+            beans.add(bean("leaderElection", EventNotifier.class, new LeaderElection(services, cluster)));
         }
         return beans;
     }

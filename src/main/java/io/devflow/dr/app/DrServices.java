@@ -33,7 +33,11 @@ import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.control.Checkpoints;
 import io.devflow.dr.control.ConflictCipher;
 import io.devflow.dr.control.ConflictStore;
+import io.devflow.dr.control.ControlKeys;
+import io.devflow.dr.control.LeaderTerms;
+import io.devflow.dr.control.Leadership;
 import io.devflow.dr.control.RegionalStateStore;
+import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.metrics.ReplicationMetrics;
@@ -82,7 +86,12 @@ public final class DrServices implements AutoCloseable {
     private final ConflictCipher conflictCipher;
     private final BackupStatusService status;
     private final StoreRegistry stores;
+    private final ControlKeys controlKeys;
+    private final Leadership leadership;
+    /** Who writes the control state: an operator (a CLI command) until the server takes part in elections. */
+    private volatile WriteAuthority writer;
     private final RegionalStateStore state;
+    private final LeaderTerms terms;
     private final AuditLog audit;
     private final ReplicationService replication;
     private final ReplicationControl replicationControl;
@@ -102,7 +111,11 @@ public final class DrServices implements AutoCloseable {
         this.keys = new CachingKeyProvider(new DeferredKeyProvider(() -> KeyProviders.create(config.backup().encryption())),
                 OPENED_KEYS);
         BackupKeys backupKeys = new BackupKeys(keys, config.deploymentId());
-        this.stores = new StoreRegistry(List.of(new MongoOperations(clock, stopping::get), new RedisOperations(clock),
+        this.leadership = Instances.leadership(config);
+        this.writer = WriteAuthority.operator(Instances.operator());
+        // an open capture segment also closes when this server stops leading, and is then not committed
+        this.stores = new StoreRegistry(List.of(new MongoOperations(clock, () -> stopping.get() || !mayActAsLeader()),
+                new RedisOperations(clock),
                 new InfluxOperations(clock)));
         this.catalog = new BackupCatalog(regions, backupKeys, metrics);
         this.verifier = new BackupVerifier(backupKeys, stores, clock);
@@ -113,7 +126,11 @@ public final class DrServices implements AutoCloseable {
         this.pointInTime = new PointInTimeRecovery(catalog, regions, stores, restoreService, verifier, clock);
         this.retention = new RetentionService(catalog, regions, stores, running, clock);
         this.status = new BackupStatusService(regions, stores, catalog, clock);
-        this.state = new RegionalStateStore(regions, clock);
+        this.controlKeys = new ControlKeys(regions, keys, config.deploymentId(), clock);
+        this.state = new RegionalStateStore(regions, controlKeys, () -> writer.stamp(), (region, path, reason) ->
+                meterRegistry.counter("dr_control_documents_rejected_total", "region", region.value()).increment(),
+                clock);
+        this.terms = new LeaderTerms(state, clock);
         this.audit = new AuditLog(state, clock);
         this.conflictCipher = new ConflictCipher(keys, config.deploymentId(), clock);
         if (config.replication().isPresent()) {
@@ -134,7 +151,7 @@ public final class DrServices implements AutoCloseable {
         }
         this.health = new HealthMonitor(regions, state, clock);
         this.systemStatus = new SystemStatusService(config, status, health, state, replication(), replicationControl(),
-                clock);
+                () -> Instances.status(leadership, terms, writer == leadership), clock);
     }
 
     public HealthMonitor health() {
@@ -169,6 +186,31 @@ public final class DrServices implements AutoCloseable {
     /** The control-plane state, kept in every region's bucket. */
     public StateStore state() {
         return state;
+    }
+
+    /** The same, with what only operators' commands do (adopting unsigned documents). */
+    public RegionalStateStore controlState() {
+        return state;
+    }
+
+    /** This instance's part in leader elections (used by dr server only). */
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** The leadership record in the control state. */
+    public LeaderTerms terms() {
+        return terms;
+    }
+
+    /** From now on this process writes the control state as the elected leader of its term, or not at all. */
+    public void writeAsLeader() {
+        writer = leadership;
+    }
+
+    /** True in a CLI command; in dr server only while this instance leads. */
+    public boolean mayActAsLeader() {
+        return writer != leadership || leadership.leads();
     }
 
     public AuditLog audit() {
@@ -296,6 +338,7 @@ public final class DrServices implements AutoCloseable {
         health.close();
         state.close();
         conflictCipher.close();
+        controlKeys.close();
         keys.close();
         regions.close();
         meterRegistry.close();

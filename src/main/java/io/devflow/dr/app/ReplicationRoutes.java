@@ -8,8 +8,10 @@ import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The part of replication control that knows Camel: which worker routes of a store ({@code replication-<store>}
@@ -29,18 +31,36 @@ public final class ReplicationRoutes {
 
     private final ReplicationService service;
     private final ReplicationControl control;
+    private final BooleanSupplier leads;
 
-    public ReplicationRoutes(ReplicationService service, ReplicationControl control) {
+    /** @param leads whether this instance leads: only the leader replicates, a standby stops what it ran */
+    public ReplicationRoutes(ReplicationService service, ReplicationControl control, BooleanSupplier leads) {
         this.service = service;
         this.control = control;
+        this.leads = leads;
     }
 
-    /** The stores whose worker routes do not match the desired state, with the routes to start or stop. */
+    /** Whether a worker round may run now: checked at the start of every round. */
+    public boolean leads() {
+        return leads.getAsBoolean();
+    }
+
+    /**
+     * The stores whose worker routes do not match the desired state, with the routes to start or stop. On an
+     * instance that does not lead, every store is wanted stopped (and the desired state is not even read).
+     */
     public List<StoreChange> changes(CamelContext context) {
         List<StoreChange> changes = new ArrayList<>();
-        for (Map.Entry<StoreKind, ReplicationControl.Desired> entry : control.desired().entrySet()) {
+        boolean leading = leads.getAsBoolean();
+        Map<StoreKind, Boolean> desired = new EnumMap<>(StoreKind.class);
+        if (leading) {
+            control.desired().forEach((store, state) -> desired.put(store, state.running()));
+        } else {
+            service.config().stores().forEach(store -> desired.put(store, false));
+        }
+        for (Map.Entry<StoreKind, Boolean> entry : desired.entrySet()) {
             StoreKind store = entry.getKey();
-            boolean wanted = entry.getValue().running() && service.replication(store).isPresent();
+            boolean wanted = entry.getValue() && service.replication(store).isPresent();
             List<String> routes = new ArrayList<>();
             for (Route route : context.getRoutes()) {
                 if (!isWorkerOf(route.getRouteId(), store)) {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the schedules and the change-capture worker back up: every store configured in the primary region.
@@ -37,17 +38,32 @@ public final class ScheduledBackups {
     private final RegionDirectory regions;
     private final RunningBackups running;
     private final Clock clock;
+    private final BooleanSupplier leads;
     private volatile boolean waitingLogged;
     private volatile Instant announcedRetry;
 
+    /** @param leads whether this process may extend the capture chain (in dr server: while it leads) */
     public ScheduledBackups(DrConfig config, StoreRegistry stores, BackupCatalog catalog, RegionDirectory regions,
-                            RunningBackups running, Clock clock) {
+                            RunningBackups running, Clock clock, BooleanSupplier leads) {
         this.running = running;
         this.config = config;
         this.stores = stores;
         this.catalog = catalog;
         this.regions = regions;
         this.clock = clock;
+        this.leads = leads;
+    }
+
+    /**
+     * The last check before a backup's manifest is committed: a capture segment is committed only while this
+     * instance leads. A deposed leader's segment starts where the new leader's does, so committing it would fork
+     * the chain; it is recorded as failed instead, and the leader's segment covers the same changes.
+     */
+    public void checkCommit(PlannedBackup backup) {
+        if (CAPTURE.equals(backup.request().trigger()) && !leads.getAsBoolean()) {
+            throw new IllegalStateException("capture segment " + backup.id() + " is not committed: this instance no "
+                    + "longer leads, and the leader continues the capture chain");
+        }
     }
 
     public List<BackupRequest> requests(String type) {

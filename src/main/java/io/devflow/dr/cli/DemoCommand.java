@@ -162,6 +162,8 @@ final class DemoCommand extends DrSubcommand {
         out.println("  API       " + base + "/api   (bearer token in " + relative(env.apiTokenFile()) + ")");
         out.println("  Health    " + base + "/observe/health");
         out.println("  Metrics   " + base + "/observe/metrics");
+        out.println("  Election  " + config.cluster().engine().id() + config.cluster().file()
+                .map(f -> " (lock file in " + relative(f.directory()) + "): this single server leads").orElse(""));
         out.println();
         out.println("Try, from another terminal:");
         String c = "bin/dr --config " + relative(env.configFile());

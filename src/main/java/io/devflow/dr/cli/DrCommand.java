@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
                 ConflictsCommand.class,
                 ResolveConflictCommand.class,
                 KeysCommand.class,
+                ControlCommand.class,
                 ConfigCommand.class,
                 ServerCommand.class,
                 DemoCommand.class,

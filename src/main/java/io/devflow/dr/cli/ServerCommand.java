@@ -39,6 +39,9 @@ final class ServerCommand extends DrSubcommand {
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "dr-shutdown"));
             err().println("dr server: API " + config.api().baseUrl() + "/api, health /observe/health, metrics "
                     + "/observe/metrics; stop with Ctrl-C");
+            err().println("dr server: instance " + services.leadership().instanceId() + " elects its leader through "
+                    + config.cluster().engine().id() + config.cluster().file().map(f -> " (lock file in " + f.directory()
+                    + ")").orElse("") + "; only the leader runs the schedules, capture and replication");
             err().flush();
             runtime.awaitStop();
         }

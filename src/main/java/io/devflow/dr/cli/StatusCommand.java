@@ -39,6 +39,17 @@ final class StatusCommand extends DrSubcommand {
         return ExitCode.OK;
     }
 
+    private static void printLeadership(PrintWriter out, SystemStatus.Leadership leadership) {
+        String leader = leadership.leader() == null ? "none recorded yet"
+                : leadership.leader() + " at " + leadership.leaderApiUrl() + ", term " + leadership.epoch() + " since "
+                + seconds(leadership.since());
+        out.println("  Leader (" + leadership.engine() + "): " + leader
+                + (leadership.error() == null ? "" : " (record unreadable: " + leadership.error() + ")"));
+        if (leadership.instance() != null) {
+            out.println("  This Instance: " + leadership.instance() + " (" + leadership.role() + ")");
+        }
+    }
+
     static void print(PrintWriter out, SystemStatus status) {
         SystemStatus.System system = status.system();
         out.println("Disaster Recovery Status");
@@ -50,6 +61,7 @@ final class StatusCommand extends DrSubcommand {
         system.problems().forEach(p -> out.println("    - " + p));
         out.println("  Last Health Check: " + seconds(system.lastHealthCheck()));
         out.println("  Last Backup: " + (system.lastBackup() == null ? "none" : seconds(system.lastBackup())));
+        printLeadership(out, status.leadership());
         for (HealthReport.Region region : status.regions()) {
             StringBuilder line = new StringBuilder("    " + (region.healthy() ? "✅ " : "❌ ") + region.region() + " ("
                     + region.role() + "):");

@@ -89,20 +89,13 @@ public final class ConfigLoader {
         String deploymentId = deploymentId(dr);
         Map<RegionId, RegionConfig> regions = RegionsReader.read(dr);
         BackupConfig backup = BackupReader.read(dr, regions);
-        RecoveryConfig recovery = dr.object("recovery", false)
-                .map(r -> {
-                    RecoveryConfig c = new RecoveryConfig(
-                            r.integer("rto", 30, 1, 100_000),
-                            r.integer("rpo", 5, 1, 100_000),
-                            r.bool("autoFailover", false));
-                    r.rejectUnknown();
-                    return c;
-                })
-                .orElse(new RecoveryConfig(30, 5, false));
+        RecoveryConfig recovery = RecoveryReader.read(dr.object("recovery", false), source);
         ApiConfig api = ApiReader.read(dr);
         Optional<ReplicationConfig> replication = dr.object("replication", false).map(r -> ReplicationReader.read(r, regions));
+        ClusterConfig cluster = ClusterReader.read(dr.object("cluster", false), source);
+        NotificationsConfig notifications = NotificationsReader.read(dr.object("notifications", false));
         dr.rejectUnknown();
-        return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication);
+        return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication, cluster, notifications);
     }
 
     /**

@@ -21,7 +21,9 @@ public record DrConfig(
         BackupConfig backup,
         RecoveryConfig recovery,
         ApiConfig api,
-        Optional<ReplicationConfig> replication) {
+        Optional<ReplicationConfig> replication,
+        ClusterConfig cluster,
+        NotificationsConfig notifications) {
 
     public DrConfig {
         regions = Map.copyOf(regions);

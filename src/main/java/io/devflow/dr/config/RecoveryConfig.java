@@ -1,5 +1,15 @@
 package io.devflow.dr.config;
 
-/** Recovery objectives in minutes, as in the seed's {@code recovery} block. */
-public record RecoveryConfig(int rtoMinutes, int rpoMinutes, boolean autoFailover) {
+import java.nio.file.Path;
+
+/**
+ * The seed's {@code recovery} block: recovery objectives in minutes, whether the controller may fail over by itself,
+ * and how a failover is carried out ({@code recovery.failover}).
+ */
+public record RecoveryConfig(int rtoMinutes, int rpoMinutes, boolean autoFailover, FailoverConfig failover) {
+
+    /** The objectives given, everything else as when the block is left out. */
+    public static RecoveryConfig of(int rtoMinutes, int rpoMinutes, boolean autoFailover, Path configFile) {
+        return new RecoveryConfig(rtoMinutes, rpoMinutes, autoFailover, FailoverConfig.defaultFor(configFile));
+    }
 }

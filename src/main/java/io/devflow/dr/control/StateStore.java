@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The control plane's state: desired replication state, checkpoints, conflicts, health and status reports.
@@ -17,6 +18,16 @@ public interface StateStore {
 
     /** Writes a new revision of a document; returns it as stored. */
     StateDocument write(String path, JsonNode content);
+
+    /**
+     * Read, change, write: {@code change} makes the new content from the current document (empty when there is
+     * none), and the result is written only over the revision it was made from. A store shared by several writers
+     * applies the change again to a fresh read when another writer got there first, and refuses after a few tries;
+     * nothing is ever silently overwritten.
+     */
+    default StateDocument update(String path, Function<Optional<StateDocument>, JsonNode> change) {
+        return write(path, change.apply(read(path)));
+    }
 
     /** Removes a document from every reachable region. */
     void delete(String path);

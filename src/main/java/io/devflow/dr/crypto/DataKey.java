@@ -70,6 +70,11 @@ public final class DataKey implements AutoCloseable {
         }
     }
 
+    /** The MAC that authenticates control-plane documents, when this is the deployment's control key. */
+    public Mac controlMac() throws GeneralSecurityException {
+        return material.controlMac();
+    }
+
     @Override
     public void close() {
         material.close();

@@ -49,6 +49,13 @@ public record KeyContext(String subject, Optional<String> deploymentId, Map<Stri
                 "devflow-dr/conflict-key/v1|" + deploymentId);
     }
 
+    /** The deployment's control key, which signs every control-plane document, in every region. */
+    public static KeyContext control(String deploymentId) {
+        return new KeyContext("the control key", Optional.of(deploymentId),
+                Map.of(PURPOSE, "control-documents", DEPLOYMENT, deploymentId),
+                "devflow-dr/control-key/v1|" + deploymentId);
+    }
+
     public byte[] associatedDataBytes() {
         return associatedData.getBytes(StandardCharsets.UTF_8);
     }

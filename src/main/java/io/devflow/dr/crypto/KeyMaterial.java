@@ -39,6 +39,7 @@ public final class KeyMaterial implements AutoCloseable {
     private static final byte[] RECORD_KEY_INFO = "devflow-dr record aead v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEY_CHECK_INFO = "devflow-dr key check v1".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY_CHECK_BYTES = 16;
+    private static final byte[] CONTROL_KEY_INFO = "devflow-dr control mac v1".getBytes(StandardCharsets.US_ASCII);
     private static final int SEGMENT_BYTES = 1 << 20;
 
     private final byte[] bytes;
@@ -113,6 +114,11 @@ public final class KeyMaterial implements AutoCloseable {
     /** HMAC-SHA256 under a key derived from this one, for sealing manifests. */
     public Mac manifestMac() throws GeneralSecurityException {
         return mac(MANIFEST_KEY_INFO);
+    }
+
+    /** HMAC-SHA256 under a key derived from this one, for authenticating control-plane documents. */
+    public Mac controlMac() throws GeneralSecurityException {
+        return mac(CONTROL_KEY_INFO);
     }
 
     /** HMAC-SHA256 under another key derived from this one, for sealing verification records. */

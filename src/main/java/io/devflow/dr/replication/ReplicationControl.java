@@ -78,15 +78,19 @@ public final class ReplicationControl {
         }
         Collection<StoreKind> chosen = stores.isEmpty()
                 ? config.stores().stream().sorted().toList() : stores;
-        ObjectNode content = state.read(PATH).map(StateDocument::content).filter(JsonNode::isObject)
-                .map(c -> (ObjectNode) c.deepCopy()).orElseGet(Json.MAPPER::createObjectNode);
-        ObjectNode storesNode = content.has("stores") && content.get("stores").isObject()
-                ? (ObjectNode) content.get("stores") : content.putObject("stores");
         Instant now = clock.instant();
-        for (StoreKind store : chosen) {
-            storesNode.putObject(store.id()).put("running", running).put("changedAt", now.toString()).put("changedBy", by);
-        }
-        state.write(PATH, content);
+        // applied to the decision as read, and written only over it: a concurrent decision for another store is kept
+        state.update(PATH, current -> {
+            ObjectNode content = current.map(StateDocument::content).filter(JsonNode::isObject)
+                    .map(c -> (ObjectNode) c.deepCopy()).orElseGet(Json.MAPPER::createObjectNode);
+            ObjectNode storesNode = content.has("stores") && content.get("stores").isObject()
+                    ? (ObjectNode) content.get("stores") : content.putObject("stores");
+            for (StoreKind store : chosen) {
+                storesNode.putObject(store.id()).put("running", running).put("changedAt", now.toString())
+                        .put("changedBy", by);
+            }
+            return content;
+        });
         ObjectNode details = Json.MAPPER.createObjectNode();
         details.putArray("stores").addAll(chosen.stream().map(s -> Json.MAPPER.getNodeFactory().textNode(s.id())).toList());
         audit.record(running ? "replication-start" : "replication-stop", by, "replication " + config.source() + " -> "

@@ -13,7 +13,22 @@ import java.util.List;
  */
 public record SystemStatus(System system, List<HealthReport.Region> regions, Replication replication,
                            Conflicts conflicts, List<com.fasterxml.jackson.databind.JsonNode> recentFailovers,
-                           BackupStatusService.Status backups) {
+                           BackupStatusService.Status backups, Leadership leadership) {
+
+    /**
+     * Who leads the dr server instances, from the leadership record in the control state.
+     *
+     * @param engine   the election engine of the configuration
+     * @param leader   the current term's leader, null when no leader has recorded a term yet
+     * @param epoch    the current term
+     * @param since    when the term began
+     * @param instance this instance, when the status comes from a dr server (null from the CLI)
+     * @param role     {@code leader} or {@code standby}, for a dr server
+     * @param error    why the record could not be read, if it could not
+     */
+    public record Leadership(String engine, String leader, String leaderApiUrl, Long epoch, Instant since,
+                             String instance, String role, String error) {
+    }
 
     /**
      * @param health {@code healthy}, {@code degraded} or {@code failed}

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code dr status} and {@code GET /api/status}. The CLI checks every region's health itself and reads the
@@ -41,17 +42,19 @@ public final class SystemStatusService {
     private final StateStore state;
     private final ReplicationService replication;
     private final ReplicationControl control;
+    private final Supplier<SystemStatus.Leadership> leadership;
     private final Clock clock;
 
     public SystemStatusService(DrConfig config, BackupStatusService backups, HealthMonitor health, StateStore state,
                                Optional<ReplicationService> replication, Optional<ReplicationControl> control,
-                               Clock clock) {
+                               Supplier<SystemStatus.Leadership> leadership, Clock clock) {
         this.config = config;
         this.backups = backups;
         this.health = health;
         this.state = state;
         this.replication = replication.orElse(null);
         this.control = control.orElse(null);
+        this.leadership = leadership;
         this.clock = clock;
     }
 
@@ -106,7 +109,7 @@ public final class SystemStatusService {
         };
         return new SystemStatus(new SystemStatus.System(config.primaryRegion().id().value(), active, overall,
                 problems, checked.checkedAt(), lastBackup), checked.regions(), replicationStatus, conflicts, failovers,
-                backupStatus);
+                backupStatus, leadership.get());
     }
 
     /** The active region recorded by a failover, or the configured primary. */

@@ -20,6 +20,17 @@ public interface ObjectStore {
     /** The whole object, for small ones (manifests). Empty when it does not exist. */
     Optional<byte[]> getBytes(String key);
 
+    /** A small object with its version tag (the ETag the store gave it), for a conditional write after it. */
+    Optional<Versioned> getVersioned(String key);
+
+    /**
+     * Writes the object only if it is still the version read ({@code expectedEtag}), or, with {@code null}, only if
+     * it does not exist: S3's {@code If-Match} and {@code If-None-Match: *}.
+     *
+     * @return false when the store refused the write because the object changed or appeared since (HTTP 412)
+     */
+    boolean putIfUnchanged(String key, byte[] bytes, String contentType, String expectedEtag);
+
     /** Streams the object. The caller closes the stream. */
     InputStream open(String key);
 
@@ -43,6 +54,9 @@ public interface ObjectStore {
     int abortUploads(String prefix);
 
     record ObjectInfo(String key, long size, Instant lastModified) {
+    }
+
+    record Versioned(byte[] bytes, String etag) {
     }
 
     record PendingUpload(String key, String uploadId, Instant initiated) {

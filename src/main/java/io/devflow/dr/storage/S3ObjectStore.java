@@ -83,6 +83,42 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
+    public Optional<Versioned> getVersioned(String key) {
+        return Remote.execute("reading s3://" + bucket + "/" + key, () -> {
+            try {
+                var object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+                return Optional.of(new Versioned(object.asByteArray(), object.response().eTag()));
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public boolean putIfUnchanged(String key, byte[] bytes, String contentType, String expectedEtag) {
+        return Remote.execute("writing s3://" + bucket + "/" + key + " if unchanged", () -> {
+            try {
+                s3.putObject(b -> {
+                    b.bucket(bucket).key(key).contentType(contentType);
+                    if (expectedEtag == null) {
+                        b.ifNoneMatch("*");
+                    } else {
+                        b.ifMatch(expectedEtag);
+                    }
+                }, RequestBody.fromBytes(bytes));
+                return true;
+            } catch (S3Exception e) {
+                // 412: the version read is no longer current; 409: a concurrent conditional write to the same key;
+                // 404 to If-Match: the version read was deleted since
+                if (e.statusCode() == 412 || e.statusCode() == 409 || (e.statusCode() == 404 && expectedEtag != null)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public InputStream open(String key) {
         return Remote.execute("opening s3://" + bucket + "/" + key, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
     }

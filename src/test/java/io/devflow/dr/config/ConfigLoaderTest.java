@@ -53,7 +53,7 @@ class ConfigLoaderTest {
         assertThat(backup.retry()).isEqualTo(new RetryConfig(3, Duration.ofSeconds(2), Duration.ofMinutes(1)));
         assertThat(backup.encryption()).isEqualTo(new EncryptionConfig(KeyProviderKind.LOCAL, Optional.empty(),
                 Optional.of(Path.of("/etc/devflow-dr/keyring.json")), Optional.empty(), Optional.empty(), "us-east-1"));
-        assertThat(config.recovery()).isEqualTo(new RecoveryConfig(30, 5, false));
+        assertThat(config.recovery()).isEqualTo(RecoveryConfig.of(30, 5, false, config.source()));
         assertThat(config.api()).isEqualTo(new ApiConfig("127.0.0.1", 8080, Optional.empty(), false, List.of(), List.of()));
     }
 
@@ -94,7 +94,7 @@ class ConfigLoaderTest {
         assertThat(config.backup().partSizeMiB()).isEqualTo(64);
         assertThat(config.backup().compressionLevel()).isEqualTo(9);
         assertThat(config.backup().retry()).isEqualTo(new RetryConfig(5, Duration.ofMillis(100), Duration.ofSeconds(1)));
-        assertThat(config.recovery()).isEqualTo(new RecoveryConfig(60, 15, true));
+        assertThat(config.recovery()).isEqualTo(RecoveryConfig.of(60, 15, true, config.source()));
         assertThat(config.api().host()).isEqualTo("127.0.0.1");
         assertThat(config.api().port()).isEqualTo(9443);
         assertThat(config.api().token()).get().extracting(Secret::path).isEqualTo("disasterRecovery.api.token");

@@ -26,7 +26,7 @@ class ExampleConfigTest {
         assertThat(config.regions()).containsKeys(RegionId.of("us-east-1"), RegionId.of("us-west-2"));
         assertThat(config.backup().retention()).isEqualTo(new RetentionConfig(7, 4, 12));
         assertThat(config.backup().encryption().provider()).isEqualTo(KeyProviderKind.AWS_KMS);
-        assertThat(config.recovery()).isEqualTo(new RecoveryConfig(30, 5, true));
+        assertThat(config.recovery()).isEqualTo(RecoveryConfig.of(30, 5, true, config.source()));
         assertThat(config.primaryRegion().requireMongodb().url().display()).isEqualTo("${env:DR_MONGODB_URL_US_EAST_1}");
         assertThat(config.primaryRegion().requireRedis().databases()).containsExactly(0, 1);
         assertThat(config.primaryRegion().requireInfluxdb().databases()).containsExactly("metrics");

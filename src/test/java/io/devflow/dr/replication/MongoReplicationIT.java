@@ -20,6 +20,7 @@ import io.devflow.dr.control.Resolution;
 import io.devflow.dr.replication.mongodb.MongoReplication;
 import io.devflow.dr.store.mongodb.MongoFingerprints;
 import io.devflow.dr.testing.BsonSamples;
+import io.devflow.dr.testing.ControlStates;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.ReplicationRound;
 import io.devflow.dr.testing.ServerReplication;
@@ -130,7 +131,7 @@ class MongoReplicationIT {
                 forward.stores(), forward.conflicts(), forward.health(), forward.checkpointInterval(),
                 forward.mongodb(), forward.redis(), forward.influxdb());
         Clock clock = Clock.systemUTC();
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
+        try (RegionalStateStore state = ControlStates.of(services, clock)) {
             ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker eastToWest = Worker.of(services, forward, state, conflicts, clock, Direction.of(EAST, WEST));
             Worker westToEast = Worker.of(services, backward, state, conflicts, clock, Direction.of(WEST, EAST));
@@ -184,7 +185,7 @@ class MongoReplicationIT {
         DrServices services = env.services();
         ReplicationConfig config = services.config().replication().orElseThrow();
         Clock clock = Clock.systemUTC();
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
+        try (RegionalStateStore state = ControlStates.of(services, clock)) {
             ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker worker = Worker.of(services, config, state, conflicts, clock, Direction.of(EAST, WEST));
             try (worker) {
@@ -222,7 +223,7 @@ class MongoReplicationIT {
         DrServices services = env.services();
         ReplicationConfig config = services.config().replication().orElseThrow();
         MutableClock clock = new MutableClock(Instant.now());
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), Clock.systemUTC())) {
+        try (RegionalStateStore state = ControlStates.of(services, Clock.systemUTC())) {
             ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker worker = Worker.of(services, config, state, conflicts, clock, Direction.of(EAST, WEST));
             try (worker) {
@@ -277,7 +278,7 @@ class MongoReplicationIT {
         ReplicationConfig config = services.config().replication().orElseThrow();
         Clock clock = Clock.systemUTC();
         Direction direction = Direction.of(EAST, WEST);
-        try (RegionalStateStore state = new RegionalStateStore(services.regions(), clock)) {
+        try (RegionalStateStore state = ControlStates.of(services, clock)) {
             ConflictStore conflicts = new ConflictStore(state, TestKeys.conflictCipher());
             Worker server = Worker.of(services, config, state, conflicts, clock, direction);
             TrippingClock cliClock = new TrippingClock();

@@ -15,6 +15,7 @@ import io.devflow.dr.control.RecordVersion;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.storage.ObjectStore;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.testing.Leaders;
 import io.devflow.dr.testing.ServerReplication;
 import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +79,7 @@ class ConflictRetentionIT {
         Clock later = Clock.fixed(now.plus(Duration.ofHours(1)), ZoneOffset.UTC);
         try (DrServices server = new DrServices(env.config(), new RegionDirectory(env.config()), later);
              DrRuntime runtime = DrRuntime.start(server, DrRuntime.Mode.SERVER, ServerReplication.FAST)) {
+            Leaders.awaitLeading(server);
             RetentionService.Report dryRun = runtime.producer().requestBody("direct:retention", true,
                     RetentionService.Report.class);
             assertThat(dryRun.resolvedConflicts().deleted()).containsExactly(old.id(), legacy.id());

@@ -30,6 +30,7 @@ import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.testing.Leaders;
 import io.devflow.dr.testing.MemoryStateStore;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestConfigs;
@@ -113,6 +114,7 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("backupApi", new BackupApi(config, null, null, null));
         registry.bind("operationsApi", new OperationsApi(audit));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
+        registry.bind("leadership", Leaders.elected());
         return registry;
     }
 

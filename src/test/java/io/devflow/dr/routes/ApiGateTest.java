@@ -23,6 +23,7 @@ import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.testing.Leaders;
 import io.devflow.dr.testing.MemoryStateStore;
 import io.devflow.dr.testing.MutableClock;
 import io.devflow.dr.testing.TestConfigs;
@@ -118,6 +119,7 @@ class ApiGateTest extends CamelMainTestSupport {
         Registry registry = new DefaultRegistry();
         registry.bind("apiSecurity", security);
         registry.bind("apiErrors", new ApiErrors());
+        registry.bind("leadership", Leaders.elected());
         // as if jolokia-access.xml were missing: Jolokia would then allow everything, so the gate refuses it
         registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api(),
                 "no-such-jolokia-access.xml"));

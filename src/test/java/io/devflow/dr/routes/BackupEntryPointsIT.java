@@ -8,6 +8,7 @@ import io.devflow.dr.app.DrRuntime;
 import io.devflow.dr.app.DrServices;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.BsonSamples;
+import io.devflow.dr.testing.Leaders;
 import io.devflow.dr.testing.TestEnvironment;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -16,6 +17,7 @@ import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +90,12 @@ class BackupEntryPointsIT extends CamelMainTestSupport {
         Registry registry = new DefaultRegistry();
         DrBeans.of(services, DrRuntime.Mode.SERVER).forEach(b -> registry.bind(b.name(), b.type(), b.supplier()));
         return registry;
+    }
+
+    /** The server takes changes once it has won the election (a lock file: the only instance wins at once). */
+    @BeforeEach
+    void awaitLeadership() throws InterruptedException {
+        Leaders.awaitLeading(services);
     }
 
     @Test

@@ -23,12 +23,16 @@ import io.devflow.dr.testing.TestConfigs;
 import io.devflow.dr.testing.TestKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -89,8 +93,20 @@ class ReplicationRoundRouteTest extends CamelMainTestSupport {
         Registry registry = new DefaultRegistry();
         registry.bind("replication", replication);
         registry.bind("mongodbReplication", store);
-        registry.bind("replicationRoutes", new ReplicationRoutes(replication, control));
+        registry.bind("replicationRoutes", new ReplicationRoutes(replication, control, () -> true));
+        registry.bind("clusterService", clusterService());
         return registry;
+    }
+
+    /** The cluster service the status route's master: endpoint needs to be created; this test does not elect. */
+    private static FileLockClusterService clusterService() {
+        FileLockClusterService cluster = new FileLockClusterService();
+        try {
+            cluster.setRoot(Files.createTempDirectory("dr-cluster").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cluster;
     }
 
     @Override

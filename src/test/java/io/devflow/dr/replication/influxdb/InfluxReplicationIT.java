@@ -15,6 +15,7 @@ import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationProgress;
 import io.devflow.dr.store.influxdb.InfluxHttp;
 import io.devflow.dr.support.RemoteOperationException;
+import io.devflow.dr.testing.ControlStates;
 import io.devflow.dr.testing.InfluxAvailable;
 import io.devflow.dr.testing.InfluxData;
 import io.devflow.dr.testing.ReplicationRound;
@@ -284,7 +285,7 @@ class InfluxReplicationIT {
             env.writeConfig();
             DrConfig drConfig = env.config();
             this.regions = new RegionDirectory(drConfig);
-            this.state = new RegionalStateStore(regions, clock);
+            this.state = ControlStates.of(regions, env.services(), clock);
             this.config = drConfig.replication().orElseThrow();
             this.east = new InfluxHttp(drConfig.requireRegion(EAST).requireInfluxdb());
             this.west = new InfluxHttp(drConfig.requireRegion(WEST).requireInfluxdb());

@@ -19,6 +19,7 @@ import io.devflow.dr.replication.ReplicationProgress;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.RemoteOperationException;
 import io.devflow.dr.support.StateConflictException;
+import io.devflow.dr.testing.ControlStates;
 import io.devflow.dr.testing.RedisData;
 import io.devflow.dr.testing.ReplicationRound;
 import io.devflow.dr.testing.TestEnvironment;
@@ -77,7 +78,7 @@ class RedisReplicationIT {
     void start(@TempDir Path dir) {
         env = TestEnvironment.startWith(dir, Set.of(StoreKind.REDIS), EAST, WEST);
         services = env.services();
-        state = new RegionalStateStore(services.regions(), Clock.systemUTC());
+        state = ControlStates.of(services, Clock.systemUTC());
         conflicts = new ConflictStore(state, TestKeys.conflictCipher());
     }
 
