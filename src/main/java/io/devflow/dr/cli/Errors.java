@@ -61,9 +61,10 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     }
 
     /**
-     * The words before a command that {@code dr} could not place ({@code dr verifyz ID --level restore}), when the
-     * parser went on to a later word that names a command ({@code restore}) and refused that instead: the first
-     * mistake is the one to show.
+     * The words the parser could not place, when it went on to refuse something else: words before a command
+     * ({@code dr verifyz ID --level restore}) when a later word names a command ({@code restore}) and that one was
+     * refused, or an unknown option ({@code dr resolve-conflict -x source}) when the parser, short of a parameter the
+     * option took the place of, reported that one missing. The first mistake is the one to show.
      */
     private static CommandLine.ParameterException firstUnmatched(CommandLine.ParameterException refused) {
         CommandLine root = refused.getCommandLine();
@@ -71,7 +72,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             root = root.getParent();
         }
         List<String> unmatched = root.getUnmatchedArguments();
-        return root == refused.getCommandLine() || unmatched.isEmpty() ? refused
-                : new CommandLine.UnmatchedArgumentException(root, unmatched);
+        if (root != refused.getCommandLine() && !unmatched.isEmpty()) {
+            return new CommandLine.UnmatchedArgumentException(root, unmatched);
+        }
+        CommandLine command = refused.getCommandLine();
+        if (!(refused instanceof CommandLine.UnmatchedArgumentException) && !command.getUnmatchedArguments().isEmpty()) {
+            return new CommandLine.UnmatchedArgumentException(command, command.getUnmatchedArguments());
+        }
+        return refused;
     }
 }

@@ -41,4 +41,25 @@ class ArgumentErrorsTest {
         assertThat(run.err()).as(run.toString()).startsWith("dr: Unmatched arguments from index 0: 'verifyz', '"
                 + BackupId.EXAMPLE + "', '--level'").doesNotContain("--target-region");
     }
+
+    @Test
+    void shouldNameAnUnknownOptionRatherThanTheParameterItTookThePlaceOf() {
+        for (String option : new String[] {"-x", "-".repeat(32)}) {
+            CliRun run = CliRun.of("resolve-conflict", "--config", "/nonexistent/dr-config.json", option, "source");
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).as(run.toString()).startsWith("dr: Unknown option: '" + option + "'")
+                    .doesNotContain("RESOLUTION");
+        }
+    }
+
+    @Test
+    void shouldNotTakeAMistypedOptionAsTheValueOfAnOptionLeftWithoutOne() {
+        CliRun run = CliRun.of("restore", "--config", "/nonexistent/dr-config.json", BackupId.EXAMPLE, "--target-region",
+                "us-east-1", "--yes", "--target-database", "--Type");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).as(run.toString()).startsWith("dr: Unknown option: '--Type'; Expected parameter for "
+                + "option '--target-database' but found '--Type'");
+    }
 }
