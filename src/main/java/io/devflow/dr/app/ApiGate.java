@@ -44,6 +44,8 @@ public final class ApiGate extends LifecycleStrategySupport {
 
     private static final long MAX_BODY_BYTES = 1024 * 1024;
     static final String JOLOKIA_POLICY = "jolokia-access.xml";
+    /** The Jolokia commands jolokia-access.xml allows. */
+    private static final List<String> JOLOKIA_COMMANDS = List.of("read", "list", "search", "version");
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiGate.class);
     private static final String API = "/api";
@@ -78,6 +80,7 @@ public final class ApiGate extends LifecycleStrategySupport {
         operations = new ApiOperations(operations(context));
         boolean policy = ApiGate.class.getClassLoader().getResource(jolokiaPolicy) != null;
         router.route().order(Integer.MIN_VALUE).handler(ctx -> gate(ctx, policy)).failureHandler(this::failed);
+        JolokiaEndpoint.install(context, router, JOLOKIA, MAX_BODY_BYTES, errors);
         router.route().order(Integer.MAX_VALUE).handler(ctx -> refuse(ctx, 404, "no such resource: "
                 + ctx.request().method() + " " + ctx.request().path()));
         Router main = mainRouter(router.getServer());
@@ -131,16 +134,44 @@ public final class ApiGate extends LifecycleStrategySupport {
         String path = ctx.normalizedPath();
         try {
             if (path.equals(OPENAPI) && request.method() == HttpMethod.GET) {
+                refuseForms(request);
+                checkQuery(request);
                 ctx.next();
             } else if (path.equals(API) || path.startsWith(API + "/")) {
                 api(ctx, path);
             } else if (path.equals(JOLOKIA) || path.startsWith(JOLOKIA + "/")) {
-                jolokia(ctx, jolokiaPolicy);
+                jolokia(ctx, jolokiaPolicy, path);
             } else {
+                refuseForms(request);
+                checkQuery(request);
                 ctx.next();
             }
         } catch (ApiException refused) {
             refuse(ctx, refused.status(), refused.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a query string that cannot be decoded. It would be decoded later, by whatever asks for a parameter
+     * first, and fail there with a 500.
+     */
+    private static void checkQuery(HttpServerRequest request) {
+        if (undecodable(request.query())) {
+            throw new ApiException(400, "malformed query string: " + request.query() + " (a '%' must start an escape "
+                    + "such as %20)");
+        }
+    }
+
+    /**
+     * Outside the API, where no check of the body runs: a form or multipart body, which the body handler would try
+     * to decode (and fail on, with a 500, for a GET), is refused; nothing here takes one.
+     */
+    private static void refuseForms(HttpServerRequest request) {
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (media.startsWith("multipart/") || media.equals("application/x-www-form-urlencoded")) {
+            throw new ApiException(415, "the request body must be JSON: send it with 'Content-Type: application/json', "
+                    + "not '" + type + "'");
         }
     }
 
@@ -156,12 +187,13 @@ public final class ApiGate extends LifecycleStrategySupport {
                     + String.join(" or ", wrong.allowed()));
         }
         ApiRole role = ((ApiOperations.Found) match).operation().role();
-        security.authorize(request.getHeader(HttpHeaders.AUTHORIZATION), role);
+        security.authorize(authorization(request), role);
+        checkQuery(request);
         checkBody(request);
         ctx.next();
     }
 
-    private void jolokia(RoutingContext ctx, boolean policy) {
+    private void jolokia(RoutingContext ctx, boolean policy, String path) {
         HttpServerRequest request = ctx.request();
         if (!policy) {
             throw new ApiException(503, "Jolokia is off: its access policy " + jolokiaPolicy + " is missing from "
@@ -173,12 +205,42 @@ public final class ApiGate extends LifecycleStrategySupport {
             throw new ApiException(403, "requests to Jolokia must be addressed to this server, not to '" + host
                     + "' (add the name to disasterRecovery.api.allowedHosts if it is this server's)");
         }
-        security.authorize(request.getHeader(HttpHeaders.AUTHORIZATION), ApiRole.VIEWER);
+        security.authorize(authorization(request), ApiRole.VIEWER);
+        checkQuery(request);
+        refuseForms(request);
+        if (request.method() == HttpMethod.GET) {
+            String command = jolokiaCommand(path.substring(JOLOKIA.length()), request.getParam("p"));
+            if (!JOLOKIA_COMMANDS.contains(command)) {
+                // Jolokia's own refusal of these is a 500 naming an exception class
+                throw new ApiException(403, "Jolokia is read-only here: read, list, search and version, not '" + command + "'");
+            }
+        }
         if (request.method() == HttpMethod.POST && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
             throw new ApiException(411, "a POST to Jolokia needs a Content-Length");
         }
         checkLength(request);
         ctx.next();
+    }
+
+    /** The command of a Jolokia GET: the first segment of its path, or of its {@code p} parameter; version when none. */
+    static String jolokiaCommand(String path, String pParameter) {
+        String request = path.isEmpty() || path.equals("/") ? (pParameter == null ? "" : pParameter) : path;
+        String stripped = request.startsWith("/") ? request.substring(1) : request;
+        String command = stripped.split("/", 2)[0];
+        return command.isEmpty() ? "version" : command;
+    }
+
+    /**
+     * The one Authorization header of a request. Two are refused rather than one of them taken: which one a proxy
+     * or a client library would have meant cannot be told.
+     */
+    private static String authorization(HttpServerRequest request) {
+        List<String> headers = request.headers().getAll(HttpHeaders.AUTHORIZATION);
+        if (headers.size() > 1) {
+            throw new ApiException(401, "the request has " + headers.size() + " Authorization headers; send one: "
+                    + "'Authorization: Bearer <token>'");
+        }
+        return headers.isEmpty() ? null : headers.get(0);
     }
 
     /**
@@ -243,7 +305,7 @@ public final class ApiGate extends LifecycleStrategySupport {
     /** A failure of the router (a body over the limit while it was read, a malformed request) as the API's JSON. */
     private void failed(RoutingContext ctx) {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-        if (malformedPath(ctx.request().path())) {
+        if (undecodable(ctx.request().path())) {
             refuse(ctx, 400, "malformed request path: " + ctx.request().path() + " (a '%' must start an escape such as %20)");
         } else if (status == 404) {
             refuse(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path());
@@ -257,10 +319,13 @@ public final class ApiGate extends LifecycleStrategySupport {
         }
     }
 
-    /** Whether a path cannot be decoded, which Vert.x reports as a failure of its router without a cause. */
-    static boolean malformedPath(String path) {
+    /**
+     * Whether a path or query string cannot be decoded: Vert.x reports a path as a failure of its router without a
+     * cause, a query string as whatever exception the first reader of a parameter meets.
+     */
+    static boolean undecodable(String text) {
         try {
-            URLDecoder.decode(path == null ? "" : path.replace("+", "%2B"), StandardCharsets.UTF_8);
+            URLDecoder.decode(text == null ? "" : text.replace("+", "%2B"), StandardCharsets.UTF_8);
             return false;
         } catch (IllegalArgumentException e) {
             return true;

@@ -24,6 +24,7 @@ import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.mail.MailAuthenticator;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.LifecycleStrategy;
 import org.apache.camel.spi.EventNotifier;
 import org.influxdb.InfluxDB;
@@ -123,6 +124,7 @@ public final class DrBeans {
             beans.add(bean("apiErrors", errors));
             beans.add(bean("apiGate", LifecycleStrategy.class, new ApiGate(security, errors, services.config().api())));
             beans.add(bean("apiJson", ObjectMapper.class, ApiJson.MAPPER));
+            beans.add(bean("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter()));
             beans.add(bean("operationsApi", new OperationsApi(services.audit())));
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));

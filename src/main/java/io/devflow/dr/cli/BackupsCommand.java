@@ -19,8 +19,7 @@ final class BackupsCommand extends DrSubcommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(out());
-        return ExitCode.USAGE;
+        throw commandRequired();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

@@ -23,8 +23,7 @@ final class ConfigCommand extends DrSubcommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(out());
-        return ExitCode.USAGE;
+        throw commandRequired();
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,

@@ -25,8 +25,7 @@ final class ConflictsCommand extends DrSubcommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(out());
-        return ExitCode.USAGE;
+        throw commandRequired();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

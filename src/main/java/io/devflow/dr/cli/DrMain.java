@@ -27,6 +27,8 @@ public final class DrMain {
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // an option left without its value does not take a mistyped option after it as one (--target-database --Type)
+        cmd.setUnmatchedOptionsAllowedAsOptionParameters(false);
         return cmd;
     }
 

@@ -2,6 +2,7 @@ package io.devflow.dr.cli;
 
 import io.devflow.dr.config.DrConfig;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -35,5 +36,11 @@ abstract class DrSubcommand implements Callable<Integer> {
 
     PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /** The refusal of a command that only groups others ({@code dr backups}), naming them, as {@code dr} alone is. */
+    ParameterException commandRequired() {
+        return new ParameterException(spec.commandLine(), "a command is required after '" + spec.qualifiedName()
+                + "': " + String.join(", ", spec.subcommands().keySet()));
     }
 }

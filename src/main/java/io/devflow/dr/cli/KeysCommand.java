@@ -24,8 +24,7 @@ final class KeysCommand extends DrSubcommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(out());
-        return ExitCode.USAGE;
+        throw commandRequired();
     }
 
     static EncryptionConfig encryption(DrConfig config) {

@@ -22,8 +22,7 @@ final class ReplicationCommand extends DrSubcommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(out());
-        return ExitCode.USAGE;
+        throw commandRequired();
     }
 
     abstract static class Change extends DrSubcommand {

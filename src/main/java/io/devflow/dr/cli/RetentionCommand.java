@@ -15,8 +15,7 @@ final class RetentionCommand extends DrSubcommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(out());
-        return ExitCode.USAGE;
+        throw commandRequired();
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,

@@ -89,7 +89,7 @@ final class BackupReader {
                 }))
                 .orElse(KeyProviderKind.AWS_KMS);
         Optional<String> keyId = e.optionalString("keyId");
-        Optional<Path> keyFile = e.optionalString("keyFile").map(Path::of);
+        Optional<Path> keyFile = e.path("keyFile");
         Optional<Secret> masterKey = e.secret("masterKey", false, Secret::fullyMasked);
         Optional<URI> endpoint = e.uri("endpoint");
         String kmsRegion = e.string("region", defaultKmsRegion);

@@ -102,11 +102,11 @@ final class ClusterReader {
     }
 
     private static ClusterConfig.FileLock file(JsonObjectReader f, Path source) {
-        String directory = f.string("directory", null);
+        Optional<Path> directory = f.path("directory");
         int interval = f.integer("acquireIntervalMs", 2_000, 100, 600_000);
         f.rejectUnknown();
         Path base = source.toAbsolutePath().getParent();
-        Path dir = directory == null ? base.resolve("dr-cluster") : base.resolve(directory);
+        Path dir = base.resolve(directory.orElse(Path.of("dr-cluster")));
         return new ClusterConfig.FileLock(dir, Duration.ofMillis(interval));
     }
 

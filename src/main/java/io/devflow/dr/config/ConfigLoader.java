@@ -3,10 +3,10 @@ package io.devflow.dr.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.devflow.dr.support.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +22,9 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     static final String ROOT = "disasterRecovery";
+    private static final int MAX_BYTES = 1024 * 1024;
 
-    /** The parser's note of where its input came from, which says nothing to the reader of the message. */
     private static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-
-    private static final Pattern JSON_SOURCE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\[Source:[^\\]]*\\]");
 
     private final SecretResolver secrets;
     private final ObjectMapper json = new ObjectMapper();
@@ -42,7 +40,10 @@ public final class ConfigLoader {
     public DrConfig load(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFiles.read(file, MAX_BYTES, StandardCharsets.UTF_8);
+        } catch (TextFiles.TooLargeException e) {
+            throw ConfigException.general("configuration file " + file + " is larger than 1 MiB, which no configuration "
+                    + "is; pass the dr-config.json with --config FILE");
         } catch (NoSuchFileException e) {
             throw ConfigException.general("configuration file " + file + " does not exist; pass --config FILE "
                     + "or set DR_CONFIG (config/dr-config.example.json shows the format)");
@@ -59,9 +60,7 @@ public final class ConfigLoader {
         try {
             root = json.readTree(text);
         } catch (JsonProcessingException e) {
-            throw ConfigException.general("configuration file " + source + " is not valid JSON: line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    + JSON_SOURCE.matcher(e.getOriginalMessage()).replaceAll("").strip());
+            throw ConfigException.general("configuration file " + source + " is not valid JSON: " + Json.describe(e));
         }
         if (root == null || !root.isObject()) {
             throw ConfigException.general("configuration file " + source + " must hold a JSON object with a '"

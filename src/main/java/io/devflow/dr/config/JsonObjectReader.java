@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -298,6 +300,18 @@ final class JsonObjectReader {
                 return Optional.of(uri);
             } catch (URISyntaxException e) {
                 problem(key, "'" + text + "' is not a URL");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** A file path, refused when this system could not open a file by that name (a NUL character, say). */
+    Optional<Path> path(String key) {
+        return optionalString(key).flatMap(text -> {
+            try {
+                return Optional.of(Path.of(text));
+            } catch (InvalidPathException e) {
+                problem(key, "is not a file path this system can open (" + e.getReason() + ")");
                 return Optional.empty();
             }
         });

@@ -77,9 +77,13 @@ final class RegionsReader {
     private static void checkDistinct(JsonObjectReader node, Map<RegionId, RegionConfig> regions) {
         Map<String, RegionId> claimed = new HashMap<>();
         for (RegionConfig region : regions.values()) {
-            region.mongodb().ifPresent(m -> claim(node, claimed, region.id(), "mongodb.url", "mongodb " + m.url().display()));
-            region.redis().ifPresent(r -> claim(node, claimed, region.id(), "redis.url", "redis " + r.url().display()));
-            region.influxdb().ifPresent(i -> claim(node, claimed, region.id(), "influxdb.url", "influxdb " + i.url().display()));
+            // a store without a url has a problem of its own already
+            region.mongodb().filter(m -> m.url() != null)
+                    .ifPresent(m -> claim(node, claimed, region.id(), "mongodb.url", "mongodb " + m.url().display()));
+            region.redis().filter(r -> r.url() != null)
+                    .ifPresent(r -> claim(node, claimed, region.id(), "redis.url", "redis " + r.url().display()));
+            region.influxdb().filter(i -> i.url() != null)
+                    .ifPresent(i -> claim(node, claimed, region.id(), "influxdb.url", "influxdb " + i.url().display()));
             StorageConfig storage = region.storage();
             if (storage != null) {
                 claim(node, claimed, region.id(), "storage.bucket", "storage " + storage.endpoint().map(URI::toString).orElse("aws")

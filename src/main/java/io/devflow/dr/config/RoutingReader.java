@@ -61,7 +61,7 @@ final class RoutingReader {
     }
 
     private static RoutingConfig.FileRouting file(JsonObjectReader f, Path source) {
-        String path = f.string("path", "active-region.json");
+        Path path = f.path("path").orElse(Path.of("active-region.json"));
         f.rejectUnknown();
         return new RoutingConfig.FileRouting(source.toAbsolutePath().getParent().resolve(path));
     }

@@ -2,7 +2,7 @@ package io.devflow.dr.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class SecretResolver {
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
+    private static final int MAX_BYTES = 64 * 1024;
 
     private final Function<String, String> environment;
 
@@ -45,6 +46,15 @@ public final class SecretResolver {
         if (trimmed.startsWith("${") && !REFERENCE.matcher(trimmed).matches()) {
             return "'" + trimmed + "' is not a secret reference; write ${env:NAME} or ${file:/path/to/file}";
         }
+        Matcher m = REFERENCE.matcher(trimmed);
+        if (m.matches() && m.group(1).equals("file")) {
+            try {
+                Path.of(m.group(2).trim());
+            } catch (InvalidPathException e) {
+                return "'" + trimmed + "' names no file this system can open (" + e.getReason()
+                        + "); write ${file:/path/to/file}";
+            }
+        }
         return null;
     }
 
@@ -64,11 +74,14 @@ public final class SecretResolver {
             return value.strip();
         }
         try {
-            String value = Files.readString(Path.of(name), StandardCharsets.UTF_8).strip();
+            String value = TextFiles.read(Path.of(name), MAX_BYTES, StandardCharsets.UTF_8).strip();
             if (value.isEmpty()) {
                 throw problem(path, "secret file " + name + " is empty");
             }
             return value;
+        } catch (TextFiles.TooLargeException e) {
+            throw problem(path, "secret file " + name + " is larger than 64 KiB, which no secret is; point " + path
+                    + " at the file that holds only the secret");
         } catch (NoSuchFileException e) {
             throw problem(path, "secret file " + name + " does not exist");
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package io.devflow.dr.config;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -29,6 +28,7 @@ public final class TlsPem {
 
     private static final Pattern PRIVATE_KEY = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    private static final int MAX_BYTES = 1024 * 1024;
     private static final String CONVERT = "convert it with 'openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8'";
 
     private TlsPem() {
@@ -105,7 +105,9 @@ public final class TlsPem {
             return value;
         }
         try {
-            return Files.readString(Path.of(value), StandardCharsets.US_ASCII);
+            return TextFiles.read(Path.of(value), MAX_BYTES, StandardCharsets.US_ASCII);
+        } catch (TextFiles.TooLargeException e) {
+            throw problem(setting, "names a file larger than 1 MiB, which no PEM file is");
         } catch (IOException | InvalidPathException e) {
             // a literal is a path and may be shown; a secret's value is never shown
             throw problem(setting, "is neither PEM text nor a readable PEM file"

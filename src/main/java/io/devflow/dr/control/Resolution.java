@@ -31,8 +31,7 @@ public record Resolution(Decision decision, JsonNode custom) {
             }
             return new Resolution(Decision.CUSTOM, node);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("the resolution is not valid JSON: line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            throw new InvalidRequestException("the resolution is not valid JSON: " + Json.describe(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.devflow.dr.support;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
 
 /** The one JSON mapper for records written by this tool (catalog files, CLI and API output). */
 public final class Json {
@@ -22,7 +24,21 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
+    /** The parser's notes on its input and on where its limits are set, which say nothing to a person. */
+    private static final Pattern PARSER_NOTES = Pattern.compile(
+            "\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\[Source:[^\\]]*\\]|, from `[^`]*`");
+
     private Json() {
+    }
+
+    /**
+     * What is wrong with JSON text a person wrote, for that person: where (line and column, when the parser knows)
+     * and what. A refusal for exceeding a limit of the reader (nesting depth, length of a value) has no place.
+     */
+    public static String describe(JsonProcessingException failure) {
+        String what = PARSER_NOTES.matcher(failure.getOriginalMessage()).replaceAll("").replaceAll("\\s+", " ").strip();
+        JsonLocation at = failure.getLocation();
+        return at == null || at.getLineNr() < 1 ? what : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + what;
     }
 
     /**

@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.devflow.dr.testing.TestEnvironment.EAST;
@@ -140,5 +141,62 @@ class ApiServerIT {
                         .contains("attacker.example");
             }
         }
+    }
+
+    @Test
+    void shouldAnswerAJolokiaRequestItCannotReadWithA400AsJsonAndServeTheOnesItCan() throws Exception {
+        int port = env.config().api().port();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String jolokia = "http://127.0.0.1:" + port + "/observe/jolokia";
+        try (DrServices services = env.services(); DrRuntime started = DrRuntime.start(services, DrRuntime.Mode.SERVER, Map.of())) {
+            for (HttpRequest unreadable : List.of(
+                    post(jolokia + "/write/x", "{\"store\":[\"mongodb\"]}"),
+                    post(jolokia, "{\"type\":\"read\",\"mbean\":5}"),
+                    post(jolokia, "not json"),
+                    get(jolokia + "/read/no-mbean-name"))) {
+                HttpResponse<String> answer = client.send(unreadable, HttpResponse.BodyHandlers.ofString());
+
+                assertThat(answer.statusCode()).as(unreadable + ": " + answer.body()).isEqualTo(400);
+                JsonNode error = Json.MAPPER.readTree(answer.body());
+                assertThat(error.path("status").asInt()).isEqualTo(400);
+                assertThat(error.path("error").asText()).startsWith("not a request Jolokia can read")
+                        .doesNotContain("java.", "Exception");
+            }
+
+            JsonNode uptime = Json.MAPPER.readTree(client.send(post(jolokia, "{\"type\":\"read\","
+                    + "\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"Uptime\"}"), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(uptime.path("status").asInt()).as(uptime.toString()).isEqualTo(200);
+            assertThat(uptime.path("value").asLong()).isPositive();
+            JsonNode bulk = Json.MAPPER.readTree(client.send(post(jolokia, "[{\"type\":\"version\"},{\"type\":\"read\","
+                    + "\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"InputArguments\"}]"),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(bulk.path(0).path("status").asInt()).as(bulk.toString()).isEqualTo(200);
+            assertThat(bulk.path(1).path("status").asInt()).as(bulk.toString()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void shouldRefuseJolokiaCommandsBeyondReadingWithTheApisError() throws Exception {
+        int port = env.config().api().port();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String jolokia = "http://127.0.0.1:" + port + "/observe/jolokia";
+        try (DrServices services = env.services(); DrRuntime started = DrRuntime.start(services, DrRuntime.Mode.SERVER, Map.of())) {
+            for (String target : List.of("/exec/java.lang:type=Memory/gc", "/write/x", "/?p=/exec/java.lang:type=Memory/gc")) {
+                HttpResponse<String> answer = client.send(get(jolokia + target), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(answer.statusCode()).as(target + ": " + answer.body()).isEqualTo(403);
+                assertThat(Json.MAPPER.readTree(answer.body()).path("error").asText())
+                        .startsWith("Jolokia is read-only here: read, list, search and version, not ");
+            }
+        }
+    }
+
+    private static HttpRequest post(String url, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TestEnvironment.API_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static HttpRequest get(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TestEnvironment.API_TOKEN).build();
     }
 }

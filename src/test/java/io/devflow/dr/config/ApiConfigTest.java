@@ -124,6 +124,17 @@ class ApiConfigTest {
                         + "readable PEM file (" + dir.resolve("missing.crt"));
     }
 
+    @Test
+    void shouldRefuseATlsFileLargerThanAnyPemFile() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery").putObject("api").putObject("tls").put("certificate", "/dev/zero")
+                .put("key", "/dev/zero");
+        DrConfig config = TestConfigs.load(root);
+
+        assertThat(ConfigChecks.checkApi(config, ConfigChecks.checkSecrets(config))).extracting(ConfigProblem::toString)
+                .containsExactly("disasterRecovery.api.tls.certificate: names a file larger than 1 MiB, which no PEM file is");
+    }
+
     private static List<ConfigProblem> problems(ObjectNode root) {
         ConfigException failure = catchThrowableOfType(ConfigException.class, () -> TestConfigs.load(root));
         assertThat(failure).as("the configuration should have been refused").isNotNull();

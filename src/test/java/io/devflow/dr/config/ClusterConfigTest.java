@@ -86,4 +86,14 @@ class ClusterConfigTest {
         assertThat(failure.problems()).containsExactly(new ConfigProblem(CLUSTER + ".engine",
                 "unknown engine 'etcd'; engines are zookeeper, kubernetes, file"));
     }
+
+    @Test
+    void shouldRefuseALockDirectoryNoSystemCanOpenByItsPath() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, DR).putObject("cluster").putObject("file").put("directory", "dr" + (char) 0 + "cluster");
+
+        ConfigException failure = catchThrowableOfType(ConfigException.class, () -> TestConfigs.load(root));
+
+        assertThat(failure.problems()).extracting(ConfigProblem::path).containsExactly(CLUSTER + ".file.directory");
+    }
 }

@@ -483,6 +483,61 @@ class ConfigLoaderTest {
                 .containsExactly("disasterRecovery.replication.conflicts.keepResolvedDays");
     }
 
+    @Test
+    void shouldReportAStoreWithoutAUrlWhenRegionsAreComparedForSharedServers() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery/regions/us-east-1/mongodb").remove("url");
+        at(root, "/disasterRecovery/regions/us-east-1").putObject("influxdb").putArray("databases").add("metrics");
+
+        assertThat(problems(root)).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                "disasterRecovery.regions.us-east-1.mongodb.url: required",
+                "disasterRecovery.regions.us-east-1.influxdb.url: required");
+    }
+
+    @Test
+    void shouldRefuseJsonNestedBeyondTheReadersLimitAsInvalidJson() {
+        String nested = "{\"disasterRecovery\": " + "[".repeat(1_500) + "]".repeat(1_500) + "}";
+
+        assertThatThrownBy(() -> new ConfigLoader(SecretResolver.of(Map.of())).parse(nested, TestConfigs.SOURCE))
+                .isExactlyInstanceOf(ConfigException.class)
+                .hasMessage("configuration file test-dr-config.json is not valid JSON: Document nesting depth (1001) "
+                        + "exceeds the maximum allowed (1000)");
+    }
+
+    @Test
+    void shouldRefuseAKeyFilePathNoFileCanHave() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, ENCRYPTION).put("keyFile", "/etc/devflow-dr/key\u0000ring.json");
+
+        assertThat(problems(root)).extracting(ConfigProblem::toString).contains(
+                "disasterRecovery.backup.encryption.keyFile: is not a file path this system can open (Nul character "
+                        + "not allowed)");
+    }
+
+    @Test
+    void shouldRefuseAConfigurationFileLargerThanAnyConfiguration() throws Exception {
+        Path large = Files.writeString(dir.resolve("dr-config.json"), " ".repeat(1024 * 1024) + "{}");
+
+        for (Path file : List.of(large, Path.of("/dev/zero"))) {
+            assertThatThrownBy(() -> new ConfigLoader(SecretResolver.of(Map.of())).load(file))
+                    .isExactlyInstanceOf(ConfigException.class)
+                    .hasMessage("configuration file " + file + " is larger than 1 MiB, which no configuration is; "
+                            + "pass the dr-config.json with --config FILE");
+        }
+    }
+
+    @Test
+    void shouldShowControlCharactersOfTheInputEscapedSoThatEachProblemIsOneLine() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery/regions").set("us\neast\u001b[31m", at(root, "/disasterRecovery/regions/us-west-2"));
+
+        ConfigException failure = catchThrowableOfType(ConfigException.class, () -> TestConfigs.load(root));
+
+        assertThat(failure.getMessage().lines()).hasSize(failure.problems().size() + 1)
+                .contains("  disasterRecovery.regions.us\\neast\\u001b[31m: 'us\\neast\\u001b[31m' is not a region name "
+                        + "(lower-case letters, digits and '-')");
+    }
+
     private static List<ConfigProblem> problems(ObjectNode root) {
         ConfigException failure = catchThrowableOfType(ConfigException.class, () -> TestConfigs.load(root));
         assertThat(failure).as("the configuration should have been refused").isNotNull();

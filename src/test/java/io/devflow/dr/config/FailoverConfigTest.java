@@ -89,4 +89,16 @@ class FailoverConfigTest {
                 f + "smokeUrls[0]", f + "automatic.failedChecks", "disasterRecovery.notifications.email.from",
                 "disasterRecovery.notifications.email.to", "disasterRecovery.notifications.pager");
     }
+
+    @Test
+    void shouldRefuseARoutingFileNoSystemCanOpenByItsPath() throws Exception {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery").putObject("recovery").set("failover", Json.MAPPER.readTree("""
+                {"routing": {"file": {"path": "active\\u0000region.json"}}}"""));
+
+        ConfigException failure = catchThrowableOfType(ConfigException.class, () -> TestConfigs.load(root));
+
+        assertThat(failure.problems()).extracting(ConfigProblem::path)
+                .containsExactly("disasterRecovery.recovery.failover.routing.file.path");
+    }
 }

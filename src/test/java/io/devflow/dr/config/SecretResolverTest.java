@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,5 +79,25 @@ class SecretResolverTest {
         assertThat(SecretResolver.syntaxProblem("literal")).isNull();
         assertThat(SecretResolver.syntaxProblem("${env:X")).contains("is not a secret reference");
         assertThat(SecretResolver.syntaxProblem("${vault:x}")).contains("is not a secret reference");
+    }
+
+    @Test
+    void shouldRefuseAFileReferenceNoFileCanHaveWhenTheConfigurationIsRead() {
+        assertThat(SecretResolver.syntaxProblem("${file:/run/secrets/api\u0000token}"))
+                .isEqualTo("'${file:/run/secrets/api\u0000token}' names no file this system can open (Nul character not "
+                        + "allowed); write ${file:/path/to/file}");
+    }
+
+    @Test
+    void shouldRefuseASecretFileLargerThanAnySecret() throws Exception {
+        Path large = Files.writeString(dir.resolve("token"), "x".repeat(64 * 1024 + 1));
+        SecretResolver resolver = SecretResolver.of(Map.of());
+
+        for (Path file : List.of(large, Path.of("/dev/zero"))) {
+            assertThatThrownBy(() -> resolver.resolve(PATH, "${file:" + file + "}"))
+                    .isExactlyInstanceOf(ConfigException.class)
+                    .hasMessage(PATH + ": secret file " + file + " is larger than 64 KiB, which no secret is; point "
+                            + PATH + " at the file that holds only the secret");
+        }
     }
 }

@@ -62,6 +62,14 @@ class ResolutionTest {
                 .hasMessageStartingWith("the resolution is not valid JSON: line 1, column ");
     }
 
+    @Test
+    void shouldRefuseJsonNestedBeyondTheReadersLimit() {
+        assertThatThrownBy(() -> Resolution.parse("{\"a\":".repeat(1_500)))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessage("the resolution is not valid JSON: Document nesting depth (1001) exceeds the maximum allowed "
+                        + "(1000)");
+    }
+
     private static void assertRefused(String text, String message) {
         assertThatThrownBy(() -> Resolution.parse(text))
                 .as(String.valueOf(text))

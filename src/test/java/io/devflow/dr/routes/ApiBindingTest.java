@@ -12,6 +12,7 @@ import io.devflow.dr.api.ConflictList;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.app.ApiGate;
+import io.devflow.dr.app.ApiHeaderFilter;
 import io.devflow.dr.config.ApiRole;
 import io.devflow.dr.config.ApiToken;
 import io.devflow.dr.config.ConflictStrategy;
@@ -40,6 +41,7 @@ import io.devflow.dr.testing.TestEnvironment;
 import io.devflow.dr.testing.TestKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.LifecycleStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
@@ -113,6 +115,7 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("apiErrors", new ApiErrors());
         registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api()));
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
+        registry.bind("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter());
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(audit));
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,

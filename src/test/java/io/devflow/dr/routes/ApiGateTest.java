@@ -11,6 +11,7 @@ import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.app.ApiGate;
+import io.devflow.dr.app.ApiHeaderFilter;
 import io.devflow.dr.app.DrRuntime;
 import io.devflow.dr.config.ApiRole;
 import io.devflow.dr.config.ApiToken;
@@ -37,6 +38,7 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.LifecycleStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
@@ -126,6 +128,7 @@ class ApiGateTest extends CamelMainTestSupport {
         registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api(),
                 "no-such-jolokia-access.xml"));
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
+        registry.bind("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter());
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(audit));
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
@@ -191,6 +194,54 @@ class ApiGateTest extends CamelMainTestSupport {
                 assertThat(error.path("status").asInt()).as(answer).isBetween(400, 404);
                 assertThat(error.path("error").asText()).as(answer).isNotBlank();
             }
+        }
+    }
+
+    @Test
+    void shouldRefuseAQueryStringThatCannotBeDecodedWithTheApisError() throws Exception {
+        for (String target : List.of("/api/conflicts?status=%zz", "/api/openapi.json?a=%", "/nowhere?%zz")) {
+            String answer = raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + VIEWER
+                    + "\r\nConnection: close\r\n\r\n");
+
+            assertThat(answer).as(target).startsWith("HTTP/1.1 400");
+            assertThat(Json.MAPPER.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).path("error").asText())
+                    .as(answer).startsWith("malformed query string: ");
+        }
+    }
+
+    @Test
+    void shouldRefuseAFormBodyOutsideTheApiWithTheApisError() throws Exception {
+        HttpResponse<String> form = http.send(request("GET", "/api/openapi.json", "application/x-www-form-urlencoded", null)
+                .method("GET", HttpRequest.BodyPublishers.ofString("a=1")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertError(form, 415, "the request body must be JSON");
+    }
+
+    @Test
+    void shouldRefuseTwoAuthorizationHeadersRatherThanPickOne() throws Exception {
+        HttpResponse<String> twice = http.send(request("GET", "/api/conflicts", null, VIEWER)
+                .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertError(twice, 401, "the request has 2 Authorization headers; send one");
+    }
+
+    @Test
+    void shouldNotEchoQueryParametersAsHeadersOfTheAnswer() throws Exception {
+        String answer = raw("GET /api/conflicts?echo=injected&%00=nul&=empty HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + VIEWER + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).as(answer).startsWith("HTTP/1.1 200");
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        assertThat(head).doesNotContain("echo:", "injected", "nul", "empty");
+    }
+
+    /** A request written as it goes on the wire, and the answer as it comes back. */
+    private static String raw(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", PORT)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
