@@ -92,11 +92,19 @@ final class DemoCommand extends DrSubcommand {
                 out.println("Replicating us-east-1 -> us-west-2 (last-write-wins) ...");
                 out.flush();
                 boolean synced = awaitReplication(services.replication().orElseThrow(), REPLICATION_WAIT);
+                if (synced) {
+                    backups.addAll(backUpStandby(runtime, services, config, active));
+                }
                 out.println();
                 StatusCommand.print(out, services.systemStatus().status(true));
                 if (!synced) {
                     throw new OperationFailedException("replication to us-west-2 did not catch up within "
                             + REPLICATION_WAIT.toSeconds() + " s; see the status above");
+                }
+                List<String> standbyFailed = backups.stream().filter(b -> !b.isCompleted())
+                        .map(b -> b.store() + " in " + b.region() + ": " + b.error()).toList();
+                if (!standbyFailed.isEmpty()) {
+                    throw new OperationFailedException("the standby's backup failed: " + String.join("; ", standbyFailed));
                 }
                 if (once) {
                     return ExitCode.OK;
@@ -110,6 +118,26 @@ final class DemoCommand extends DrSubcommand {
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Full backups of every store of the other regions, once they caught up: a failover needs a verified backup of
+     * each store in the target's bucket within the RPO, so that the walkthrough's failover and switchback can run.
+     */
+    private List<BackupRecord> backUpStandby(DrRuntime runtime, DrServices services, DrConfig config, RegionConfig active) {
+        List<BackupRecord> done = new ArrayList<>();
+        Progress progress = new Progress();
+        try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
+            for (RegionConfig region : config.regions().values()) {
+                for (StoreKind store : StoreKind.values()) {
+                    if (!region.id().equals(active.id()) && services.stores().get(store).isConfigured(region)) {
+                        done.add(runtime.producer().requestBody("direct:backup", new BackupRequest(BackupType.FULL,
+                                store, region.id(), "demo", progress), BackupRecord.class));
+                    }
+                }
+            }
+        }
+        return done;
     }
 
     /** Waits until every store's initial sync is done and replication has caught up. */
@@ -180,6 +208,10 @@ final class DemoCommand extends DrSubcommand {
         out.println("  " + c + " retention apply --dry-run");
         out.println("  " + c + " conflicts list --status all");
         out.println("  " + c + " replication stop --store redis");
+        out.println("  " + c + " failover us-west-2 --reason drill --dry-run");
+        out.println("  " + c + " failover us-west-2 --reason drill --yes --token-file " + relative(env.apiTokenFile()));
+        out.println("  " + c + " failover us-east-1 --reason 'switch back' --yes --token-file " + relative(env.apiTokenFile()));
+        out.println("  " + c + " failovers list");
         out.println("  curl -H \"Authorization: Bearer $(cat " + relative(env.apiTokenFile()) + ")\" " + base + "/api/status");
         out.flush();
     }

@@ -160,7 +160,9 @@ public final class DemoEnvironment implements AutoCloseable {
         backup.put("verify", "full");
         // short segments so that point-in-time recovery to a minute ago works while the demo runs
         backup.putObject("incremental").put("segmentMinutes", 1);
-        dr.putObject("recovery").put("rto", 30).put("rpo", 5).put("autoFailover", true);
+        // an RPO of an hour rather than the seed's 5 minutes: a failover needs a verified backup of each store in the
+        // target's bucket within the RPO, and the demo takes them once, at its start
+        dr.putObject("recovery").put("rto", 30).put("rpo", 60).put("autoFailover", true);
         ObjectNode replication = dr.putObject("replication");
         replication.put("enabled", true).put("source", PRIMARY).put("conflictResolution", "last-write-wins")
                 .put("checkpointIntervalSeconds", 2);
