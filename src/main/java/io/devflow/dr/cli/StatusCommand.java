@@ -50,6 +50,21 @@ final class StatusCommand extends DrSubcommand {
         }
     }
 
+    /** Whether the controller fails over by itself, and its last verdict with the evidence behind it. */
+    private static void printAutoFailover(PrintWriter out, SystemStatus.AutoFailover auto) {
+        if (auto == null) {
+            return;
+        }
+        String verdict = auto.action() == null ? "no verdict yet" : "last verdict " + auto.action()
+                + (auto.code() == null || auto.code().equals(auto.action()) ? "" : " (" + auto.code() + ")")
+                + " at " + seconds(auto.at()) + (auto.failoverId() == null ? "" : ", failover " + auto.failoverId());
+        out.println("  Automatic Failover: " + (auto.enabled() ? "on" : "off (recovery.autoFailover)") + "; " + verdict);
+        if (auto.reason() != null && !"healthy".equals(auto.action())) {
+            out.println("    " + auto.reason());
+            auto.evidence().forEach(e -> out.println("    - " + e));
+        }
+    }
+
     static void print(PrintWriter out, SystemStatus status) {
         SystemStatus.System system = status.system();
         out.println("Disaster Recovery Status");
@@ -74,6 +89,7 @@ final class StatusCommand extends DrSubcommand {
             }
             out.println(line);
         }
+        printAutoFailover(out, status.autoFailover());
         out.println();
         out.println("🔄 Replication Status:");
         SystemStatus.Replication replication = status.replication();

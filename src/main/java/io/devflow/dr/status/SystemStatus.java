@@ -14,7 +14,17 @@ import java.util.Map;
  */
 public record SystemStatus(System system, List<HealthReport.Region> regions, Replication replication,
                            Conflicts conflicts, List<io.devflow.dr.failover.FailoverRecord> recentFailovers,
-                           BackupStatusService.Status backups, Leadership leadership) {
+                           BackupStatusService.Status backups, Leadership leadership, AutoFailover autoFailover) {
+
+    /**
+     * Automatic failover: whether it is on, and the controller's last verdict with its evidence (which checks
+     * failed, since when), as recorded in the control state.
+     *
+     * @param action {@code healthy}, {@code watching}, {@code refused} or {@code fail-over}; null before any verdict
+     */
+    public record AutoFailover(boolean enabled, String action, String code, String reason, List<String> evidence,
+                               Instant since, Instant at, String failoverId) {
+    }
 
     /**
      * Who leads the dr server instances, from the leadership record in the control state.

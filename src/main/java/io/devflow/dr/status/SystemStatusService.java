@@ -9,6 +9,7 @@ import io.devflow.dr.failover.FailoverRecord;
 import io.devflow.dr.failover.FailoverRecords;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.failover.HealthReport;
+import io.devflow.dr.failover.auto.AutoFailoverController;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationHealth;
 import io.devflow.dr.replication.ReplicationReport;
@@ -122,7 +123,32 @@ public final class SystemStatusService {
         config.sortedRegions().keySet().forEach(r -> roles.put(r.value(), r.value().equals(active) ? "active" : "standby"));
         return new SystemStatus(new SystemStatus.System(config.primaryRegion().id().value(), active, activeNow.term(),
                 activeNow.since(), activeNow.failoverId(), roles, overall, problems, checked.checkedAt(), lastBackup), checked.regions(), replicationStatus, conflicts, failovers,
-                backupStatus, leadership.get());
+                backupStatus, leadership.get(), autoFailover(problems));
+    }
+
+    /** The automatic-failover controller's last verdict and its evidence, when it recorded one. */
+    private SystemStatus.AutoFailover autoFailover(List<String> problems) {
+        boolean enabled = config.recovery().autoFailover();
+        try {
+            return state.read(AutoFailoverController.LATEST_DECISION).map(StateDocument::content)
+                    .map(d -> new SystemStatus.AutoFailover(enabled, d.path("action").asText(null), d.path("code").asText(null),
+                            d.path("reason").asText(null), texts(d.path("evidence")), instant(d.path("since")),
+                            instant(d.path("at")), d.path("failoverId").asText(null)))
+                    .orElse(new SystemStatus.AutoFailover(enabled, null, null, null, List.of(), null, null, null));
+        } catch (RuntimeException e) {
+            problems.add("automatic failover's last decision is unreadable: " + Failures.describe(e));
+            return new SystemStatus.AutoFailover(enabled, null, null, null, List.of(), null, null, null);
+        }
+    }
+
+    private static List<String> texts(com.fasterxml.jackson.databind.JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    private static Instant instant(com.fasterxml.jackson.databind.JsonNode text) {
+        return text.isTextual() ? Instant.parse(text.asText()) : null;
     }
 
     /** The active region recorded by a failover, or the configured primary (also when it cannot be read). */

@@ -39,6 +39,8 @@ import java.util.Optional;
 public final class AutoFailoverController {
 
     static final String DECISIONS = "failover-decisions";
+    /** The newest decision, for dr status's health block. */
+    public static final String LATEST_DECISION = "failover-decision-latest";
     private static final String BY = "controller";
 
     private final DrConfig config;
@@ -157,6 +159,7 @@ public final class AutoFailoverController {
                 .put("failoverId", failoverId);
         verdict.evidence().forEach(doc.putArray("evidence")::add);
         state.write(DECISIONS + "/" + DecisionIds.next(now), doc);
+        state.write(LATEST_DECISION, doc);
         audit.record("failover.automatic." + doc.get("action").asText(), BY, verdict.code(), doc);
     }
 
