@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,7 +155,8 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
         if (writes.values().stream().noneMatch(Result::ok)) {
             throw unreachable("writing " + path, writes);
         }
-        if (writes.values().stream().anyMatch(w -> w.ok() && !w.value())) {
+        if (writes.entrySet().stream().anyMatch(w -> w.getValue().ok() && !w.getValue().value()
+                && !holds(w.getKey(), path, bytes))) {
             LOG.info("control state {} changed in a region while revision {} was written by {}; the write is not "
                     + "applied over it", path, revision, stamp.writer());
             if (stamp.leader()) {
@@ -294,6 +296,19 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
             region.objectStore().putIfUnchanged(key(region, path), verified, "application/json", etag);
         } catch (RuntimeException e) {
             LOG.debug("control state {} could not be copied to region {}: {}", path, region.id(), Failures.describe(e));
+        }
+    }
+
+    /**
+     * Whether a region's copy is now exactly these bytes: a reader that saw them in another region while they were
+     * still being written copied them there first ({@link #repair}), so the write is in place all the same.
+     */
+    private static boolean holds(RegionContext region, String path, byte[] bytes) {
+        try {
+            return region.objectStore().getVersioned(key(region, path)).map(v -> Arrays.equals(v.bytes(), bytes))
+                    .orElse(false);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

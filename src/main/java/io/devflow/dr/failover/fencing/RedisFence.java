@@ -12,6 +12,8 @@ import redis.clients.jedis.args.ClientPauseMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -32,6 +34,8 @@ public final class RedisFence implements StoreFence {
 
     private final Function<RegionId, Optional<RedisConfig>> redis;
     private final Clock clock;
+    /** Per region, the end of the latest fence lifted here (its pause as first set). */
+    private final Map<String, Instant> lifted = new HashMap<>();
 
     public RedisFence(Function<RegionId, Optional<RedisConfig>> redis, Clock clock) {
         this.redis = redis;
@@ -60,8 +64,8 @@ public final class RedisFence implements StoreFence {
     }
 
     @Override
-    public Fence renew(Fence fence, Duration hold) {
-        if (!fence.fenced()) {
+    public synchronized Fence renew(Fence fence, Duration hold) {
+        if (!fence.fenced() || wasLifted(fence)) {
             return fence;
         }
         RegionId region = RegionId.of(fence.region());
@@ -77,9 +81,12 @@ public final class RedisFence implements StoreFence {
     }
 
     @Override
-    public void lift(Fence fence) {
+    public synchronized void lift(Fence fence) {
         if (!fence.fenced()) {
             return;
+        }
+        if (fence.until() != null) {
+            lifted.merge(fence.region(), fence.until(), (a, b) -> a.isAfter(b) ? a : b);
         }
         RegionId region = RegionId.of(fence.region());
         Optional<RedisConfig> config = redis.apply(region);
@@ -93,6 +100,16 @@ public final class RedisFence implements StoreFence {
             throw new IllegalStateException("cannot lift the write pause of " + connections.display() + " in "
                     + region.value() + " (" + Fences.reason(e) + "); it lapses by itself at " + fence.until(), e);
         }
+    }
+
+    /**
+     * A renewal that read the failover's record before its fences were lifted (the renewal timer runs beside the
+     * steps) must not pause the source again after the lift: writers there would wait out a whole pause. A later
+     * fence of the region ends later than every one lifted before it.
+     */
+    private boolean wasLifted(Fence fence) {
+        Instant last = lifted.get(fence.region());
+        return last != null && fence.until() != null && !fence.until().isAfter(last);
     }
 
     private Fence pause(RedisConnections connections, RegionId region, Duration hold) {

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The Redis fence against a real Redis: a write from another client waits, and does not land, while the fence holds;
  * reads (what replication does at a fenced source) keep answering; renewing extends the pause, lifting releases the
- * waiting writer, and a pause that is not renewed lapses by itself.
+ * waiting writer (and a renewal that comes after the lift does not pause again), and a pause that is not renewed lapses
+ * by itself.
  */
 class RedisFenceIT {
 
@@ -94,6 +95,21 @@ class RedisFenceIT {
         assertThat(reader.get("written")).isNull();
         fence.lift(renewed);
         assertThat(write.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("OK");
+    }
+
+    @Test
+    void shouldNotPauseAgainForARenewalThatComesAfterTheLift() throws Exception {
+        Fence held = fence.fence(EAST, Duration.ofSeconds(30));
+        fence.lift(held);
+
+        Fence late = fence.renew(held, Duration.ofSeconds(30));
+
+        assertThat(late).isSameAs(held);
+        assertThat(writeFromAnotherClient("written", "after the lift").get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo("OK");
+        Fence next = fence.fence(EAST, Duration.ofSeconds(30));
+        assertThat(fence.renew(next, Duration.ofSeconds(30))).as("a later fence is renewed").isNotSameAs(next);
+        fence.lift(next);
     }
 
     @Test
