@@ -139,6 +139,9 @@ awk "$BENCH_AWK"'
     return v[rank < 1 ? 1 : rank]
   }
   function s(ms) { return ms == "" ? "-" : sprintf("%.1f", ms / 1000) }
+  function lossOf(m) {
+    return m in written ? sprintf("%d of %d (max %d in a run)", lost[m], written[m], maxlost[m]) : "none completed"
+  }
   function row(label, key, target, base) {
     printf "%-26s | %6s %6s | %6s %6s | %-20s | %s\n", label, s(pct(v["manual", key], 50)), s(pct(v["manual", key], 95)),
       s(pct(v["automatic", key], 50)), s(pct(v["automatic", key], 95)), target, base
@@ -168,8 +171,8 @@ awk "$BENCH_AWK"'
     row("asked/death to done", "askedToDoneMs", "", "")
     row("writer on the new region", "writerRoutedMs", "", "")
     row("longest write gap", "writeGapMs", "", "")
-    printf "\nwrites lost (acknowledged by the source, absent from the target): manual %d of %d (max %d in a run),", lost["manual"], written["manual"], maxlost["manual"]
-    printf " automatic %d of %d (max %d in a run)\n", lost["automatic"], written["automatic"], maxlost["automatic"]
+    printf "\nwrites lost (acknowledged by the source, absent from the target, over the completed failovers):"
+    printf " manual %s, automatic %s\n", lossOf("manual"), lossOf("automatic")
     for (m in notdone) printf "%s failovers that did not complete: %d (%s); their detection is in the table, nothing else\n", m, notdone[m], substr(codes[m], 2)
     printf "manual failovers refused first (lag not yet known, or not zero for a switchback) and asked again: %d\n", refused["manual"]
     print "\nNearest-rank percentiles over the runs. The row \"death to routing updated\" is, for manual runs, steps 1-6"
