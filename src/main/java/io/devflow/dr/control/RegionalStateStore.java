@@ -151,7 +151,7 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
             }
         });
         writes.putAll(inRegions(reachable, region -> region.objectStore().putIfUnchanged(key(region, path), bytes,
-                "application/json", copies.results().get(region).value().etag())));
+                "application/json", copies.results().get(region).value().etag()) || holds(region, path, bytes)));
         if (writes.values().stream().noneMatch(Result::ok)) {
             throw unreachable("writing " + path, writes);
         }
@@ -288,6 +288,14 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
             LOG.warn("control state {} in region {} is refused and not used: {}", path, region.id(), reason);
             rejections.rejected(region.id(), path, reason);
         }
+    }
+
+    /**
+     * Whether the region's copy is now exactly these bytes: a reader that saw them in another region while this write
+     * was under way copied them here first ({@link #repair}), which is this write done, not another writer's.
+     */
+    private static boolean holds(RegionContext region, String path, byte[] bytes) {
+        return region.objectStore().getVersioned(key(region, path)).map(v -> Arrays.equals(v.bytes(), bytes)).orElse(false);
     }
 
     /** Copies an authenticated copy, byte for byte, over an older or refused one, unless that changed meanwhile. */

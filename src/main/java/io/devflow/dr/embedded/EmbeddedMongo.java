@@ -36,7 +36,12 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     public static EmbeddedMongo inMemory() {
-        return new EmbeddedMongo(H2Backend.inMemory(), 0);
+        return inMemory(0);
+    }
+
+    /** An empty in-memory server on {@code port} (0 picks a free one), as a server that lost its data comes back. */
+    public static EmbeddedMongo inMemory(int port) {
+        return new EmbeddedMongo(H2Backend.inMemory(), port);
     }
 
     public int port() {

@@ -74,8 +74,14 @@ public final class FailoverSteps {
         }
         FailoverRecord run = begin(record, FailoverStep.VALIDATE_TARGET);
         RegionConfig target = config.region(run.request().target()).orElseThrow();
+        List<FailoverPlan.StoreLag> lag = new ArrayList<>();
         List<Refusal> refusals = new ArrayList<>(planner.targetChecks(target, RegionId.of(run.plan().source()),
-                run.plan().switchback(), new ArrayList<>()));
+                run.plan().switchback(), lag));
+        if (lag.stream().allMatch(l -> l.lag() != null && l.backlog() >= 0)) {
+            // the plan found a switchback at zero lag; writes still flow until step 2 stops them, and step 3's drain
+            // then waits for zero lag again (failing the switchback without it), so here every store must stream
+            refusals.removeIf(r -> r.code().equals("not-caught-up"));
+        }
         if (run.request().force()) {
             refusals.removeIf(Refusal::overridable);
         }

@@ -79,11 +79,16 @@ public final class LiveEvidence implements FailoverPlanner.Evidence {
                 .flatMap(report -> report.targets().stream().filter(t -> t.region().equals(target.value())).findFirst())
                 .flatMap(t -> t.stores().stream().filter(s -> s.store().equals(store.id())).findFirst())
                 .map(s -> {
-                    boolean streaming = s.running() && "streaming".equals(s.phase()) && s.lastError() == null
-                            && s.health() != ReplicationHealth.FAILED;
-                    Duration lag = streaming ? Duration.ofMillis(Math.round(s.lagSeconds() * 1000)) : null;
-                    return new StoreLag(store, lag, streaming ? s.backlog() : -1,
-                            streaming && s.backlog() == 0 && s.lagSeconds() == 0);
+                    // a streaming worker that fails now (its source down, say) still knows since when everything
+                    // is at the target: its lag is that bound, its backlog unknown; an error it recovered from
+                    // says nothing about the lag now
+                    boolean failing = s.lastErrorAt() != null && (s.lastSync() == null || s.lastErrorAt().isAfter(s.lastSync()));
+                    boolean known = s.running() && "streaming".equals(s.phase())
+                            && (failing || s.health() != ReplicationHealth.FAILED);
+                    boolean current = known && !failing;
+                    Duration lag = known ? Duration.ofMillis(Math.round(s.lagSeconds() * 1000)) : null;
+                    return new StoreLag(store, lag, current ? s.backlog() : -1,
+                            current && s.backlog() == 0 && s.lagSeconds() == 0);
                 });
     }
 

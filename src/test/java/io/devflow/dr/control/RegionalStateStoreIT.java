@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.devflow.dr.testing.TestEnvironment.EAST;
@@ -144,6 +145,33 @@ class RegionalStateStoreIT {
             })).isInstanceOf(StateConflictException.class);
 
             assertThat(leader.read(PATH).orElseThrow().content()).isEqualTo(json("{\"by\":\"sre\"}"));
+        }
+    }
+
+    @Test
+    void shouldNotTakeAReadersCopyOfALeadersWriteUnderWayForAnotherWriter() throws Exception {
+        try (RegionalStateStore leader = store(leader(1, "east-a")); RegionalStateStore reader = store(WriteAuthority.operator("status"))) {
+            leader.write(PATH, json("{\"v\":0}"));
+            AtomicBoolean writing = new AtomicBoolean(true);
+            // a reader finding one region ahead of the other copies the newer revision over, as dr status does
+            Thread reads = new Thread(() -> {
+                while (writing.get()) {
+                    reader.read(PATH);
+                }
+            });
+            reads.start();
+            try {
+                for (int v = 1; v <= 60; v++) {
+                    assertThat(leader.write(PATH, json("{\"v\":" + v + "}")).revision()).isEqualTo(v + 1);
+                }
+            } finally {
+                writing.set(false);
+                reads.join(10_000);
+            }
+
+            for (String region : List.of(EAST, WEST)) {
+                assertThat(storedDocument(region).path("content").path("v").asInt()).as(region).isEqualTo(60);
+            }
         }
     }
 

@@ -159,6 +159,34 @@ public final class TestEnvironment implements AutoCloseable {
         mongos.put(region, EmbeddedMongo.onFile(mongoFile(region), port));
     }
 
+    /**
+     * Stops a region's in-memory MongoDB (connections dropped, data gone) and returns its port, for
+     * {@link #startMongoAgain}: a store outage as clients and health checks see it.
+     */
+    public int stopMongo(String region) {
+        int port = mongos.get(region).port();
+        killMongo(region);
+        mongos.remove(region);
+        return port;
+    }
+
+    /** Starts a region's in-memory MongoDB again on the port it had, empty. */
+    public void startMongoAgain(String region, int port) {
+        mongos.put(region, EmbeddedMongo.inMemory(port));
+    }
+
+    /** Stops a region's Redis server (the process ends) and returns its port, for {@link #startRedisAgain}. */
+    public int stopRedis(String region) {
+        EmbeddedRedis redis = redises.remove(region);
+        redis.close();
+        return redis.port();
+    }
+
+    /** Starts a region's Redis again on the port it had, empty. */
+    public void startRedisAgain(String region, int port) {
+        redises.put(region, EmbeddedRedis.start(null, port));
+    }
+
     /** The given data stores and S3 in each region (InfluxDB needs influxd on the PATH). */
     public static TestEnvironment startWith(Path dir, Set<StoreKind> stores, String... regions) {
         return new TestEnvironment(dir, stores, List.of(regions), dr -> { });
