@@ -155,8 +155,7 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
         if (writes.values().stream().noneMatch(Result::ok)) {
             throw unreachable("writing " + path, writes);
         }
-        if (writes.entrySet().stream().anyMatch(w -> w.getValue().ok() && !w.getValue().value()
-                && !holds(w.getKey(), path, bytes))) {
+        if (writes.values().stream().anyMatch(w -> w.ok() && !w.value())) {
             LOG.info("control state {} changed in a region while revision {} was written by {}; the write is not "
                     + "applied over it", path, revision, stamp.writer());
             if (stamp.leader()) {
@@ -294,10 +293,6 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
      * Whether the region's copy is now exactly these bytes: a reader that saw them in another region while this write
      * was under way copied them here first ({@link #repair}), which is this write done, not another writer's.
      */
-    private static boolean holds(RegionContext region, String path, byte[] bytes) {
-        return region.objectStore().getVersioned(key(region, path)).map(v -> Arrays.equals(v.bytes(), bytes)).orElse(false);
-    }
-
     /** Copies an authenticated copy, byte for byte, over an older or refused one, unless that changed meanwhile. */
     private void repair(RegionContext region, String path, byte[] verified, String etag) {
         try {

@@ -69,7 +69,10 @@ public final class FailoverPlanner {
         evidence.notLeader().ifPresent(why -> refusals.add(new Refusal("not-leader", why, false)));
         ActiveRegion active = evidence.active();
         RegionId source = active.region();
-        boolean switchback = evidence.activeBefore(active).filter(request.target()::equals).isPresent();
+        // a planned switchback, while the active region answers; when it does not, going back is a failover like
+        // any other (the RPO bounds the loss), or a deployment that failed over once could never leave a dead region
+        boolean switchback = evidence.activeBefore(active).filter(request.target()::equals).isPresent()
+                && evidence.unhealthy(source).isEmpty();
         if (source.equals(request.target())) {
             refusals.add(new Refusal("already-active", request.target() + " is the active region already (term "
                     + active.term() + "); nothing to fail over", false));

@@ -132,6 +132,24 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void shouldFailBackToTheRegionActiveBeforeUnderTheRpoWhenTheActiveRegionIsDown() {
+        FailoverPlan first = planner.plan(to(WEST, false));
+        String id = "failover-20260127-095000-0002";
+        records.save(new FailoverRecord(id, FailoverRecord.State.COMPLETED, to(WEST, false), first, List.of(),
+                Json.MAPPER.valueToTree(ActiveRegion.configured(EAST)), null, "a", 1, clock.instant(), clock.instant(), null));
+        active.promote(ActiveRegion.configured(EAST), WEST, id, "oncall");
+        evidence.unhealthy.put(WEST, List.of("mongodb: connection refused"));
+        evidence.lag.put(StoreKind.MONGODB, new FailoverPlan.StoreLag(StoreKind.MONGODB, Duration.ofSeconds(2), -1, false));
+
+        FailoverPlan back = planner.plan(to(EAST, false));
+
+        assertThat(back.switchback()).isFalse();
+        assertThat(back.runnable()).as(codes(back).toString()).isTrue();
+        evidence.lag.put(StoreKind.MONGODB, new FailoverPlan.StoreLag(StoreKind.MONGODB, Duration.ofMinutes(20), -1, false));
+        assertThat(codes(planner.plan(to(EAST, false)))).containsExactly("lag-over-rpo");
+    }
+
+    @Test
     void shouldRefuseAnUnknownRegionAsBadInput() {
         assertThatThrownBy(() -> planner.plan(to(RegionId.of("eu-west-1"), false)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("us-east-1, us-west-2");
