@@ -42,17 +42,11 @@ import io.devflow.dr.control.RegionalStateStore;
 import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.control.ActiveRegions;
-import io.devflow.dr.control.NotLeaderException;
-import io.devflow.dr.failover.FailoverPlanner;
-import io.devflow.dr.failover.FailoverRecords;
 import io.devflow.dr.failover.Failovers;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.failover.fencing.StoreFence;
 import io.devflow.dr.failover.fencing.StoreFences;
 import io.devflow.dr.notify.Notifications;
-import io.devflow.dr.failover.LiveEvidence;
-import io.devflow.dr.metrics.FailoverMetrics;
-import io.devflow.dr.replication.ReplicationReport;
 import io.devflow.dr.metrics.ReplicationMetrics;
 import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
@@ -179,14 +173,8 @@ public final class DrServices implements AutoCloseable {
         this.health = new HealthMonitor(regions, state, clock);
         this.fences = new StoreFences(config, clock);
         this.notifications = new Notifications(config.notifications(), audit, meterRegistry);
-        FailoverRecords records = new FailoverRecords(state);
-        LiveEvidence evidence = new LiveEvidence(this::failoverRefusal, activeRegions, health, this::replicationReport,
-                catalog, regions, records);
-        FailoverPlanner planner = new FailoverPlanner(config, evidence, clock);
-        this.failover = new FailoverParts(activeRegions, records, evidence, planner, new Failovers(planner, records, activeRegions,
-                audit, new FailoverMetrics(meterRegistry, config.sortedRegions().keySet().stream().map(r -> r.value())
-                .toList(), () -> activeRegions.current().region().value()),
-                () -> writer == leadership && leadership.leads() ? leadership.ownTerm() : Optional.empty(), clock));
+        this.failover = FailoverParts.of(config, state, activeRegions, health, catalog, regions, audit, meterRegistry,
+                leadership, () -> writer, replication, clock);
         this.systemStatus = new SystemStatusService(config, status, health, state, activeRegions::current,
                 replication(), replicationControl(), () -> Instances.status(leadership, terms, writer == leadership), clock);
     }
@@ -220,28 +208,6 @@ public final class DrServices implements AutoCloseable {
     /** The parts the failover routes are built from. */
     public FailoverParts failover() {
         return failover;
-    }
-
-    /** Why this process may not fail over: a server that does not lead (a CLI command takes leadership first). */
-    private Optional<String> failoverRefusal() {
-        if (writer != leadership) {
-            return Optional.empty();
-        }
-        try {
-            leadership.requireLeader();
-            return Optional.empty();
-        } catch (NotLeaderException e) {
-            return Optional.of(e.getMessage());
-        }
-    }
-
-    /** Replication's figures: this process's own while its workers run, else those the server last published. */
-    private Optional<ReplicationReport> replicationReport() {
-        if (replication == null) {
-            return Optional.empty();
-        }
-        boolean live = java.util.Arrays.stream(StoreKind.values()).anyMatch(replication::isRunning);
-        return live ? Optional.of(replication.report()) : ReplicationService.published(state);
     }
 
     /** What {@code dr status} and {@code GET /api/status} show. */
