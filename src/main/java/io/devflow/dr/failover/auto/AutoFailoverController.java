@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The automatic failover: every {@code checkInterval} the leader checks the regions, the replication lag and the
@@ -83,9 +84,20 @@ public final class AutoFailoverController {
      */
     public synchronized Optional<Notice> check() {
         Observation observation = observe();
-        Optional<FailoverRecord> lastAutomatic = acknowledgements.lastAutomatic();
-        Verdict verdict = policy.observe(observation, lastAutomatic.map(FailoverRecord::startedAt),
-                lastAutomatic.map(acknowledgements::acknowledged).orElse(false));
+        // read from the control state only when the cooldown decides, and then once
+        Supplier<Optional<FailoverRecord>> lastAutomatic = new Supplier<>() {
+            private Optional<FailoverRecord> read;
+
+            @Override
+            public Optional<FailoverRecord> get() {
+                if (read == null) {
+                    read = acknowledgements.lastAutomatic();
+                }
+                return read;
+            }
+        };
+        Verdict verdict = policy.observe(observation, () -> lastAutomatic.get().map(FailoverRecord::startedAt),
+                () -> lastAutomatic.get().map(acknowledgements::acknowledged).orElse(false));
         if (verdict.action() == Verdict.Action.FAIL_OVER) {
             return Optional.of(failOver(verdict));
         }

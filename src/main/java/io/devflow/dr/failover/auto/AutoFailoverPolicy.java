@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * When the controller fails over by itself: the seed's triggers (the active region's stores unreachable, replication
@@ -44,6 +46,14 @@ public final class AutoFailoverPolicy {
      * @param acknowledged whether an operator acknowledged it (lifts the cooldown)
      */
     public Verdict observe(Observation o, Optional<Instant> lastAutomatic, boolean acknowledged) {
+        return observe(o, () -> lastAutomatic, () -> acknowledged);
+    }
+
+    /**
+     * As {@link #observe(Observation, Optional, boolean)}, asking for the last automatic failover only when a trigger
+     * holds and the cooldown decides: it is read from the control state, which a healthy check need not touch.
+     */
+    public Verdict observe(Observation o, Supplier<Optional<Instant>> lastAutomatic, BooleanSupplier acknowledged) {
         List<String> evidence = new ArrayList<>();
         Map<StoreKind, String> down = o.down(o.active());
         stores.record(!down.isEmpty(), o.at());
@@ -86,9 +96,10 @@ public final class AutoFailoverPolicy {
             return refused(target.get(), "controller-isolated", "this controller's leadership is not confirmed by its "
                     + "election engine; it may be the one cut off", evidence, since);
         }
-        if (lastAutomatic.isPresent() && !acknowledged
-                && Duration.between(lastAutomatic.get(), o.at()).compareTo(config.cooldown()) < 0) {
-            return refused(target.get(), "cooldown", "an automatic failover started at " + lastAutomatic.get()
+        Optional<Instant> last = lastAutomatic.get();
+        if (last.isPresent() && Duration.between(last.get(), o.at()).compareTo(config.cooldown()) < 0
+                && !acknowledged.getAsBoolean()) {
+            return refused(target.get(), "cooldown", "an automatic failover started at " + last.get()
                     + ", within the cooldown of " + config.cooldown().toMinutes() + " min; acknowledge it with "
                     + "'dr failovers acknowledge' to allow another", evidence, since);
         }

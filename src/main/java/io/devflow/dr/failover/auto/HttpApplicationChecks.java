@@ -1,5 +1,7 @@
 package io.devflow.dr.failover.auto;
 
+import io.devflow.dr.support.Failures;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +50,6 @@ public final class HttpApplicationChecks implements AutoFailoverController.Appli
         if (cause instanceof java.net.ConnectException) {
             return "connection refused";
         }
-        return cause.getClass().getSimpleName().replace("Exception", "") + ": " + cause.getMessage();
+        return Failures.describe(cause);
     }
 }
