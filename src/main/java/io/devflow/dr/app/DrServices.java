@@ -13,6 +13,7 @@ import io.devflow.dr.crypto.KeyProviders;
 import io.devflow.dr.metrics.DrMetrics;
 import io.devflow.dr.recovery.PointInTimeRecovery;
 import io.devflow.dr.recovery.RestoreService;
+import io.devflow.dr.recovery.plan.Recoveries;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.retention.ConflictRetention;
 import io.devflow.dr.retention.RetentionService;
@@ -90,6 +91,7 @@ public final class DrServices implements AutoCloseable {
     private final VerifyService verifyService;
     private final RestoreService restoreService;
     private final PointInTimeRecovery pointInTime;
+    private final Recoveries recoveries;
     private final RetentionService retention;
     private final ConflictRetention conflictRetention;
     private final ConflictCipher conflictCipher;
@@ -170,6 +172,8 @@ public final class DrServices implements AutoCloseable {
             this.replicationControl = null;
             this.conflictRetention = new ConflictRetention(Optional.empty(), Duration.ZERO, clock);
         }
+        this.recoveries = Recoveries.of(config, catalog, regions, stores, backupKeys, restoreService, pointInTime, state,
+                audit, Optional.ofNullable(replicationControl), () -> activeRegions.current().region(), clock);
         this.health = new HealthMonitor(regions, state, clock);
         this.fences = new StoreFences(config, clock);
         this.notifications = new Notifications(config.notifications(), audit, meterRegistry);
@@ -357,6 +361,11 @@ public final class DrServices implements AutoCloseable {
 
     public PointInTimeRecovery pointInTime() {
         return pointInTime;
+    }
+
+    /** Recovery plans: {@code dr recover}. */
+    public Recoveries recoveries() {
+        return recoveries;
     }
 
     public RetentionService retention() {

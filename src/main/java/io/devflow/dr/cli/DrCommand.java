@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
                 BackupsCommand.class,
                 VerifyCommand.class,
                 RestoreCommand.class,
+                RecoverCommand.class,
                 RetentionCommand.class,
                 StatusCommand.class,
                 FailoverCommand.class,
@@ -37,6 +38,7 @@ public final class DrCommand implements Runnable {
     CommonOptions common = new CommonOptions();
 
     final ConfigLoader loader;
+    final Prompt prompt;
 
     public DrCommand() {
         this(SecretResolver.system());
@@ -44,13 +46,19 @@ public final class DrCommand implements Runnable {
 
     /** Tests hand in their own environment for secret references. */
     public DrCommand(SecretResolver secrets) {
+        this(secrets, Prompt.console());
+    }
+
+    /** Tests also hand in the answers to the questions commands ask. */
+    public DrCommand(SecretResolver secrets, Prompt prompt) {
         this.loader = new ConfigLoader(secrets);
+        this.prompt = prompt;
     }
 
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is required: backup, backups, verify, restore, retention, status, failover, failovers, "
+                "a command is required: backup, backups, verify, restore, recover, retention, status, failover, failovers, "
                         + "replication, conflicts, resolve-conflict, keys, config, server or demo");
     }
 }

@@ -20,8 +20,13 @@ public final class DrMain {
 
     /** The configured command line, with output going to the given writers (tests capture them). */
     public static CommandLine commandLine(SecretResolver secrets, PrintWriter out, PrintWriter err) {
+        return commandLine(secrets, out, err, Prompt.console());
+    }
+
+    /** The same, with the questions commands ask answered by {@code prompt}. */
+    public static CommandLine commandLine(SecretResolver secrets, PrintWriter out, PrintWriter err, Prompt prompt) {
         Errors errors = new Errors();
-        CommandLine cmd = new CommandLine(new DrCommand(secrets));
+        CommandLine cmd = new CommandLine(new DrCommand(secrets, prompt));
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler(errors);

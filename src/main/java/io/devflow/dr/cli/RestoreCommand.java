@@ -90,6 +90,14 @@ final class RestoreCommand extends DrSubcommand {
         try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err(), unit)) {
             report = restore.restore(plan, progress);
         }
+        try {
+            services.recoveries().restored(plan.store(), plan.storedBytes(), report.total(), report.durationMs(),
+                    "restore " + plan.id());
+        } catch (RuntimeException e) {
+            // the restore is done; only the next recovery plan's estimate lacks this run
+            err().println("dr: warning: this restore's throughput was not recorded for estimates: "
+                    + io.devflow.dr.support.Failures.describe(e));
+        }
         if (json()) {
             Printer.json(out(), report);
         } else {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +25,34 @@ final class RecoveryReader {
         boolean auto = r.bool("autoFailover", false);
         FailoverConfig failover = r.object("failover", false).map(f -> failover(f, source, regions))
                 .orElseGet(() -> FailoverConfig.defaultFor(source));
+        RecoveryPlansConfig plans = r.object("plans", false).map(RecoveryReader::plans).orElse(RecoveryPlansConfig.DEFAULT);
         r.rejectUnknown();
-        return new RecoveryConfig(rto, rpo, auto, failover);
+        return new RecoveryConfig(rto, rpo, auto, failover, plans);
+    }
+
+    private static RecoveryPlansConfig plans(JsonObjectReader p) {
+        int heartbeat = p.integer("heartbeatSeconds", (int) RecoveryPlansConfig.DEFAULT.heartbeat().toSeconds(), 1, 300);
+        List<RecoveryPlansConfig.Hook> hooks = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (JsonObjectReader h : p.array("hooks")) {
+            String name = h.string("name", "");
+            if (!name.matches("[a-z0-9][a-z0-9-]{0,39}")) {
+                h.problem("name", "a hook needs a name of 1-40 of a-z 0-9 - (e.g. deploy-apps), unique in the list");
+            } else if (!names.add(name)) {
+                h.problem("name", "'" + name + "' names two hooks; name each one once");
+            }
+            List<String> command = h.strings("command");
+            Optional<URI> url = h.uri("url");
+            if (h.present("command") == h.present("url")) {
+                h.problem("command", "a recovery hook is either a command (a list: program and arguments) or a url, "
+                        + "not both and not neither");
+            }
+            Duration timeout = Duration.ofSeconds(h.integer("timeoutSeconds", 300, 1, 86_400));
+            h.rejectUnknown();
+            hooks.add(new RecoveryPlansConfig.Hook(name, command, url, timeout));
+        }
+        p.rejectUnknown();
+        return new RecoveryPlansConfig(hooks, Duration.ofSeconds(heartbeat));
     }
 
     private static FailoverConfig failover(JsonObjectReader f, Path source, Set<RegionId> regions) {

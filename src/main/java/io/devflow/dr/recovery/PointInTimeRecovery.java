@@ -189,41 +189,78 @@ public final class PointInTimeRecovery {
      */
     public Report restore(Plan plan, Progress progress) {
         Instant started = clock.instant();
-        RegionContext target = regions.get(RegionId.of(plan.targetRegion()));
         Map<String, List<BackupCatalog.Located>> located = new LinkedHashMap<>();
         for (StorePlan store : plan.stores()) {
-            List<BackupCatalog.Located> backups = new ArrayList<>();
-            for (String id : store.backups()) {
-                BackupCatalog.Located backup = catalog.find(BackupId.parse(id).orElseThrow());
-                backup.requireTrusted();
-                verifier.verify(backup.region(), backup.manifest(), VerifyLevel.QUICK, progress);
-                backups.add(backup);
-            }
-            located.put(store.store(), backups);
+            located.put(store.store(), verified(store.backups(), progress));
         }
-        Map<String, Long> written = new LinkedHashMap<>();
-        long skipped = 0;
-        List<String> notes = new ArrayList<>();
+        Written written = new Written();
         for (StorePlan store : plan.stores()) {
-            StoreOperations operations = stores.get(store.store());
             List<BackupCatalog.Located> backups = located.get(store.store());
-            Manifest full = backups.get(0).manifest();
-            for (BackupCatalog.Located backup : backups) {
-                boolean isFull = backup == backups.get(0);
-                StoreOperations.Restorer restorer = operations.restorer(target, backup.manifest(), store.databases()::get,
-                        operations.supportsIncremental() ? plan.pointInTime() : null,
-                        isFull ? Map.of() : operations.heldBy(full));
-                restores.apply(backup.region(), backup.manifest(), restorer, progress,
-                        "applying " + backup.id() + " to " + plan.targetRegion());
-                StoreOperations.RestoreResult result = restorer.result();
-                result.written().forEach((k, v) -> written.merge(store.store() + ":" + k, v, Long::sum));
-                skipped += result.skipped();
-                notes.addAll(result.warnings());
-            }
-            notes.add(store.note());
+            apply(plan, store, backups.get(0).manifest(), backups, progress, written);
+            written.notes.add(store.note());
         }
         progress.phase("restored to " + plan.pointInTime());
-        return new Report(plan.pointInTime(), plan.targetRegion(), written, skipped, notes,
-                Duration.between(started, clock.instant()).toMillis());
+        return written.report(plan, Duration.between(started, clock.instant()).toMillis());
+    }
+
+    /**
+     * Restores part of one store's chain: its backups from index {@code from} (0 is the full backup) up to {@code to}
+     * (exclusive), after verifying every backup from {@code from} to the end of the chain, so that a damaged later link
+     * stops the recovery before this part writes. Recovery plans run the full backup and the replay of its increments
+     * as separate steps this way.
+     */
+    public Report restoreStore(Plan plan, String store, int from, int to, Progress progress) {
+        Instant started = clock.instant();
+        StorePlan part = plan.stores().stream().filter(s -> s.store().equals(store)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the plan has no " + store));
+        List<BackupCatalog.Located> chain = verified(part.backups().subList(from, part.backups().size()), progress);
+        Manifest full = from == 0 ? chain.get(0).manifest()
+                : catalog.find(BackupId.parse(part.backups().get(0)).orElseThrow()).manifest();
+        Written written = new Written();
+        apply(plan, part, full, chain.subList(0, to - from), progress, written);
+        if (to == part.backups().size()) {
+            written.notes.add(part.note());
+        }
+        return written.report(plan, Duration.between(started, clock.instant()).toMillis());
+    }
+
+    private List<BackupCatalog.Located> verified(List<String> ids, Progress progress) {
+        List<BackupCatalog.Located> backups = new ArrayList<>();
+        for (String id : ids) {
+            BackupCatalog.Located backup = catalog.find(BackupId.parse(id).orElseThrow());
+            backup.requireTrusted();
+            verifier.verify(backup.region(), backup.manifest(), VerifyLevel.QUICK, progress);
+            backups.add(backup);
+        }
+        return backups;
+    }
+
+    private void apply(Plan plan, StorePlan store, Manifest full, List<BackupCatalog.Located> backups, Progress progress,
+                       Written written) {
+        RegionContext target = regions.get(RegionId.of(plan.targetRegion()));
+        StoreOperations operations = stores.get(store.store());
+        for (BackupCatalog.Located backup : backups) {
+            boolean isFull = backup.manifest().id().equals(full.id());
+            StoreOperations.Restorer restorer = operations.restorer(target, backup.manifest(), store.databases()::get,
+                    operations.supportsIncremental() ? plan.pointInTime() : null,
+                    isFull ? Map.of() : operations.heldBy(full));
+            restores.apply(backup.region(), backup.manifest(), restorer, progress,
+                    "applying " + backup.id() + " to " + plan.targetRegion());
+            StoreOperations.RestoreResult result = restorer.result();
+            result.written().forEach((k, v) -> written.counts.merge(store.store() + ":" + k, v, Long::sum));
+            written.skipped += result.skipped();
+            written.notes.addAll(result.warnings());
+        }
+    }
+
+    /** What the applied backups wrote, summed over stores. */
+    private static final class Written {
+        private final Map<String, Long> counts = new LinkedHashMap<>();
+        private final List<String> notes = new ArrayList<>();
+        private long skipped;
+
+        Report report(Plan plan, long durationMs) {
+            return new Report(plan.pointInTime(), plan.targetRegion(), counts, skipped, notes, durationMs);
+        }
     }
 }

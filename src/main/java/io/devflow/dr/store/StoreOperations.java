@@ -78,11 +78,36 @@ public interface StoreOperations {
         return Map.of();
     }
 
-    /** Fingerprints of what a restore wrote, named like the archive's sections, for restore-level verification. */
+    /**
+     * Fingerprints of what a restore wrote, named like the archive's sections (over {@link #restoredForm}), for
+     * restore-level verification and recovery plans.
+     *
+     * @param databases source database name to the database of {@code region} that holds it
+     */
     List<SectionSummary> fingerprint(RegionContext region, Map<String, String> databases);
 
     /** Drops scratch databases made for restore-level verification. */
     void drop(RegionContext region, String database);
+
+    /**
+     * Empties databases of a region's store before a recovery replaces them ({@code dr recover --mode replace}), so
+     * that the restore leaves exactly the backup's state: MongoDB drops the databases, Redis flushes the logical
+     * databases, InfluxDB drops every measurement of the databases (they keep their retention policies).
+     */
+    void empty(RegionContext region, List<String> databases);
+
+    /**
+     * The part of an archived item that a restore reproduces exactly, for comparing a restored store's
+     * {@link #fingerprint} with its backup: the item itself, unless the restore changes some of it.
+     */
+    default byte[] restoredForm(byte[] item) {
+        return item;
+    }
+
+    /** Whether {@link #restoredForm} is the item itself, so the manifest's fingerprints describe the restored store. */
+    default boolean restoresItemsAsArchived() {
+        return true;
+    }
 
     /** An extraction in progress: its records, what it describes, and where it started and ended. */
     record Extraction(RecordSource source, Map<String, String> description, Map<String, String> start,

@@ -5,6 +5,7 @@ import io.devflow.dr.config.SecretResolver;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Optional;
 
 /** Runs the dr command line in-process and captures its exit code and output. */
 public record CliRun(int exitCode, String out, String err) {
@@ -14,6 +15,15 @@ public record CliRun(int exitCode, String out, String err) {
         StringWriter err = new StringWriter();
         int code = DrMain.commandLine(SecretResolver.system(), new PrintWriter(out, true), new PrintWriter(err, true))
                 .execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** Runs a command whose question (a confirmation) is answered with {@code answer}. */
+    public static CliRun answering(String answer, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DrMain.commandLine(SecretResolver.system(), new PrintWriter(out, true), new PrintWriter(err, true),
+                question -> Optional.of(answer)).execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 

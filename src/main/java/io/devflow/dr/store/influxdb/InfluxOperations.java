@@ -1,5 +1,6 @@
 package io.devflow.dr.store.influxdb;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.devflow.dr.archive.Fingerprint;
 import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.SectionSummary;
@@ -9,6 +10,7 @@ import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.store.StoreOperations;
+import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.Remote;
 
 import java.time.Clock;
@@ -139,5 +141,32 @@ public final class InfluxOperations implements StoreOperations {
 
     static long nanos(Instant instant) {
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
+    /**
+     * Drops every measurement, so the database keeps its retention policies and continuous queries. An InfluxDB 2's
+     * buckets are the operator's (its v1-compatibility API has no DROP): emptying one is refused with the command.
+     */
+    @Override
+    public void empty(RegionContext region, List<String> databases) {
+        InfluxConfig influx = region.config().requireInfluxdb();
+        if (influx.version() != 1) {
+            throw new InvalidRequestException("--mode replace cannot empty InfluxDB 2 buckets of " + region.id()
+                    + ": delete their data with 'influx delete --bucket B --start 1970-01-01T00:00:00Z --stop <now>' "
+                    + "and recover with --mode merge");
+        }
+        InfluxHttp http = new InfluxHttp(influx);
+        for (String database : databases) {
+            // a database that is not there yet has nothing to drop; creating it is idempotent and lets SHOW answer
+            Remote.run("creating database " + database + " on " + http.display(),
+                    () -> http.execute("CREATE DATABASE " + InfluxHttp.identifier(database)));
+            for (JsonNode series : http.series(database, "SHOW MEASUREMENTS")) {
+                for (JsonNode row : series.path("values")) {
+                    String measurement = row.path(0).asText();
+                    Remote.run("dropping measurement " + measurement + " of " + database + " on " + http.display(),
+                            () -> http.execute(database, "DROP MEASUREMENT " + InfluxHttp.identifier(measurement)));
+                }
+            }
+        }
     }
 }

@@ -129,4 +129,9 @@ public final class MongoOperations implements StoreOperations {
         Remote.run("dropping database " + database + " on " + region.mongoDisplay(),
                 () -> region.mongo().getDatabase(database).drop());
     }
+
+    @Override
+    public void empty(RegionContext region, List<String> databases) {
+        databases.forEach(database -> drop(region, database));
+    }
 }
