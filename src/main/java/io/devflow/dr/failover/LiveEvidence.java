@@ -76,20 +76,36 @@ public final class LiveEvidence implements FailoverPlanner.Evidence {
     @Override
     public Optional<StoreLag> lag(RegionId source, RegionId target, StoreKind store) {
         return replication.get().filter(report -> report.source().equals(source.value()))
-                .flatMap(report -> report.targets().stream().filter(t -> t.region().equals(target.value())).findFirst())
-                .flatMap(t -> t.stores().stream().filter(s -> s.store().equals(store.id())).findFirst())
-                .map(s -> {
-                    // a streaming worker that fails now (its source down, say) still knows since when everything
-                    // is at the target: its lag is that bound, its backlog unknown; an error it recovered from
-                    // says nothing about the lag now
-                    boolean failing = s.lastErrorAt() != null && (s.lastSync() == null || s.lastErrorAt().isAfter(s.lastSync()));
-                    boolean known = s.running() && "streaming".equals(s.phase())
-                            && (failing || s.health() != ReplicationHealth.FAILED);
-                    boolean current = known && !failing;
-                    Duration lag = known ? Duration.ofMillis(Math.round(s.lagSeconds() * 1000)) : null;
-                    return new StoreLag(store, lag, current ? s.backlog() : -1,
-                            current && s.backlog() == 0 && s.lagSeconds() == 0);
-                });
+                .flatMap(report -> report.targets().stream().filter(t -> t.region().equals(target.value())).findFirst()
+                        .flatMap(t -> t.stores().stream().filter(s -> s.store().equals(store.id())).findFirst())
+                        .map(s -> lag(store, s, report.generatedAt())));
+    }
+
+    /**
+     * A streaming worker's lag is a bound on what the target may miss, whatever state the worker is in. One that
+     * fails now (its source down, say) still knows since when everything is at the target. One whose round hangs
+     * (a driver waiting out its timeouts on a dead server) has recorded no error yet and still reports the lag of
+     * its last good poll: everything its source held then was at the target, so the time since that poll bounds
+     * the lag. Either way its backlog is unknown. An error it recovered from says nothing about the lag now.
+     */
+    private static StoreLag lag(StoreKind store, ReplicationReport.Store s, Instant reportedAt) {
+        if (!s.running() || !"streaming".equals(s.phase())) {
+            return new StoreLag(store, null, -1, false);
+        }
+        boolean failing = s.lastErrorAt() != null && (s.lastSync() == null || s.lastErrorAt().isAfter(s.lastSync()));
+        boolean stalled = !failing && s.health() == ReplicationHealth.FAILED;
+        Duration reported = Duration.ofMillis(Math.round(s.lagSeconds() * 1000));
+        if (stalled) {
+            if (s.lastSync() == null) {
+                return new StoreLag(store, null, -1, false);
+            }
+            Duration sinceLastPoll = Duration.between(s.lastSync(), reportedAt);
+            return new StoreLag(store, reported.compareTo(sinceLastPoll) >= 0 ? reported : sinceLastPoll, -1, false);
+        }
+        if (failing) {
+            return new StoreLag(store, reported, -1, false);
+        }
+        return new StoreLag(store, reported, s.backlog(), s.backlog() == 0 && s.lagSeconds() == 0);
     }
 
     @Override

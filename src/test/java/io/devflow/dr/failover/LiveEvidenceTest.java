@@ -43,12 +43,23 @@ class LiveEvidenceTest {
     }
 
     @Test
-    void shouldNotKnowTheLagOfAStalledWorkerOrOfAnInitialSync() {
-        StoreLag stalled = lag(store("streaming", ReplicationHealth.FAILED, 0, 0, NOW.minusSeconds(600), null, null));
+    void shouldBoundTheLagOfAStalledWorkerByItsLastGoodPoll() {
+        StoreLag caughtUpThen = lag(store("streaming", ReplicationHealth.FAILED, 0, 0, NOW.minusSeconds(35), null, null));
+        StoreLag behindThen = lag(store("streaming", ReplicationHealth.FAILED, 90, 12, NOW.minusSeconds(35), null, null));
+
+        assertThat(caughtUpThen.lag()).isEqualTo(Duration.ofSeconds(35));
+        assertThat(caughtUpThen.backlog()).isEqualTo(-1);
+        assertThat(caughtUpThen.caughtUp()).isFalse();
+        assertThat(behindThen.lag()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void shouldNotKnowTheLagOfAWorkerThatNeverPolledOrOfAnInitialSync() {
+        StoreLag neverPolled = lag(store("streaming", ReplicationHealth.FAILED, 0, 0, null, null, null));
         StoreLag syncing = lag(store("initial-sync", ReplicationHealth.HEALTHY, 3, 0, NOW.minusSeconds(1), null, null));
 
-        assertThat(stalled.lag()).isNull();
-        assertThat(stalled.caughtUp()).isFalse();
+        assertThat(neverPolled.lag()).isNull();
+        assertThat(neverPolled.caughtUp()).isFalse();
         assertThat(syncing.lag()).isNull();
         assertThat(syncing.backlog()).isEqualTo(-1);
     }
