@@ -4,12 +4,14 @@ import java.nio.file.Path;
 
 /**
  * The seed's {@code recovery} block: recovery objectives in minutes, whether the controller may fail over by itself,
- * and how a failover is carried out ({@code recovery.failover}).
+ * how a failover is carried out ({@code recovery.failover}) and how DR drills run ({@code recovery.drills}).
  */
-public record RecoveryConfig(int rtoMinutes, int rpoMinutes, boolean autoFailover, FailoverConfig failover) {
+public record RecoveryConfig(int rtoMinutes, int rpoMinutes, boolean autoFailover, FailoverConfig failover,
+                             DrillConfig drills) {
 
     /** The objectives given, everything else as when the block is left out. */
     public static RecoveryConfig of(int rtoMinutes, int rpoMinutes, boolean autoFailover, Path configFile) {
-        return new RecoveryConfig(rtoMinutes, rpoMinutes, autoFailover, FailoverConfig.defaultFor(configFile));
+        return new RecoveryConfig(rtoMinutes, rpoMinutes, autoFailover, FailoverConfig.defaultFor(configFile),
+                DrillConfig.DEFAULT);
     }
 }
