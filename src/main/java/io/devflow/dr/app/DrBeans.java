@@ -9,6 +9,7 @@ import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
+import io.devflow.dr.api.TestsApi;
 import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.NotificationsConfig;
@@ -104,6 +105,8 @@ public final class DrBeans {
         if (mode != DrRuntime.Mode.ONE_SHOT) {
             beans.addAll(FailoverBeans.of(services));
             beans.add(bean("healthMonitor", services.health()));
+            beans.add(bean("drillSuite", services.drills().suite()));
+            beans.add(bean("recoveryObjectives", services.drills().objectives()));
             beans.add(bean("leadership", services.leadership()));
             // camel-main adds the cluster service to the context and the election as an event notifier
             CamelClusterService cluster = LeaderElection.service(services.config().cluster(),
@@ -129,6 +132,7 @@ public final class DrBeans {
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));
             beans.add(bean("failoverApi", new FailoverApi(services.config(), services.failovers())));
+            beans.add(bean("testsApi", new TestsApi(services.drills().suite(), services.drills().records())));
         }
         return beans;
     }

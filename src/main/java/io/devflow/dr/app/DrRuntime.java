@@ -41,7 +41,7 @@ public final class DrRuntime implements AutoCloseable {
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup", "notify");
     private static final List<String> CONTROLLER_ROUTES = List.of("_shared", "failover", "notify");
     private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
-            "notify", "api");
+            "drtest", "notify", "api");
 
     /** How long a notifier may take to deliver one notice (connect, send, answer). */
     static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(10);
@@ -190,6 +190,8 @@ public final class DrRuntime implements AutoCloseable {
         p.setProperty("dr.schedule.incremental", schedule.incremental());
         p.setProperty("dr.schedule.retention", schedule.retention());
         p.setProperty("dr.schedule.timezone", schedule.timezone());
+        p.setProperty("dr.schedule.drTest", config.recovery().drills().fullTestSchedule());
+        p.setProperty("dr.schedule.restoreDrill", config.recovery().drills().restoreDrillSchedule());
         p.setProperty("dr.failover.checkIntervalMs",
                 Long.toString(config.recovery().failover().automatic().checkInterval().toMillis()));
         // a failover's fences hold for redisPause each; renewed three times within that

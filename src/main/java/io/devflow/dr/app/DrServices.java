@@ -110,6 +110,7 @@ public final class DrServices implements AutoCloseable {
     private final ReplicationControl replicationControl;
     private final HealthMonitor health;
     private final FailoverParts failover;
+    private final DrillParts drills;
     private final SystemStatusService systemStatus;
     private final StoreFences fences;
     private final Notifications notifications;
@@ -179,8 +180,16 @@ public final class DrServices implements AutoCloseable {
         this.notifications = new Notifications(config.notifications(), audit, meterRegistry);
         this.failover = FailoverParts.of(config, state, activeRegions, health, catalog, regions, audit, meterRegistry,
                 leadership, () -> writer, replication, clock);
+        this.drills = DrillParts.of(config, state, activeRegions, regions, stores, catalog, verifier, audit,
+                failover.failovers(), replication, meterRegistry, clock);
         this.systemStatus = new SystemStatusService(config, status, health, state, activeRegions::current,
-                replication(), replicationControl(), () -> Instances.status(leadership, terms, writer == leadership), clock);
+                replication(), replicationControl(), () -> Instances.status(leadership, terms, writer == leadership),
+                live -> {
+                    if (!live) {
+                        drills.objectives().refresh();
+                    }
+                    return drills.objectives().all();
+                }, clock);
     }
 
     public HealthMonitor health() {
@@ -212,6 +221,11 @@ public final class DrServices implements AutoCloseable {
     /** The parts the failover routes are built from. */
     public FailoverParts failover() {
         return failover;
+    }
+
+    /** DR drills ({@code dr test}), their results, and the recovery objectives measured from them. */
+    public DrillParts drills() {
+        return drills;
     }
 
     /** What {@code dr status} and {@code GET /api/status} show. */

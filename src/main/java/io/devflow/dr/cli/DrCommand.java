@@ -21,6 +21,7 @@ import picocli.CommandLine.Mixin;
                 StatusCommand.class,
                 FailoverCommand.class,
                 FailoversCommand.class,
+                TestCommand.class,
                 ReplicationCommand.class,
                 ConflictsCommand.class,
                 ResolveConflictCommand.class,
@@ -59,6 +60,6 @@ public final class DrCommand implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                 "a command is required: backup, backups, verify, restore, recover, retention, status, failover, failovers, "
-                        + "replication, conflicts, resolve-conflict, keys, config, server or demo");
+                        + "test, replication, conflicts, resolve-conflict, keys, config, server or demo");
     }
 }

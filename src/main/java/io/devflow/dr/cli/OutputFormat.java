@@ -1,6 +1,6 @@
 package io.devflow.dr.cli;
 
-/** --output text|json */
+/** --output text|json, and junit for dr test */
 public enum OutputFormat {
-    text, json
+    text, json, junit
 }

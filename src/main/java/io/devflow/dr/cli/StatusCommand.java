@@ -2,6 +2,7 @@ package io.devflow.dr.cli;
 
 import io.devflow.dr.app.DrServices;
 import io.devflow.dr.control.Conflict;
+import io.devflow.dr.drill.RecoveryObjectives;
 import io.devflow.dr.failover.HealthReport;
 import io.devflow.dr.replication.ReplicationHealth;
 import io.devflow.dr.replication.ReplicationReport;
@@ -170,7 +171,33 @@ final class StatusCommand extends DrSubcommand {
             out.printf(Locale.ROOT, format, s.region(), s.role(), s.store(), describe(s.lastFull()),
                     describe(s.lastIncremental()), rpo);
         }
+        printObjectives(out, status);
         out.flush();
+    }
+
+    /** Per store, the recovery time a drill last measured and the current recovery point, next to the targets. */
+    private static void printObjectives(PrintWriter out, SystemStatus status) {
+        if (status.objectives() == null || status.objectives().isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("🎯 Recovery Objectives (measured):");
+        String format = "  %-9s %-58s %-7s %-48s %s%n";
+        out.printf(Locale.ROOT, format, "STORE", "MEASURED RTO (target " + status.backups().rtoMinutes() + " min)", "RTO",
+                "MEASURED RPO (target " + status.backups().rpoMinutes() + " min)", "RPO");
+        for (RecoveryObjectives.StoreObjectives o : status.objectives()) {
+            String rto = o.rtoMeasuredSeconds() == null ? "never measured: run dr test --type backup"
+                    : seconds(o.rtoMeasuredSeconds()) + " (" + o.rtoDrillId() + ", " + seconds(o.rtoMeasuredAt()) + ")";
+            String rpo = o.rpoMeasuredSeconds() == null ? "no restorable point" : seconds(o.rpoMeasuredSeconds())
+                    + " (lag " + (o.replicationLagSeconds() == null ? "-" : seconds(o.replicationLagSeconds()))
+                    + ", newest point " + (o.restorePointAgeSeconds() == null ? "none" : seconds(o.restorePointAgeSeconds())
+                    + " old") + ")";
+            out.printf(Locale.ROOT, format, o.store(), rto, o.rtoMet() ? "met" : "MISSED", rpo, o.rpoMet() ? "met" : "MISSED");
+        }
+    }
+
+    private static String seconds(double seconds) {
+        return Terminal.duration(Math.round(seconds * 1000));
     }
 
     private static String lag(double seconds) {

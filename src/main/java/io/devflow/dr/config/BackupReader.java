@@ -138,7 +138,7 @@ final class BackupReader {
         return new ScheduleConfig(full, incremental, retention, zone);
     }
 
-    private static String cron(JsonObjectReader s, String key, String defaultValue) {
+    static String cron(JsonObjectReader s, String key, String defaultValue) {
         String expression = s.string(key, defaultValue);
         if (!CronExpression.isValidExpression(expression)) {
             s.problem(key, "'" + expression + "' is not a Quartz cron expression (seconds first, e.g. \""

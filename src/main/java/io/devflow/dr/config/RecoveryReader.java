@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** Reads {@code disasterRecovery.recovery}: the objectives, and how failovers are made ({@code failover}). */
@@ -26,8 +27,9 @@ final class RecoveryReader {
         FailoverConfig failover = r.object("failover", false).map(f -> failover(f, source, regions))
                 .orElseGet(() -> FailoverConfig.defaultFor(source));
         RecoveryPlansConfig plans = r.object("plans", false).map(RecoveryReader::plans).orElse(RecoveryPlansConfig.DEFAULT);
+        DrillConfig drills = r.object("drills", false).map(d -> drills(d, regions)).orElse(DrillConfig.DEFAULT);
         r.rejectUnknown();
-        return new RecoveryConfig(rto, rpo, auto, failover, plans);
+        return new RecoveryConfig(rto, rpo, auto, failover, plans, drills);
     }
 
     private static RecoveryPlansConfig plans(JsonObjectReader p) {
@@ -74,6 +76,36 @@ final class RecoveryReader {
         List<URI> healthUrls = urls(a, "healthUrls");
         a.rejectUnknown();
         return new AutoFailoverConfig(failedChecks, interval, cooldown, healthUrls);
+    }
+
+    private static DrillConfig drills(JsonObjectReader d, Set<RegionId> regions) {
+        String mode = d.string("failover", DrillConfig.FailoverMode.ISOLATED.id());
+        DrillConfig.FailoverMode failover = java.util.Arrays.stream(DrillConfig.FailoverMode.values())
+                .filter(m -> m.id().equals(mode)).findFirst().orElse(null);
+        if (failover == null) {
+            d.problem("failover", "'" + mode + "' is not a failover drill: isolated (scratch data in the target, "
+                    + "nothing in production changes) or planned (a real failover and a switchback)");
+            failover = DrillConfig.FailoverMode.ISOLATED;
+        }
+        Optional<RegionId> target = d.optionalString("failoverTarget").flatMap(name -> {
+            if (RegionId.isValid(name) && regions.contains(RegionId.of(name))) {
+                return Optional.of(RegionId.of(name));
+            }
+            d.problem("failoverTarget", "'" + name + "' is not a configured region");
+            return Optional.empty();
+        });
+        String fullTest = DrillConfig.FULL_TEST_SCHEDULE;
+        String restoreDrill = DrillConfig.RESTORE_DRILL_SCHEDULE;
+        Optional<JsonObjectReader> schedule = d.object("schedule", false);
+        if (schedule.isPresent()) {
+            fullTest = BackupReader.cron(schedule.get(), "fullTest", DrillConfig.FULL_TEST_SCHEDULE);
+            restoreDrill = BackupReader.cron(schedule.get(), "restoreDrill", DrillConfig.RESTORE_DRILL_SCHEDULE);
+            schedule.get().rejectUnknown();
+        }
+        OptionalInt scratch = d.has("redisScratchDatabase")
+                ? OptionalInt.of(d.integer("redisScratchDatabase", 14, 0, 15)) : OptionalInt.empty();
+        d.rejectUnknown();
+        return new DrillConfig(failover, target, fullTest, restoreDrill, scratch);
     }
 
     /** A list of http(s) URLs, each checked like a single one (its problem named with its index). */

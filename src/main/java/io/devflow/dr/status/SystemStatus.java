@@ -1,6 +1,7 @@
 package io.devflow.dr.status;
 
 import io.devflow.dr.control.Conflict;
+import io.devflow.dr.drill.RecoveryObjectives;
 import io.devflow.dr.failover.HealthReport;
 import io.devflow.dr.replication.ReplicationReport;
 
@@ -10,11 +11,13 @@ import java.util.Map;
 
 /**
  * Everything {@code dr status} shows, in the seed's blocks: the system, replication per target region,
- * conflicts, recent failovers, and the backups per region and store.
+ * conflicts, recent failovers, the backups per region and store, and per store the measured RTO and RPO against
+ * their targets.
  */
 public record SystemStatus(System system, List<HealthReport.Region> regions, Replication replication,
                            Conflicts conflicts, List<io.devflow.dr.failover.FailoverRecord> recentFailovers,
-                           BackupStatusService.Status backups, Leadership leadership, AutoFailover autoFailover) {
+                           BackupStatusService.Status backups, Leadership leadership, AutoFailover autoFailover,
+                           List<RecoveryObjectives.StoreObjectives> objectives) {
 
     /**
      * Automatic failover: whether it is on, and the controller's last verdict with its evidence (which checks

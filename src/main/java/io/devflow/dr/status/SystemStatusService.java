@@ -5,6 +5,7 @@ import io.devflow.dr.control.ActiveRegion;
 import io.devflow.dr.control.Conflict;
 import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
+import io.devflow.dr.drill.RecoveryObjectives;
 import io.devflow.dr.failover.FailoverRecord;
 import io.devflow.dr.failover.FailoverRecords;
 import io.devflow.dr.failover.HealthMonitor;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -51,12 +53,13 @@ public final class SystemStatusService {
     private final ReplicationService replication;
     private final ReplicationControl control;
     private final Supplier<SystemStatus.Leadership> leadership;
+    private final Function<Boolean, List<RecoveryObjectives.StoreObjectives>> objectives;
     private final Clock clock;
 
     public SystemStatusService(DrConfig config, BackupStatusService backups, HealthMonitor health, StateStore state,
                                Supplier<ActiveRegion> activeRegion, Optional<ReplicationService> replication,
                                Optional<ReplicationControl> control, Supplier<SystemStatus.Leadership> leadership,
-                               Clock clock) {
+                               Function<Boolean, List<RecoveryObjectives.StoreObjectives>> objectives, Clock clock) {
         this.config = config;
         this.activeRegion = activeRegion;
         this.backups = backups;
@@ -66,6 +69,7 @@ public final class SystemStatusService {
         this.replication = replication.orElse(null);
         this.control = control.orElse(null);
         this.leadership = leadership;
+        this.objectives = objectives;
         this.clock = clock;
     }
 
@@ -123,7 +127,17 @@ public final class SystemStatusService {
         config.sortedRegions().keySet().forEach(r -> roles.put(r.value(), r.value().equals(active) ? "active" : "standby"));
         return new SystemStatus(new SystemStatus.System(config.primaryRegion().id().value(), active, activeNow.term(),
                 activeNow.since(), activeNow.failoverId(), roles, overall, problems, checked.checkedAt(), lastBackup), checked.regions(), replicationStatus, conflicts, failovers,
-                backupStatus, leadership.get(), autoFailover(problems));
+                backupStatus, leadership.get(), autoFailover(problems), objectives(live, problems));
+    }
+
+    /** The measured RTO and RPO per store; the server's are refreshed in the background, the CLI reads them now. */
+    private List<RecoveryObjectives.StoreObjectives> objectives(boolean live, List<String> problems) {
+        try {
+            return objectives.apply(live);
+        } catch (RuntimeException e) {
+            problems.add("measured recovery objectives unreadable: " + Failures.describe(e));
+            return List.of();
+        }
     }
 
     /** The automatic-failover controller's last verdict and its evidence, when it recorded one. */

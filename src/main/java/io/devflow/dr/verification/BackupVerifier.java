@@ -56,13 +56,7 @@ public final class BackupVerifier {
             ManifestCodec.checkSeal(manifest, key, what);
             checks.add("manifest seal matches the data key");
             ObjectStore store = region.objectStore();
-            ObjectStore.ObjectInfo info = store.head(manifest.object().key()).orElseThrow(() ->
-                    new ArchiveIntegrityException(what + ": its data object " + manifest.object().key() + " is missing"));
-            if (info.size() != manifest.object().size()) {
-                throw new ArchiveIntegrityException(what + ": the stored object is " + info.size()
-                        + " bytes but the manifest says " + manifest.object().size() + " (truncated or replaced)");
-            }
-            checks.add("object size " + info.size() + " bytes");
+            checks.add("object size " + checkSize(store, manifest, what) + " bytes");
             if (level == VerifyLevel.QUICK) {
                 checkDigest(store, manifest, what);
                 checks.add("object SHA-256 matches");
@@ -75,6 +69,40 @@ public final class BackupVerifier {
         }
         return new VerificationRecord(manifest.id(), level.configName(), true, clock.instant(),
                 Duration.between(started, clock.instant()).toMillis(), checks, null);
+    }
+
+    /**
+     * Reads a backup through {@code visitor} (a restorer into scratch databases, say) once its seal and size check out,
+     * and compares what was read with the manifest: the object's SHA-256, every section's count and fingerprint.
+     *
+     * @throws ArchiveIntegrityException when anything does not match
+     */
+    public void readThrough(RegionContext region, Manifest manifest, ArchiveReader.Visitor visitor, Progress progress) {
+        String what = "backup " + manifest.id();
+        try (DataKey key = keys.open(manifest)) {
+            ManifestCodec.checkSeal(manifest, key, what);
+            ObjectStore store = region.objectStore();
+            checkSize(store, manifest, what);
+            readAndCompare(store, manifest, key, progress, visitor, what);
+        }
+    }
+
+    /**
+     * Compares the fingerprints of what a restore wrote with the sections expected; an empty section (an InfluxDB
+     * measurement with no point up to the cut-off) may restore to nothing.
+     */
+    public static void compareRestored(List<Manifest.Section> expected, List<SectionSummary> restored, String what) {
+        compareSections(expected, restored, what, "the scratch restore", true);
+    }
+
+    private static long checkSize(ObjectStore store, Manifest manifest, String what) {
+        ObjectStore.ObjectInfo info = store.head(manifest.object().key()).orElseThrow(() ->
+                new ArchiveIntegrityException(what + ": its data object " + manifest.object().key() + " is missing"));
+        if (info.size() != manifest.object().size()) {
+            throw new ArchiveIntegrityException(what + ": the stored object is " + info.size()
+                    + " bytes but the manifest says " + manifest.object().size() + " (truncated or replaced)");
+        }
+        return info.size();
     }
 
     private static void checkDigest(ObjectStore store, Manifest manifest, String what) {
@@ -119,8 +147,7 @@ public final class BackupVerifier {
             StoreOperations.Restorer restorer = operations.restorer(region, manifest, scratch::get, null, Map.of());
             readAndCompare(store, manifest, key, progress, restorer, what);
             checks.add(contentCheck(manifest));
-            // an empty section (an InfluxDB measurement with no point up to the cut-off) may restore to nothing
-            compareSections(manifest.sections(), operations.fingerprint(region, scratch), what, "the scratch restore", true);
+            compareRestored(manifest.sections(), operations.fingerprint(region, scratch), what);
             checks.add("restored into scratch databases " + String.join(", ", scratch.values())
                     + " on " + region.id() + "; their fingerprints match");
         } finally {

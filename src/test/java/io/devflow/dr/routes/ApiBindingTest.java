@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
+import io.devflow.dr.api.TestList;
+import io.devflow.dr.api.TestsApi;
+import io.devflow.dr.drill.DrillRecords;
+import io.devflow.dr.drill.DrillResult;
+import io.devflow.dr.drill.DrillSuite;
+import io.devflow.dr.drill.DrillType;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.FailoverApi;
@@ -58,6 +64,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.devflow.dr.testing.TestConfigs.at;
@@ -121,6 +128,8 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
                 TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
+        DrillRecords drills = new DrillRecords(state);
+        registry.bind("testsApi", new TestsApi(new DrillSuite(List.of(), drills, audit, m -> { }, clock), drills));
         registry.bind("leadership", Leaders.elected());
         return registry;
     }
@@ -190,6 +199,28 @@ class ApiBindingTest extends CamelMainTestSupport {
     }
 
     @Test
+    void shouldAnswerTheTestsResourceFromTheRecordedResults() throws Exception {
+        DrillResult recorded = new DrillResult("drill-20260301-040000-a1b2c3", DrillType.BACKUP, "drill-20260301-040000-a1b2c3",
+                "schedule", "schedule", "passed", NOW, NOW.plusSeconds(3), true,
+                Map.of("mongodb", new DrillResult.StoreResult(true, 2.5, "restored")), List.of(), List.of("dropped"), null);
+        new DrillRecords(state).save(recorded);
+
+        HttpResponse<String> one = call("GET", "/api/tests/" + recorded.id(), null, null, TOKEN);
+        HttpResponse<String> all = call("GET", "/api/tests?type=backup&limit=5", null, null, TOKEN);
+
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(ApiJson.MAPPER.readValue(one.body(), DrillResult.class)).isEqualTo(recorded);
+        assertThat(ApiJson.MAPPER.readValue(all.body(), TestList.class).tests()).containsExactly(recorded);
+        assertError(call("GET", "/api/tests?type=chaos", null, null, TOKEN), 400, "type must be backup, replication");
+        assertError(call("GET", "/api/tests/drill-20260301-040000-ffffff", null, null, TOKEN), 404, "no drill");
+        assertError(call("GET", "/api/tests/nonsense", null, null, TOKEN), 400, "'nonsense' is not a drill id");
+        assertError(call("POST", "/api/tests", "{\"type\": \"chaos\"}", "application/json", TOKEN), 400,
+                "type must be backup, replication");
+        assertError(call("POST", "/api/tests", "{\"types\": [\"backup\"]}", "application/json", TOKEN), 400,
+                "unknown field types");
+    }
+
+    @Test
     void shouldDescribeTheBodiesInTheOpenApiDocument() throws Exception {
         HttpResponse<String> document = call("GET", "/api/openapi.json", null, null, null);
 
@@ -197,8 +228,9 @@ class ApiBindingTest extends CamelMainTestSupport {
         JsonNode schemas = Json.MAPPER.readTree(document.body()).path("components").path("schemas");
         assertThat(schemas.path("BackupRequestBody").path("properties").path("type").path("type").asText()).isEqualTo("string");
         assertThat(schemas.path("RetentionRequest").path("properties").path("dryRun").path("type").asText()).isEqualTo("boolean");
+        assertThat(schemas.path("TestRequestBody").path("properties").path("type").path("type").asText()).isEqualTo("string");
         for (String type : List.of("BackupAccepted", "BackupList", "ReplicationChange", "ReplicationChanged",
-                "ConflictResolutionRequest", "ConflictList", "Conflict")) {
+                "ConflictResolutionRequest", "ConflictList", "Conflict", "TestsAccepted", "TestList", "DrillResult")) {
             assertThat(schemas.has(type)).as(type + " in " + schemas.fieldNames()).isTrue();
         }
     }

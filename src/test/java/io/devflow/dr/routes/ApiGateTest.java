@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
+import io.devflow.dr.api.TestsApi;
+import io.devflow.dr.drill.Drill;
+import io.devflow.dr.drill.DrillOutcome;
+import io.devflow.dr.drill.DrillRecords;
+import io.devflow.dr.drill.DrillSuite;
+import io.devflow.dr.drill.DrillType;
 import io.devflow.dr.api.ApiSecurity;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.FailoverApi;
@@ -134,6 +140,18 @@ class ApiGateTest extends CamelMainTestSupport {
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
                 TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
+        DrillRecords drills = new DrillRecords(state);
+        registry.bind("testsApi", new TestsApi(new DrillSuite(List.of(new Drill() {
+            @Override
+            public DrillType type() {
+                return DrillType.BACKUP;
+            }
+
+            @Override
+            public void run(String id, DrillOutcome outcome) {
+                outcome.store("mongodb", true, 0, "scripted");
+            }
+        }), drills, audit, m -> { }, clock), drills));
         return registry;
     }
 
@@ -260,6 +278,23 @@ class ApiGateTest extends CamelMainTestSupport {
         List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/")).toList();
         assertThat(audit).singleElement().satisfies(p ->
                 assertThat(state.read(p).orElseThrow().content().path("by").asText()).isEqualTo("ci"));
+    }
+
+    @Test
+    void shouldLetAnOperatorStartDrillsAndAnyRoleReadThem() throws Exception {
+        assertError(call("POST", "/api/tests", "{\"type\": \"backup\"}", "application/json", VIEWER), 403,
+                "the token 'grafana' has the role viewer; this call needs operator or above");
+        assertThat(state.paths()).noneMatch(p -> p.startsWith("drills/"));
+
+        HttpResponse<String> started = call("POST", "/api/tests", "{\"type\": \"backup\"}", "application/json", OPERATOR);
+
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode accepted = Json.MAPPER.readTree(started.body());
+        String id = accepted.path("tests").path(0).path("id").asText();
+        assertThat(accepted.path("tests").path(0).path("self").asText()).isEqualTo("/api/tests/" + id);
+        HttpResponse<String> read = call("GET", "/api/tests/" + id, null, null, VIEWER);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(read.body()).path("by").asText()).isEqualTo("ci");
     }
 
     @Test

@@ -254,7 +254,7 @@ public final class InfluxHttp {
     }
 
     /** Quotes an identifier for InfluxQL: {@code "name"} with inner quotes and backslashes escaped. */
-    static String identifier(String name) {
+    public static String identifier(String name) {
         return "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }
