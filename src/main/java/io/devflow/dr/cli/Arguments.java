@@ -4,6 +4,7 @@ import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.config.VerifyLevel;
+import io.devflow.dr.recovery.plan.RecoveryPlans;
 import picocli.CommandLine;
 
 /** Converters that turn command-line words into domain values, with messages that list the valid ones. */
@@ -33,6 +34,18 @@ final class Arguments {
         public BackupId convert(String value) {
             return BackupId.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
                     "'" + value + "' is not a backup id (for example " + BackupId.EXAMPLE + "; 'dr backups list' shows them)"));
+        }
+    }
+
+    /** A recovery plan's id, checked for its shape before anything is read. */
+    static final class PlanIdConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!RecoveryPlans.isId(value)) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a recovery plan id (for example "
+                        + "recovery-1796000000-abc123; 'dr recover list' shows them)");
+            }
+            return value;
         }
     }
 

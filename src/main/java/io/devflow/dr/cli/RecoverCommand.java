@@ -205,7 +205,8 @@ final class RecoverCommand implements Runnable {
                     + "after the process running it died); completed steps are not run again.")
     static final class Resume extends DrSubcommand {
 
-        @Parameters(paramLabel = "PLAN-ID", description = "The plan (dr recover list shows them).")
+        @Parameters(paramLabel = "PLAN-ID", converter = Arguments.PlanIdConverter.class,
+                description = "The plan (dr recover list shows them).")
         String id;
 
         @Override
@@ -252,7 +253,8 @@ final class RecoverCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One recovery plan with its steps as they ran.")
     static final class Show extends DrSubcommand {
 
-        @Parameters(paramLabel = "PLAN-ID", description = "The plan (dr recover list shows them).")
+        @Parameters(paramLabel = "PLAN-ID", converter = Arguments.PlanIdConverter.class,
+                description = "The plan (dr recover list shows them).")
         String id;
 
         @Override

@@ -113,6 +113,25 @@ class CliFuzzTest {
                     new Positional("RESOLUTION", r -> Cases.oneOf(r, "source", "target", "{\"_id\": 7, \"total\": 3}"),
                             r -> Cases.oneOf(r, "sauce", "{", "{\"a\": 1} x", "[1]", "[".repeat(5_000), "{\"a\":".repeat(3_000),
                                     odd(r)), true)), List.of(), true),
+            new Command(List.of("recover", "full"), List.of(), List.of(
+                    new Option("--target-region", r -> Cases.oneOf(r, REGIONS), CliFuzzTest::odd, true),
+                    new Option("--store", r -> "mongodb", CliFuzzTest::odd, false),
+                    new Option("--mode", r -> Cases.oneOf(r, "merge", "replace"), CliFuzzTest::odd, false),
+                    new Option("--dry-run", null, null, false)), false),
+            new Command(List.of("recover", "point-in-time"), List.of(), List.of(
+                    new Option("--point-in-time", r -> "2026-12-01T10:00:00Z", CliFuzzTest::odd, true),
+                    new Option("--target-region", r -> Cases.oneOf(r, REGIONS), CliFuzzTest::odd, false),
+                    new Option("--dry-run", null, null, false)), false),
+            new Command(List.of("recover", "resume"), List.of(new Positional("PLAN-ID",
+                    r -> "recovery-1796000000-abc123", CliFuzzTest::odd, true)), List.of(), false),
+            new Command(List.of("recover", "list"), List.of(), List.of(
+                    new Option("--limit", r -> "5", CliFuzzTest::odd, false)), true),
+            new Command(List.of("test"), List.of(), List.of(
+                    new Option("--type", r -> Cases.oneOf(r, "backup", "replication", "failover", "all"),
+                            CliFuzzTest::odd, false)), false),
+            new Command(List.of("test", "history"), List.of(), List.of(
+                    new Option("--type", r -> Cases.oneOf(r, "backup", "replication", "failover"), CliFuzzTest::odd, false),
+                    new Option("--limit", r -> "5", CliFuzzTest::odd, false)), true),
             new Command(List.of("keys", "init"), List.of(), List.of(), true),
             new Command(List.of("keys", "describe"), List.of(), List.of(), true),
             new Command(List.of("keys", "create"), List.of(), List.of(

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Recovery plan records in the control state, {@code recovery/plans/<id>}. Every save is a read-change-write of the
@@ -26,8 +27,15 @@ public final class RecoveryPlans {
 
     private final StateStore state;
 
+    private static final Pattern ID = Pattern.compile("recovery-[0-9]{1,19}-[a-z0-9]{6}");
+
     public RecoveryPlans(StateStore state) {
         this.state = state;
+    }
+
+    /** Whether {@code value} has the shape of a plan id (it may still name no plan). */
+    public static boolean isId(String value) {
+        return value != null && ID.matcher(value).matches();
     }
 
     /** A new id in the seed's shape: {@code recovery-<epoch seconds>-<6 random characters>}. */
