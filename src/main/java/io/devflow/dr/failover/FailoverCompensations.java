@@ -1,6 +1,7 @@
 package io.devflow.dr.failover;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.ActiveRegion;
 import io.devflow.dr.control.ActiveRegions;
 import io.devflow.dr.failover.FailoverRecord.StepRecord;
@@ -27,6 +28,12 @@ public final class FailoverCompensations {
     /** The steps that change something, each undone by its compensation. */
     static final Set<FailoverStep> COMPENSATED = Set.of(FailoverStep.STOP_TRAFFIC, FailoverStep.PROMOTE,
             FailoverStep.UPDATE_ROUTING);
+
+    /**
+     * In stop-traffic's changes while a fence is being set: the store. Left there only by a controller that stopped
+     * before the fence answered, which may have fenced.
+     */
+    static final String FENCING = "fencing";
 
     private static final String NOT_LIFTED = "not lifted";
 
@@ -113,17 +120,26 @@ public final class FailoverCompensations {
     }
 
     /**
-     * Lifts every fence a failover's stop-traffic step set; returns, per fence, that it was lifted or why it was not.
+     * Lifts every fence a failover's stop-traffic step set, and the one it was setting when its controller stopped;
+     * returns, per fence, that it was lifted or why it was not.
      */
     static List<String> liftFences(FailoverRecord record, List<StoreFence> fences) {
         List<String> outcomes = new ArrayList<>();
-        JsonNode set = record.step(FailoverStep.STOP_TRAFFIC).map(StepRecord::changes).map(c -> c.path("fences"))
-                .orElse(null);
-        for (JsonNode node : set == null ? List.<JsonNode>of() : set) {
+        JsonNode changes = record.step(FailoverStep.STOP_TRAFFIC).map(StepRecord::changes).orElse(null);
+        if (changes == null) {
+            return outcomes;
+        }
+        List<Fence> set = new ArrayList<>();
+        for (JsonNode node : changes.path("fences")) {
             Fence fence = Json.MAPPER.convertValue(node, Fence.class);
-            if (!fence.fenced()) {
-                continue;
+            if (fence.fenced()) {
+                set.add(fence);
             }
+        }
+        StoreKind.parse(changes.path(FENCING).asText()).ifPresent(store -> set.add(new Fence(store,
+                record.plan().source(), true, "unconfirmed: its controller stopped while setting it", null, null,
+                Json.MAPPER.createObjectNode())));
+        for (Fence fence : set) {
             StoreFence storeFence = fences.stream().filter(f -> f.store() == fence.store()).findFirst().orElse(null);
             try {
                 if (storeFence == null) {

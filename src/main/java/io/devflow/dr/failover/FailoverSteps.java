@@ -107,6 +107,12 @@ public final class FailoverSteps {
             ArrayNode fenced = changes.putArray("fences");
             List<String> risks = new ArrayList<>();
             for (StoreKind store : FailoverPlanner.stores(config.region(source).orElseThrow())) {
+                if (fenceFor(store).isPresent()) {
+                    // saved before the fence is asked for (a hook may take minutes): should this controller stop
+                    // before the answer, whoever rolls the failover back lifts it all the same
+                    run = save(run, FailoverStep.STOP_TRAFFIC, changes.deepCopy().put(FailoverCompensations.FENCING,
+                            store.id()));
+                }
                 Fence fence = fence(store, source);
                 fenced.add(Json.MAPPER.valueToTree(fence));
                 if (!fence.fenced()) {

@@ -244,6 +244,52 @@ class FailoverRouteTest extends CamelMainTestSupport {
         assertThat(fence.up).isEmpty();
     }
 
+    @Test
+    void shouldRecordAFenceAsBeingSetBeforeAskingForIt() throws Exception {
+        List<JsonNode> seen = new CopyOnWriteArrayList<>();
+        fence.whileFencing = () -> records.newest(1).forEach(r -> seen.add(
+                r.step(FailoverStep.STOP_TRAFFIC).orElseThrow().changes()));
+
+        FailoverRecord done = run();
+
+        assertThat(done.state()).as(done.toString()).isEqualTo(FailoverRecord.State.COMPLETED);
+        assertThat(seen).singleElement().satisfies(changes -> {
+            assertThat(changes.path("fencing").asText()).isEqualTo("mongodb");
+            assertThat(changes.path("routing").path("action").asText()).isEqualTo("drain");
+        });
+        JsonNode stopped = done.step(FailoverStep.STOP_TRAFFIC).orElseThrow().changes();
+        assertThat(stopped.has("fencing")).as(stopped.toString()).isFalse();
+        assertThat(stopped.path("fences")).hasSize(1);
+    }
+
+    @Test
+    void shouldLiftTheFenceItsControllerWasSettingWhenItStopped() throws Exception {
+        Files.write(routingFile, ORIGINAL_ROUTING);
+        FailoverRequest request = new FailoverRequest(WEST, "drill", false, FailoverRequest.Trigger.MANUAL, "oncall");
+        ActiveRegion previous = active.fresh();
+        ObjectNode stopping = Json.MAPPER.createObjectNode();
+        stopping.set("routing", Json.MAPPER.valueToTree(routing.drain(EAST)));
+        stopping.putArray("fences");
+        stopping.put("fencing", "mongodb");
+        // the hook fenced, and its controller died before it answered
+        fence.fence(EAST, Duration.ofSeconds(30));
+        FailoverRecord left = records.save(new FailoverRecord(FailoverRecords.newId(clock.instant()),
+                FailoverRecord.State.RUNNING, request, failovers.plan(request), List.of(
+                new StepRecord(FailoverStep.VALIDATE_TARGET, clock.instant(), clock.instant(), "done", "ok", null, "none"),
+                new StepRecord(FailoverStep.STOP_TRAFFIC, clock.instant(), null, "running", null, stopping, "none")),
+                Json.MAPPER.valueToTree(previous), null, "dead-controller", 0, clock.instant(), null, null));
+
+        context.start();
+
+        FailoverRecord finished = awaitFinished(left.id());
+        assertThat(finished.state()).as(finished.toString()).isEqualTo(FailoverRecord.State.ROLLED_BACK);
+        assertThat(finished.error()).isEqualTo("stop-traffic failed: its controller dead-controller stopped during the step");
+        assertThat(finished.step(FailoverStep.STOP_TRAFFIC).orElseThrow().compensation()).isEqualTo("done");
+        assertThat(fence.up).as("the fence being set when its controller stopped").isEmpty();
+        assertThat(Files.readAllBytes(routingFile)).isEqualTo(ORIGINAL_ROUTING);
+        assertThat(active.fresh()).isEqualTo(previous);
+    }
+
     /** A record as a controller that died would leave it: source drained and fenced, promote running or done. */
     private FailoverRecord leftBehind(boolean promoted) {
         FailoverRequest request = new FailoverRequest(WEST, "drill", false, FailoverRequest.Trigger.MANUAL, "oncall");
@@ -308,6 +354,8 @@ class FailoverRouteTest extends CamelMainTestSupport {
     static final class RecordingFence implements StoreFence {
         final List<String> fenced = new CopyOnWriteArrayList<>();
         final Set<String> up = ConcurrentHashMap.newKeySet();
+        /** Runs while a fence is asked for, before it answers. */
+        volatile Runnable whileFencing = () -> { };
 
         @Override
         public StoreKind store() {
@@ -316,6 +364,7 @@ class FailoverRouteTest extends CamelMainTestSupport {
 
         @Override
         public Fence fence(RegionId region, Duration hold) {
+            whileFencing.run();
             fenced.add(region.value());
             up.add(region.value());
             return new Fence(StoreKind.MONGODB, region.value(), true, "test hook", null, null,
@@ -329,7 +378,7 @@ class FailoverRouteTest extends CamelMainTestSupport {
 
         @Override
         public void lift(Fence fence) {
-            up.remove(fence.details().path("region").asText());
+            up.remove(fence.region());
         }
     }
 }

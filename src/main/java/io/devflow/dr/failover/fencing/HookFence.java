@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * application's write role, scale writers to zero, flip a proxy) is the platform's business; this class only knows
  * whether it said yes in time. Without a hook, or when the hook fails, the fence says so as residual risk: the
  * failover goes on and its record tells what could still be written at the source. A hook's fence does not lapse by
- * itself, so renewing it is a no-op, and lifting it runs the hook again with {@code lift}.
+ * itself, so renewing it is a no-op, and lifting it runs the hook again with {@code lift}. A rollback also lifts a fence
+ * whose hook never answered (its controller stopped while the hook ran), so a hook's lift must succeed where nothing
+ * is fenced.
  */
 public final class HookFence implements StoreFence {
 
