@@ -25,6 +25,8 @@ import picocli.CommandLine.Mixin;
                 ResolveConflictCommand.class,
                 KeysCommand.class,
                 ControlCommand.class,
+                AuditCommand.class,
+                ComplianceCommand.class,
                 ConfigCommand.class,
                 ServerCommand.class,
                 DemoCommand.class,
@@ -51,6 +53,6 @@ public final class DrCommand implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                 "a command is required: backup, backups, verify, restore, retention, status, failover, failovers, "
-                        + "replication, conflicts, resolve-conflict, keys, config, server or demo");
+                        + "replication, conflicts, resolve-conflict, keys, control, audit, compliance, config, server or demo");
     }
 }

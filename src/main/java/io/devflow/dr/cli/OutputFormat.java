@@ -1,6 +1,6 @@
 package io.devflow.dr.cli;
 
-/** --output text|json */
+/** --output text|json, and md for the reports that have a Markdown form ({@code dr compliance report}). */
 public enum OutputFormat {
-    text, json
+    text, json, md
 }
