@@ -1,17 +1,15 @@
 package io.devflow.dr.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.ApiRole;
-import io.devflow.dr.control.AuditLog;
+import io.devflow.dr.retention.RetentionAudit;
 import io.devflow.dr.retention.RetentionService;
-import io.devflow.dr.support.Json;
 
 /** The retention resource of the HTTP API: a dry run unless the request says otherwise, deletions audited. */
 public final class OperationsApi {
 
-    private final AuditLog audit;
+    private final RetentionAudit audit;
 
-    public OperationsApi(AuditLog audit) {
+    public OperationsApi(RetentionAudit audit) {
         this.audit = audit;
     }
 
@@ -30,15 +28,6 @@ public final class OperationsApi {
 
     /** Records an applied retention (not a dry run) in the audit log, under the caller's token name. */
     public RetentionService.Report audited(RetentionService.Report report, ApiSecurity.Caller caller) {
-        if (!report.dryRun()) {
-            ObjectNode details = Json.MAPPER.createObjectNode();
-            details.put("kept", report.kept());
-            details.put("deleted", report.deleted());
-            details.set("deletedBackups", Json.MAPPER.valueToTree(report.backups().stream()
-                    .filter(e -> !"keep".equals(e.action())).map(RetentionService.Entry::id).toList()));
-            details.put("abortedUploads", report.abortedUploads().size());
-            audit.record("retention-applied", caller.name(), "retention", details);
-        }
-        return report;
+        return audit.recorded(report, caller.name());
     }
 }

@@ -10,6 +10,7 @@ import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.api.TestsApi;
+import io.devflow.dr.backup.BackupAudit;
 import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.NotificationsConfig;
@@ -19,6 +20,7 @@ import io.devflow.dr.config.RetryConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.notify.NoticeFormats;
 import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.retention.RetentionAudit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.cluster.CamelClusterService;
@@ -60,11 +62,13 @@ public final class DrBeans {
         beans.add(bean(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class, services.meterRegistry()));
         beans.add(bean("backupPipeline", services.pipeline()));
         beans.add(bean("backupFailures", services.failures()));
+        beans.add(bean("backupAudit", new BackupAudit(services.audit())));
         beans.add(bean("scheduledBackups", new ScheduledBackups(services.config(), services.stores(), services.catalog(),
                 services.regions(), services.running(), services.clock(), services::mayActAsLeader,
                 services.activeRegions()::current)));
         beans.add(bean("retentionService", services.retention()));
         beans.add(bean("conflictRetention", services.conflictRetention()));
+        beans.add(bean("retentionAudit", new RetentionAudit(services.audit())));
         beans.add(bean("notifications", services.notifications()));
         beans.add(bean("noticeFormats", new NoticeFormats()));
         // the mail route is loaded in every mode, so its endpoint's beans exist even when no mail is configured
@@ -128,7 +132,7 @@ public final class DrBeans {
             beans.add(bean("apiGate", LifecycleStrategy.class, new ApiGate(security, errors, services.config().api())));
             beans.add(bean("apiJson", ObjectMapper.class, ApiJson.MAPPER));
             beans.add(bean("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter()));
-            beans.add(bean("operationsApi", new OperationsApi(services.audit())));
+            beans.add(bean("operationsApi", new OperationsApi(new RetentionAudit(services.audit()))));
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));
             beans.add(bean("failoverApi", new FailoverApi(services.config(), services.failovers())));

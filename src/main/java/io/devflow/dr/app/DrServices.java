@@ -287,6 +287,11 @@ public final class DrServices implements AutoCloseable {
         return audit;
     }
 
+    /** The deployment's control key: control documents' MAC and the signature of compliance evidence. */
+    public ControlKeys controlKeys() {
+        return controlKeys;
+    }
+
     /**
      * Whether the region is the active one as far as this process can tell: a server that cannot read the control
      * state just now keeps what it has (an open capture segment is not closed for that).

@@ -27,6 +27,8 @@ import picocli.CommandLine.Mixin;
                 ResolveConflictCommand.class,
                 KeysCommand.class,
                 ControlCommand.class,
+                AuditCommand.class,
+                ComplianceCommand.class,
                 ConfigCommand.class,
                 ServerCommand.class,
                 DemoCommand.class,
@@ -60,6 +62,7 @@ public final class DrCommand implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                 "a command is required: backup, backups, verify, restore, recover, retention, status, failover, failovers, "
-                        + "test, replication, conflicts, resolve-conflict, keys, config, server or demo");
+                        + "test, replication, conflicts, resolve-conflict, keys, control, audit, compliance, config, server "
+                        + "or demo");
     }
 }

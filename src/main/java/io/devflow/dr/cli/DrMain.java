@@ -34,18 +34,25 @@ public final class DrMain {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         // an option left without its value does not take a mistyped option after it as one (--target-database --Type)
         cmd.setUnmatchedOptionsAllowedAsOptionParameters(false);
-        cmd.setExecutionStrategy(DrMain::junitOnlyForTests);
+        cmd.setExecutionStrategy(DrMain::formatsOnlyWhereTheyApply);
         return cmd;
     }
 
-    /** {@code --output junit} is a report of drills; any other command refuses it rather than print text instead. */
-    private static int junitOnlyForTests(CommandLine.ParseResult parsed) {
+    /**
+     * {@code --output junit} is a report of drills and {@code --output md} a compliance report; any other command
+     * refuses them rather than print text instead.
+     */
+    private static int formatsOnlyWhereTheyApply(CommandLine.ParseResult parsed) {
         CommandLine command = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
         DrCommand root = (DrCommand) parsed.commandSpec().userObject();
-        boolean drills = command.getCommandSpec().userObject() instanceof TestCommand
-                || command.getCommandSpec().userObject() instanceof TestCommand.HistoryCommand;
+        Object chosen = command.getCommandSpec().userObject();
+        boolean drills = chosen instanceof TestCommand || chosen instanceof TestCommand.HistoryCommand;
         if (root.common.output == OutputFormat.junit && !drills) {
             throw new CommandLine.ParameterException(command, "--output junit applies to dr test only; use text or json");
+        }
+        if (root.common.output == OutputFormat.md && !(chosen instanceof ComplianceCommand.Report)) {
+            throw new CommandLine.ParameterException(command,
+                    "--output md applies to dr compliance report only; use text or json");
         }
         return new CommandLine.RunLast().execute(parsed);
     }

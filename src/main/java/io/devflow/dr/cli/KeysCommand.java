@@ -1,5 +1,6 @@
 package io.devflow.dr.cli;
 
+import io.devflow.dr.app.DrServices;
 import io.devflow.dr.app.KmsAdmin;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.DrConfig;
@@ -31,6 +32,14 @@ final class KeysCommand extends DrSubcommand {
         return config.backup().encryption();
     }
 
+    /** Key operations are audited like every DR action; only ids and places, never key material. */
+    static void audit(DrConfig config, String action, String keyId, String provider, String where) {
+        try (DrServices services = new DrServices(config)) {
+            services.audit().recordOrWarn(action, Operator.name(), keyId,
+                    CliAudit.details().put("outcome", "completed").put("provider", provider).put("where", where));
+        }
+    }
+
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = "Create the local keyring (encryption.keyFile) with its first key, readable by you only.")
     static final class Init extends DrSubcommand {
@@ -43,6 +52,7 @@ final class KeysCommand extends DrSubcommand {
                         ? "a masterKey" : "aws-kms (create a KMS key with 'dr keys create')"));
             }
             LocalKeyring keyring = KeyProviders.initKeyring(encryption, Clock.systemUTC());
+            audit(loadConfig(), "key-created", keyring.primaryId(), "local", "keyring " + keyring.file());
             if (json()) {
                 Printer.json(out(), Map.of("keyring", keyring.file().toString(), "primary", keyring.primaryId()));
             } else {
@@ -123,6 +133,7 @@ final class KeysCommand extends DrSubcommand {
                 try (KmsAdmin kms = new KmsAdmin(encryption)) {
                     key = kms.create(description);
                 }
+                audit(loadConfig(), "key-created", key.keyId(), "aws-kms", String.valueOf(key.arn()));
                 if (json()) {
                     Printer.json(out(), Map.of("provider", "aws-kms", "keyId", key.keyId(), "arn", String.valueOf(key.arn())));
                 } else {
@@ -136,6 +147,7 @@ final class KeysCommand extends DrSubcommand {
                         + "changing the secret and encryption.keyId, or switch to a keyring (encryption.keyFile)");
             }
             LocalKeyring rotated = LocalKeyring.rotate(encryption.keyFile().get(), Clock.systemUTC());
+            audit(loadConfig(), "key-rotated", rotated.primaryId(), "local", "keyring " + rotated.file());
             if (json()) {
                 Printer.json(out(), Map.of("provider", "local", "keyring", rotated.file().toString(), "primary", rotated.primaryId()));
             } else {

@@ -1,6 +1,6 @@
 package io.devflow.dr.cli;
 
-/** --output text|json, and junit for dr test */
+/** --output text|json, junit for dr test, and md for the reports that have a Markdown form (dr compliance report). */
 public enum OutputFormat {
-    text, json, junit
+    text, json, junit, md
 }

@@ -1,6 +1,7 @@
 package io.devflow.dr.cli;
 
 import io.devflow.dr.app.DrServices;
+import io.devflow.dr.retention.RetentionAudit;
 import io.devflow.dr.retention.RetentionService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,8 @@ final class RetentionCommand extends DrSubcommand {
         public Integer call() {
             RetentionService.Report report;
             try (DrServices services = new DrServices(loadConfig())) {
-                report = services.conflictRetention().apply(dryRun, services.retention().apply(dryRun));
+                report = new RetentionAudit(services.audit()).recorded(
+                        services.conflictRetention().apply(dryRun, services.retention().apply(dryRun)), Operator.name());
             }
             if (json()) {
                 Printer.json(out(), report);

@@ -2,6 +2,7 @@ package io.devflow.dr.cli;
 
 import io.devflow.dr.app.DrRuntime;
 import io.devflow.dr.app.DrServices;
+import io.devflow.dr.config.ConfigDigest;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.ConfigChecks;
 import io.devflow.dr.config.ConfigProblem;
@@ -35,6 +36,9 @@ final class ServerCommand extends DrSubcommand {
             throw ConfigException.of(config.source().toString(), problems);
         }
         try (DrServices services = new DrServices(config)) {
+            services.audit().recordOrWarn("config-loaded", Operator.name(), config.source().toString(),
+                    CliAudit.details().put("outcome", "loaded").put("sha256", ConfigDigest.of(config.source()))
+                            .put("instance", services.leadership().instanceId()));
             DrRuntime runtime = start(services, config);
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "dr-shutdown"));
             err().println("dr server: API " + config.api().baseUrl() + "/api, health /observe/health, metrics "

@@ -31,7 +31,9 @@ final class VerifyCommand extends DrSubcommand {
         VerificationRecord record;
         try (DrServices services = new DrServices(loadConfig());
              Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
-            record = services.verifyService().verify(id, level, progress);
+            record = CliAudit.audited(services.audit(), "verify", id.value(),
+                    CliAudit.details().put("level", level.configName()),
+                    () -> services.verifyService().verify(id, level, progress));
         } catch (ArchiveIntegrityException | KeyUnavailableException e) {
             throw new OperationFailedException("verification failed: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.Mac;
 import io.devflow.dr.crypto.DataKey;
+import io.devflow.dr.crypto.EvidenceSigner;
 import io.devflow.dr.crypto.KeyContext;
 import io.devflow.dr.crypto.KeyProvider;
 import io.devflow.dr.crypto.KeyUnavailableException;
@@ -63,6 +64,16 @@ public final class ControlKeys implements AutoCloseable {
             key = loaded;
         }
         return mac;
+    }
+
+    /** The key that signs exported compliance evidence, derived from the control key (decision 54). */
+    public synchronized EvidenceSigner evidenceSigner() {
+        mac();
+        try {
+            return key.evidenceSigner();
+        } catch (GeneralSecurityException e) {
+            throw new KeyUnavailableException("the evidence signing key cannot be derived: " + e.getMessage(), e);
+        }
     }
 
     private DataKey loadOrCreate() {

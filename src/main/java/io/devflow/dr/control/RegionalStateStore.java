@@ -173,6 +173,50 @@ public final class RegionalStateStore implements StateStore, AutoCloseable {
         return Optional.of(body.document());
     }
 
+    /**
+     * Puts the document in one region after the other, in the order of the regions' ids, each with
+     * {@code If-None-Match: *}: the first region that answers decides which writer takes the name, so two writers
+     * racing for it do not each win a different region. A region that refuses after the first accepted keeps the
+     * other writer's copy and is reported; reads take one copy of the two.
+     */
+    @Override
+    public boolean create(String path, JsonNode content) {
+        WriteAuthority.Stamp stamp = authority.stamp();
+        SealedDocument.Body body = new SealedDocument.Body(path, 1, stamp.epoch(), stamp.writer(), clock.instant(),
+                content);
+        byte[] bytes = SealedDocument.encode(body, keys.mac());
+        List<RegionContext> ordered = regions.all().stream()
+                .sorted(Comparator.comparing(region -> region.id().value())).toList();
+        boolean placed = false;
+        List<String> failures = new ArrayList<>();
+        Exception first = null;
+        for (RegionContext region : ordered) {
+            try {
+                authority.stamp();
+                boolean written = region.objectStore().putIfUnchanged(key(region, path), bytes, "application/json", null)
+                        || holds(region, path, bytes);
+                if (!written && !placed) {
+                    return false;
+                }
+                if (!written) {
+                    LOG.warn("control state {} was created in another region by this writer but region {} already "
+                            + "holds another copy", path, region.id());
+                }
+                placed = true;
+            } catch (RemoteOperationException e) {
+                first = first == null ? e : first;
+                failures.add(region.id() + ": " + Failures.describe(e));
+            }
+        }
+        if (!placed) {
+            throw new RemoteOperationException("creating " + path + " in the control state failed in every region ("
+                    + String.join("; ", failures) + ")", first, true);
+        }
+        failures.forEach(failure -> LOG.warn("control state {} not created in {}; it is copied there when next read",
+                path, failure));
+        return true;
+    }
+
     @Override
     public void delete(String path) {
         authority.stamp();

@@ -29,6 +29,18 @@ public interface StateStore {
         return write(path, change.apply(read(path)));
     }
 
+    /**
+     * Writes the first and only revision of an append-only document: false, writing nothing, when the document
+     * already exists, even as a copy that is not used (altered or unsigned), so nothing is ever written over it.
+     */
+    default boolean create(String path, JsonNode content) {
+        if (read(path).isPresent()) {
+            return false;
+        }
+        write(path, content);
+        return true;
+    }
+
     /** Removes a document from every reachable region. */
     void delete(String path);
 

@@ -75,6 +75,11 @@ public final class DataKey implements AutoCloseable {
         return material.controlMac();
     }
 
+    /** The Ed25519 key that signs compliance evidence, when this is the deployment's control key. */
+    public EvidenceSigner evidenceSigner() throws GeneralSecurityException {
+        return material.evidenceSigner();
+    }
+
     @Override
     public void close() {
         material.close();

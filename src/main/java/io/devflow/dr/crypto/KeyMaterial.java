@@ -12,6 +12,7 @@ import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
 import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters;
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import com.google.crypto.tink.subtle.AesGcmJce;
+import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.google.crypto.tink.subtle.Hkdf;
 import com.google.crypto.tink.subtle.PrfMac;
 import com.google.crypto.tink.util.SecretBytes;
@@ -40,6 +41,7 @@ public final class KeyMaterial implements AutoCloseable {
     private static final byte[] KEY_CHECK_INFO = "devflow-dr key check v1".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY_CHECK_BYTES = 16;
     private static final byte[] CONTROL_KEY_INFO = "devflow-dr control mac v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVIDENCE_KEY_INFO = "devflow-dr evidence ed25519 v1".getBytes(StandardCharsets.US_ASCII);
     private static final int SEGMENT_BYTES = 1 << 20;
 
     private final byte[] bytes;
@@ -119,6 +121,25 @@ public final class KeyMaterial implements AutoCloseable {
     /** HMAC-SHA256 under a key derived from this one, for authenticating control-plane documents. */
     public Mac controlMac() throws GeneralSecurityException {
         return mac(CONTROL_KEY_INFO);
+    }
+
+    /**
+     * An Ed25519 key pair whose seed is derived from this key, for signing compliance evidence: the same control
+     * key always gives the same public key, which operators hand to auditors.
+     */
+    public EvidenceSigner evidenceSigner() throws GeneralSecurityException {
+        byte[] seed = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], EVIDENCE_KEY_INFO, KEY_BYTES);
+        byte[] privateKey = null;
+        try {
+            Ed25519Sign.KeyPair pair = Ed25519Sign.KeyPair.newKeyPairFromSeed(seed);
+            privateKey = pair.getPrivateKey();
+            return new EvidenceSigner(new Ed25519Sign(privateKey), pair.getPublicKey());
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+            if (privateKey != null) {
+                Arrays.fill(privateKey, (byte) 0);
+            }
+        }
     }
 
     /** HMAC-SHA256 under another key derived from this one, for sealing verification records. */

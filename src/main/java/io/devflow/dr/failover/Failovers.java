@@ -216,6 +216,7 @@ public final class Failovers implements FailoverService {
         details.put("trigger", record.request().trigger().id());
         details.put("reason", record.request().reason());
         details.put("state", record.state().id());
+        details.put("outcome", record.state().id());
         details.put("forced", record.plan().forced());
         if (record.controller() != null) {
             details.put("controller", record.controller());

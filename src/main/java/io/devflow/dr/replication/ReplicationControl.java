@@ -92,6 +92,7 @@ public final class ReplicationControl {
             return content;
         });
         ObjectNode details = Json.MAPPER.createObjectNode();
+        details.put("outcome", running ? "started" : "stopped");
         details.putArray("stores").addAll(chosen.stream().map(s -> Json.MAPPER.getNodeFactory().textNode(s.id())).toList());
         audit.record(running ? "replication-start" : "replication-stop", by, "replication " + config.source() + " -> "
                 + String.join(",", config.targets().stream().map(Object::toString).toList()), details);

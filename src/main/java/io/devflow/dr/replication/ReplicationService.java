@@ -326,6 +326,7 @@ public final class ReplicationService implements AutoCloseable {
         metrics.conflictResolved(resolved.store(), resolved.decision().id());
         metrics.openConflicts(conflicts.openCount());
         ObjectNode details = Json.MAPPER.createObjectNode();
+        details.put("outcome", "resolved");
         details.put("decision", resolved.decision().id());
         details.put("record", resolved.record().toString());
         audit.record("conflict-resolved", by, id, details);

@@ -3,6 +3,7 @@ package io.devflow.dr.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devflow.dr.config.ApiRole;
 import io.devflow.dr.control.AuditLog;
+import io.devflow.dr.retention.RetentionAudit;
 import io.devflow.dr.retention.RetentionService;
 import io.devflow.dr.testing.MemoryStateStore;
 import io.devflow.dr.testing.MutableClock;
@@ -21,7 +22,8 @@ class OperationsApiTest {
     private static final ApiSecurity.Caller OPERATOR = new ApiSecurity.Caller("ci", ApiRole.OPERATOR);
 
     private final MemoryStateStore state = new MemoryStateStore();
-    private final OperationsApi api = new OperationsApi(new AuditLog(state, new MutableClock(Instant.parse("2026-01-27T10:30:00Z"))));
+    private final OperationsApi api = new OperationsApi(new RetentionAudit(new AuditLog(state,
+            new MutableClock(Instant.parse("2026-01-27T10:30:00Z")))));
 
     @Test
     void shouldDeleteOnlyWhenTheRequestSaysDryRunFalse() throws Exception {
@@ -53,8 +55,9 @@ class OperationsApiTest {
         assertThat(state.paths()).isEmpty();
 
         api.audited(new RetentionService.Report(false, List.of(kept, deleted), 1, 1, List.of(), Map.of(), null), ADMIN);
-        assertThat(state.paths()).hasSize(1);
-        JsonNode record = state.read(state.paths().get(0)).orElseThrow().content();
+        List<String> entries = state.paths().stream().filter(p -> p.startsWith("audit/chain/")).toList();
+        assertThat(entries).hasSize(1);
+        JsonNode record = state.read(entries.get(0)).orElseThrow().content();
         assertThat(record.path("action").asText()).isEqualTo("retention-applied");
         assertThat(record.path("by").asText()).isEqualTo("oncall");
         assertThat(record.at("/details/deletedBackups/0").asText()).isEqualTo("backup-full-20260101-020000-bbbbbb");

@@ -163,8 +163,7 @@ class ReplicationConflictsIT {
         assertThat(resolved.decision()).isEqualTo(Decision.CUSTOM);
         assertThat(resolved.resolvedBy()).isEqualTo("api");
         assertThat(replication.openConflicts()).isEmpty();
-        assertThat(env.bucketStore(EAST).list("dr/control/audit/")).as("every resolution audited")
-                .filteredOn(o -> o.key().contains("conflict-resolved")).hasSize(3);
+        assertThat(services.audit().list(null, "conflict-resolved", 100)).as("every resolution audited").hasSize(3);
 
         // replication goes on for the resolved records
         source.updateOne(Filters.eq("_id", "b"), Updates.set("v", "after"));

@@ -63,7 +63,7 @@ class ReplicationControlTest {
     void shouldAuditEachDecision() {
         control(true).request(List.of(StoreKind.MONGODB), false, "alice");
 
-        List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/")).toList();
+        List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/chain/")).toList();
         assertThat(audit).hasSize(1);
         JsonNode entry = state.read(audit.get(0)).orElseThrow().content();
         assertThat(entry.path("action").asText()).isEqualTo("replication-stop");

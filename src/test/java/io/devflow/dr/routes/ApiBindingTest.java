@@ -3,6 +3,7 @@ package io.devflow.dr.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.retention.RetentionAudit;
 import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
 import io.devflow.dr.api.TestList;
@@ -124,7 +125,7 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
         registry.bind("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter());
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
-        registry.bind("operationsApi", new OperationsApi(audit));
+        registry.bind("operationsApi", new OperationsApi(new RetentionAudit(audit)));
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
                 TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));

@@ -3,6 +3,7 @@ package io.devflow.dr.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.retention.RetentionAudit;
 import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
 import io.devflow.dr.api.TestsApi;
@@ -136,7 +137,7 @@ class ApiGateTest extends CamelMainTestSupport {
         registry.bind("apiJson", ObjectMapper.class, ApiJson.MAPPER);
         registry.bind("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter());
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
-        registry.bind("operationsApi", new OperationsApi(audit));
+        registry.bind("operationsApi", new OperationsApi(new RetentionAudit(audit)));
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
                 TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
@@ -275,7 +276,7 @@ class ApiGateTest extends CamelMainTestSupport {
         assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
         assertThat(state.read("replication/desired").orElseThrow().content().at("/stores/mongodb/changedBy").asText())
                 .isEqualTo("ci");
-        List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/")).toList();
+        List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/chain/")).toList();
         assertThat(audit).singleElement().satisfies(p ->
                 assertThat(state.read(p).orElseThrow().content().path("by").asText()).isEqualTo("ci"));
     }

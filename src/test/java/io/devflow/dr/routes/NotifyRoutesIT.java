@@ -144,7 +144,7 @@ class NotifyRoutesIT extends CamelMainTestSupport {
         assertThat(body.at("/attachments/0/fields")).extracting(f -> f.get("title").asText() + "=" + f.get("value").asText())
                 .containsExactly("From=us-east-1", "To=us-west-2", "Reason=drill", "Loss bound=0 writes");
 
-        List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/")).toList();
+        List<String> audit = state.paths().stream().filter(p -> p.startsWith("audit/chain/")).toList();
         assertThat(audit).hasSize(1);
         JsonNode entry = state.read(audit.get(0)).orElseThrow().content();
         assertThat(entry.get("action").asText()).isEqualTo("notice");
