@@ -1,5 +1,6 @@
 package io.devflow.dr.drill;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.StateConflictException;
@@ -75,11 +76,11 @@ class DrillSuiteTest {
         assertThat(measures.get("mongodb").seconds()).isEqualTo(2.5);
         assertThat(measures.get("redis").passed()).isFalse();
         assertThat(told).hasSize(1);
-        List<String> audited = state.paths().stream().filter(p -> p.startsWith("audit/")).toList();
-        assertThat(audited).hasSize(3).anyMatch(p -> p.contains("-dr-test-started-"));
-        assertThat(audited.stream().filter(p -> p.contains("-dr-test-") && !p.contains("started"))
-                .map(p -> state.read(p).orElseThrow().content().path("details").path("passed").asBoolean()))
-                .containsExactlyInAnyOrder(false, true);
+        List<JsonNode> audited = state.paths().stream().filter(p -> p.startsWith("audit/chain/"))
+                .map(p -> state.read(p).orElseThrow().content()).toList();
+        assertThat(audited).hasSize(3).anyMatch(e -> e.path("action").asText().equals("dr-test-started"));
+        assertThat(audited.stream().filter(e -> e.path("action").asText().equals("dr-test"))
+                .map(e -> e.path("details").path("passed").asBoolean())).containsExactlyInAnyOrder(false, true);
     }
 
     @Test

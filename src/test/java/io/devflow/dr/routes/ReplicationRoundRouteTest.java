@@ -182,7 +182,9 @@ class ReplicationRoundRouteTest extends CamelMainTestSupport {
 
         store.readGate = null;
         gate.countDown();
-        await(() -> !replication.isRunning(StoreKind.MONGODB));
+        // the store counts as stopped first; each direction's final checkpoint and close follow
+        await(() -> !replication.isRunning(StoreKind.MONGODB)
+                && List.of(TO_WEST, TO_EU).stream().allMatch(d -> store.calls(d).contains("stop")));
 
         for (Direction direction : List.of(TO_WEST, TO_EU)) {
             List<String> calls = store.calls(direction);
