@@ -181,7 +181,7 @@ public final class DrServices implements AutoCloseable {
         this.failover = FailoverParts.of(config, state, activeRegions, health, catalog, regions, audit, meterRegistry,
                 leadership, () -> writer, replication, clock);
         this.drills = DrillParts.of(config, state, activeRegions, regions, stores, catalog, verifier, audit,
-                failover.failovers(), replication, meterRegistry, clock);
+                failover.failovers(), replication, recoveries, meterRegistry, clock);
         this.systemStatus = new SystemStatusService(config, status, health, state, activeRegions::current,
                 replication(), replicationControl(), () -> Instances.status(leadership, terms, writer == leadership),
                 live -> {

@@ -14,6 +14,7 @@ import io.devflow.dr.drill.DrillSuite;
 import io.devflow.dr.drill.FailoverDrill;
 import io.devflow.dr.drill.PlannedFailoverDrill;
 import io.devflow.dr.drill.RecoveryObjectives;
+import io.devflow.dr.drill.RecoveryTimeDrill;
 import io.devflow.dr.drill.ReplicationDrill;
 import io.devflow.dr.drill.ScratchWrites;
 import io.devflow.dr.failover.FailoverService;
@@ -22,6 +23,7 @@ import io.devflow.dr.failover.canary.InfluxCanary;
 import io.devflow.dr.failover.canary.MongoCanary;
 import io.devflow.dr.failover.canary.RedisCanary;
 import io.devflow.dr.metrics.ComplianceMetrics;
+import io.devflow.dr.recovery.plan.Recoveries;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.replication.ReplicationReport;
 import io.devflow.dr.replication.ReplicationService;
@@ -30,6 +32,7 @@ import io.devflow.dr.verification.BackupVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +45,8 @@ public record DrillParts(DrillSuite suite, DrillRecords records, RecoveryObjecti
 
     static DrillParts of(DrConfig config, StateStore state, ActiveRegions active, RegionDirectory regions,
                          StoreRegistry stores, BackupCatalog catalog, BackupVerifier verifier, AuditLog audit,
-                         FailoverService failovers, ReplicationService replication, MeterRegistry meters, Clock clock) {
+                         FailoverService failovers, ReplicationService replication, Recoveries recoveries,
+                         MeterRegistry meters, Clock clock) {
         DrillRecords records = new DrillRecords(state);
         RecoveryObjectives objectives = new RecoveryObjectives(config, regions, catalog, records,
                 () -> active.current().region(), () -> live(replication),
@@ -64,7 +68,9 @@ public record DrillParts(DrillSuite suite, DrillRecords records, RecoveryObjecti
                 new BackupDrill(config, regions, stores, catalog, verifier),
                 new ReplicationDrill(config.replication(),
                         () -> replication == null ? List.of() : replication.directions(), regions, clock),
-                failover);
+                failover,
+                new RecoveryTimeDrill(config, regions, stores, recoveries, () -> active.current().region(),
+                        Duration.ofMinutes(config.recovery().rtoMinutes())));
         return new DrillParts(new DrillSuite(drills, records, audit, objectives::measured, clock), records, objectives);
     }
 

@@ -17,6 +17,9 @@ final class RecoveryPrinter {
         out.println("📋 Recovery Plan " + (plan.runs().isEmpty() ? "Created" : plan.state().id()) + ":");
         field(out, "Plan ID", plan.id());
         field(out, "Type", plan.kind().id());
+        if (plan.drill() != null) {
+            field(out, "Drill", plan.drill() + " (recovery-time: restored into scratch databases, removed afterwards)");
+        }
         field(out, "Target Region", plan.targetRegion() + (plan.inPlace()
                 ? " (the active region: recovery in place, over its live data)" : ""));
         if (plan.pointInTime() != null) {
@@ -69,7 +72,7 @@ final class RecoveryPrinter {
         out.printf(Locale.ROOT, format, "ID", "TYPE", "TARGET", "MODE", "STATE", "CREATED", "STEPS DONE");
         for (RecoveryPlan p : plans) {
             long done = p.steps().stream().filter(s -> s.state().id().equals("completed")).count();
-            out.printf(Locale.ROOT, format, p.id(), p.kind().id(), p.targetRegion(), p.mode().id(), p.state().id(),
+            out.printf(Locale.ROOT, format, p.id(), p.kind().id() + (p.drill() != null ? " (drill)" : ""), p.targetRegion(), p.mode().id(), p.state().id(),
                     p.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), done + "/" + p.steps().size());
         }
         out.flush();

@@ -12,7 +12,6 @@ import io.devflow.dr.region.RegionContext;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.store.StoreRegistry;
-import io.devflow.dr.store.influxdb.InfluxHttp;
 import io.devflow.dr.store.redis.RedisScratch;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.InvalidRequestException;
@@ -24,8 +23,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.IntStream;
 
 /**
  * The backup drill (the seed's restore test, weekly): per store, the newest completed full backup in any region's
@@ -112,7 +109,7 @@ public final class BackupDrill implements Drill {
         List<String> sources = Arrays.stream(newest.manifest().source().getOrDefault("databases", "").split(","))
                 .filter(s -> !s.isBlank()).toList();
         Map<String, String> scratch = ScratchNames.of(id, sources);
-        List<String> existing = existing(operations, region);
+        List<String> existing = ScratchDatabases.existing(operations, region);
         scratch.values().stream().filter(existing::contains).findFirst().ifPresent(name -> {
             throw new IllegalStateException("database " + name + " exists already on " + region.id() + "; a drill "
                     + "creates only databases that do not exist");
@@ -136,17 +133,6 @@ public final class BackupDrill implements Drill {
         }
         return newest.manifest().id() + " (" + newest.manifest().items() + " items) from " + region.id()
                 + "'s bucket restored into " + String.join(", ", scratch.values()) + "; fingerprints match";
-    }
-
-    private static List<String> existing(StoreOperations operations, RegionContext region) {
-        if (operations.store() == StoreKind.MONGODB) {
-            return region.mongo().listDatabaseNames().into(new ArrayList<>());
-        }
-        InfluxHttp http = new InfluxHttp(region.config().requireInfluxdb());
-        List<String> names = new ArrayList<>();
-        http.series(region.config().requireInfluxdb().databases().get(0), "SHOW DATABASES").forEach(series -> series.path("values")
-                .forEach(row -> names.add(row.path(0).asText())));
-        return names;
     }
 
     /** Redis: each database of the backup restored in turn into the spare logical database, compared, emptied. */
@@ -184,24 +170,8 @@ public final class BackupDrill implements Drill {
                 + "'s bucket restored database by database into scratch database " + scratch + "; fingerprints match";
     }
 
-    /**
-     * The configured scratch database, or the highest logical database that no region's configuration keeps data in
-     * and that replication does not keep its record versions in.
-     */
+    /** The configured scratch database, or the highest spare one. */
     int scratchDatabase() {
-        List<Integer> taken = new ArrayList<>();
-        regions.all().forEach(r -> r.config().redis().ifPresent(redis -> taken.addAll(redis.databases())));
-        config.replication().ifPresent(r -> taken.add(r.redis().metadataDatabase()));
-        Optional<Integer> configured = config.recovery().drills().redisScratchDatabase().stream().boxed().findFirst();
-        if (configured.isPresent()) {
-            if (taken.contains(configured.get())) {
-                throw new InvalidRequestException("recovery.drills.redisScratchDatabase " + configured.get()
-                        + " holds configured data or replication's record versions; choose an unused database");
-            }
-            return configured.get();
-        }
-        return IntStream.iterate(15, i -> i >= 0, i -> i - 1).filter(i -> !taken.contains(i)).findFirst()
-                .orElseThrow(() -> new InvalidRequestException("every Redis logical database holds configured data; "
-                        + "a backup drill needs a spare one (recovery.drills.redisScratchDatabase)"));
+        return ScratchDatabases.redis(config, regions, 1).get(0);
     }
 }

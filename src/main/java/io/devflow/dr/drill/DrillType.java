@@ -6,10 +6,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Optional;
 
-/**
- * The kinds of DR drill, in the order a whole suite runs them. {@code recovery-time} is part of the type list and of
- * the result documents; it runs once a recovery-time drill is registered with the suite.
- */
+/** The kinds of DR drill, in the order a whole suite runs them. */
 public enum DrillType {
     BACKUP("backup", "Backup and Restore Test"),
     REPLICATION("replication", "Cross-Region Replication Test"),

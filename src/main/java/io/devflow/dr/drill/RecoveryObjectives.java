@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 
 /**
  * The recovery objectives measured against their targets, per store. RTO: the last recovery time a drill measured
- * (a backup drill's verified restore into scratch, later a recovery plan's), met when that drill passed within the
+ * (a backup drill's verified restore into scratch, or a recovery-time drill's plan, start to verified), met when that drill passed within the
  * RTO; never measured is not met. RPO: the worse of replication's lag to any region and the age of the newest point
  * a backup of the active region can restore, met within the RPO. What is read from the buckets (the measures, the
  * newest backups, the lag another process published) is refreshed by {@link #refresh}; ages and this process's own

@@ -6,6 +6,8 @@ import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.ActiveRegion;
+import io.devflow.dr.recovery.plan.RecoveryPlan;
+import io.devflow.dr.recovery.plan.StepType;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.store.redis.ReservedKeys;
 import io.devflow.dr.support.Json;
@@ -41,10 +43,10 @@ import static io.devflow.dr.testing.TestEnvironment.WEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The backup and failover drills on real servers (mongo-java-server, redis-server, s3proxy in two regions), through
- * the CLI: each passes on a healthy deployment and fails on its negative control (a tampered backup, an unreachable
- * target), and either way leaves no scratch database or key behind; the results are in the history, and the RTO/RPO
- * gauges follow the measurements.
+ * The backup, failover and recovery-time drills on real servers (mongo-java-server, redis-server, s3proxy in two
+ * regions), mostly through the CLI: each passes on a healthy deployment and fails on its negative control (a tampered
+ * backup, an unreachable target, an RTO shorter than the recovery), and either way leaves no scratch database or key
+ * behind; the results are in the history, and the RTO/RPO gauges follow the measurements.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -221,11 +223,116 @@ class DrillIT {
         assertThat(type.errIsOneCleanLine()).isTrue();
     }
 
+    @Test
+    @Order(7)
+    void shouldRunAFullRecoveryPlanIntoScratchTimedAgainstTheRto() throws Exception {
+        long documents = env.client(WEST).getDatabase("devflow").getCollection("things").countDocuments();
+        long keys = keys(WEST, 0);
+
+        CliRun run = cli("test", "--type", "recovery-time", "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        DrillResult result = results(run.out()).get(0);
+        assertThat(result.type()).isEqualTo(DrillType.RECOVERY_TIME);
+        assertThat(result.passed()).isTrue();
+        assertThat(result.stores()).containsOnlyKeys("mongodb", "redis");
+        assertThat(result.stores().values()).allSatisfy(s -> {
+            assertThat(s.passed()).isTrue();
+            assertThat(s.seconds()).isPositive();
+        });
+        assertThat(result.steps()).extracting(DrillResult.StepResult::name).containsExactlyInAnyOrder("restore-mongodb",
+                "verify-mongodb", "restore-redis", "verify-redis", "within-rto");
+        assertThat(result.steps()).allMatch(DrillResult.StepResult::passed);
+        assertThat(result.steps()).filteredOn(s -> s.name().startsWith("verify-"))
+                .allSatisfy(s -> assertThat(s.detail()).contains("sections match"));
+        assertThat(result.cleanup()).anyMatch(c -> c.startsWith("dropped mongodb database dr_drill_"))
+                .contains("emptied redis scratch database 15 on " + WEST, "emptied redis scratch database 14 on " + WEST);
+        assertNoScratchLeft(WEST);
+        assertThat(env.client(WEST).getDatabase("devflow").getCollection("things").countDocuments()).isEqualTo(documents);
+        assertThat(keys(WEST, 0)).as("production keys untouched").isEqualTo(keys);
+
+        try (DrServices services = new DrServices(env.config())) {
+            assertThat(services.drills().suite().available()).as("dr test without --type, the monthly full test")
+                    .containsExactly(DrillType.BACKUP, DrillType.REPLICATION, DrillType.FAILOVER, DrillType.RECOVERY_TIME);
+            DrillRecords.Measure measure = services.drills().records().measures().get("redis");
+            assertThat(measure.drillId()).isEqualTo(result.id());
+            assertThat(measure.type()).isEqualTo(DrillType.RECOVERY_TIME);
+            assertThat(measure.seconds()).isEqualTo(result.stores().get("redis").seconds());
+            services.drills().objectives().refresh();
+            assertThat(services.meterRegistry().scrape()).contains("dr_rto_compliance{store=\"redis\"} 1.0")
+                    .contains("dr_rto_measured_seconds{store=\"redis\"} " + measure.seconds());
+            RecoveryPlan plan = services.recoveries().list(10).stream().filter(p -> result.id().equals(p.drill()))
+                    .findFirst().orElseThrow();
+            assertThat(plan.state().id()).isEqualTo("completed");
+            assertThat(plan.targetRegion()).isEqualTo(WEST);
+            assertThat(plan.part("mongodb").orElseThrow().databases().values()).allMatch(n -> n.startsWith("dr_drill_"));
+            assertThat(plan.steps()).noneMatch(s -> s.type() == StepType.HOOK);
+
+            CliRun resume = cli("recover", "resume", plan.id());
+            assertThat(resume.exitCode()).isEqualTo(2);
+            assertThat(resume.err()).contains("was run by the recovery-time drill " + result.id());
+        }
+    }
+
+    @Test
+    @Order(8)
+    void shouldFailTheRecoveryTimeDrillOnATamperedBackupAndLeaveNoScratch() throws Exception {
+        String key = newestFull(WEST, StoreKind.MONGODB).manifest().object().key();
+        byte[] bytes = env.bucketStore(WEST).getBytes(key).orElseThrow();
+        bytes[bytes.length / 2] ^= 0x40;
+        env.bucketStore(WEST).put(key, bytes, "application/octet-stream");
+
+        CliRun run = cli("test", "--type", "recovery-time", "--output", "json");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        DrillResult result = results(run.out()).get(0);
+        assertThat(result.passed()).isFalse();
+        assertThat(result.stores().get("mongodb").passed()).isFalse();
+        assertThat(result.steps()).filteredOn(s -> s.name().equals("restore-mongodb")).singleElement()
+                .satisfies(s -> assertThat(s.detail()).contains("does not match its manifest (the object was modified)"));
+        assertThat(result.steps()).extracting(DrillResult.StepResult::name).doesNotContain("within-rto");
+        assertThat(result.cleanup()).anyMatch(c -> c.startsWith("dropped mongodb database dr_drill_"));
+        assertNoScratchLeft(WEST);
+        try (DrServices services = new DrServices(env.config())) {
+            assertThat(services.drills().records().measures().get("mongodb").passed()).isFalse();
+            services.drills().objectives().refresh();
+            assertThat(services.meterRegistry().scrape()).contains("dr_rto_compliance{store=\"mongodb\"} 0.0");
+        }
+        backup(WEST, "mongodb");
+    }
+
+    @Test
+    @Order(9)
+    void shouldFailTheRecoveryTimeDrillWhenTheRecoveryTakesLongerThanTheRto() {
+        DrillOutcome outcome = new DrillOutcome();
+        try (DrServices services = new DrServices(env.config())) {
+            new RecoveryTimeDrill(services.config(), services.regions(), services.stores(), services.recoveries(),
+                    () -> RegionId.of(EAST), Duration.ofMillis(1)).run(DrillRecords.newId(Instant.now()), outcome);
+        }
+
+        assertThat(outcome.passed()).isFalse();
+        assertThat(outcome.stores().values()).allMatch(DrillResult.StoreResult::passed);
+        DrillResult.StepResult rto = outcome.steps().get(outcome.steps().size() - 1);
+        assertThat(rto.name()).isEqualTo("within-rto");
+        assertThat(rto.passed()).isFalse();
+        assertThat(rto.detail()).containsPattern("recovered and verified in [0-9.]+ s, over the RTO of 0\\.001 s");
+        assertThat(outcome.failure()).startsWith("within-rto: plan recovery-");
+        assertNoScratchLeft(WEST);
+    }
+
     private void assertNoScratchLeft(String region) {
         assertThat(env.client(region).listDatabaseNames().into(new ArrayList<>())).noneMatch(n -> n.startsWith("dr_drill_"));
-        try (Jedis scratch = redis(region, REDIS_SCRATCH); Jedis data = redis(region, 0)) {
+        try (Jedis scratch = redis(region, REDIS_SCRATCH); Jedis second = redis(region, REDIS_SCRATCH - 1);
+             Jedis data = redis(region, 0)) {
             assertThat(scratch.dbSize()).isZero();
+            assertThat(second.dbSize()).as("the recovery-time drill's second scratch database").isZero();
             assertThat(data.keys(ReservedKeys.PREFIX + "*")).isEmpty();
+        }
+    }
+
+    private long keys(String region, int database) {
+        try (Jedis jedis = redis(region, database)) {
+            return jedis.dbSize();
         }
     }
 

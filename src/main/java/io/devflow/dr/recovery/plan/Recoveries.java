@@ -75,6 +75,15 @@ public final class Recoveries {
         return planner;
     }
 
+    /**
+     * A full plan for a recovery-time drill, run at once: the newest full backup of every store configured in the
+     * target, restored where {@code into} says (scratch databases) and verified there. Replication is not in its way
+     * (it writes into the data's databases, never into scratch) and the hooks are not run: they act on production.
+     */
+    public RecoveryPlan drill(String drillId, RegionId target, RestoreTarget into, String by, PlanListener listener) {
+        return runner.run(planner.drill(drillId, target, into, by), by, false, listener);
+    }
+
     /** Runs a plan just made and confirmed. */
     public RecoveryPlan run(RecoveryPlan plan, String by, PlanListener listener) {
         if (plan.state() != PlanState.PLANNED) {
@@ -98,6 +107,10 @@ public final class Recoveries {
     public RecoveryPlan resumable(String id) {
         RecoveryPlan plan = get(id).orElseThrow(() -> new InvalidRequestException("no recovery plan " + id
                 + " in the control state ('dr recover list' shows them)"));
+        if (plan.drill() != null) {
+            throw new InvalidRequestException("recovery plan " + id + " was run by the recovery-time drill " + plan.drill()
+                    + " into scratch databases, which are gone; run the drill again: dr test --type recovery-time");
+        }
         switch (plan.state()) {
             case COMPLETED -> throw new InvalidRequestException("recovery plan " + id + " completed already; nothing to resume");
             case PLANNED -> throw new InvalidRequestException("recovery plan " + id + " never ran");

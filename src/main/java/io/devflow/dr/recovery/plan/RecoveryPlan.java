@@ -1,5 +1,6 @@
 package io.devflow.dr.recovery.plan;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.devflow.dr.recovery.plan.PlanEnums.Kind;
 import io.devflow.dr.recovery.plan.PlanEnums.Mode;
 import io.devflow.dr.recovery.plan.PlanEnums.PlanState;
@@ -23,11 +24,13 @@ import java.util.function.UnaryOperator;
  * @param runs each time the plan was started or resumed
  * @param heartbeatAt when the process running the plan last rewrote the record (a running plan whose heartbeat is
  *                    old was left by a process that is gone)
+ * @param drill the recovery-time drill that ran the plan into scratch databases; null for a recovery
  */
 public record RecoveryPlan(String id, Kind kind, String targetRegion, boolean inPlace, Mode mode, Instant pointInTime,
                            Instant createdAt, String createdBy, List<StorePart> stores, List<PlanStep> steps,
                            long estimatedSeconds, long rtoSeconds, PlanState state, List<Run> runs,
-                           Instant heartbeatAt, String error, List<String> notes) {
+                           Instant heartbeatAt, String error, List<String> notes,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String drill) {
 
     public RecoveryPlan {
         stores = List.copyOf(stores);
@@ -66,7 +69,7 @@ public record RecoveryPlan(String id, Kind kind, String targetRegion, boolean in
     RecoveryPlan withStep(String stepId, UnaryOperator<PlanStep> change) {
         List<PlanStep> changed = steps.stream().map(s -> s.id().equals(stepId) ? change.apply(s) : s).toList();
         return new RecoveryPlan(id, kind, targetRegion, inPlace, mode, pointInTime, createdAt, createdBy, stores, changed,
-                estimatedSeconds, rtoSeconds, state, runs, heartbeatAt, error, notes);
+                estimatedSeconds, rtoSeconds, state, runs, heartbeatAt, error, notes, drill);
     }
 
     RecoveryPlan started(Run run, Instant at) {
@@ -74,12 +77,12 @@ public record RecoveryPlan(String id, Kind kind, String targetRegion, boolean in
         all.add(run);
         List<PlanStep> reset = steps.stream().map(s -> s.isCompleted() ? s : s.abandoned()).toList();
         return new RecoveryPlan(id, kind, targetRegion, inPlace, mode, pointInTime, createdAt, createdBy, stores, reset,
-                estimatedSeconds, rtoSeconds, PlanState.RUNNING, all, at, null, notes);
+                estimatedSeconds, rtoSeconds, PlanState.RUNNING, all, at, null, notes, drill);
     }
 
     RecoveryPlan alive(Instant at) {
         return new RecoveryPlan(id, kind, targetRegion, inPlace, mode, pointInTime, createdAt, createdBy, stores, steps,
-                estimatedSeconds, rtoSeconds, state, runs, at, error, notes);
+                estimatedSeconds, rtoSeconds, state, runs, at, error, notes, drill);
     }
 
     RecoveryPlan ended(PlanState outcome, String why, Instant at) {
@@ -87,6 +90,6 @@ public record RecoveryPlan(String id, Kind kind, String targetRegion, boolean in
         Run last = all.remove(all.size() - 1);
         all.add(new Run(last.startedAt(), last.by(), last.resumed(), at, outcome.id()));
         return new RecoveryPlan(id, kind, targetRegion, inPlace, mode, pointInTime, createdAt, createdBy, stores, steps,
-                estimatedSeconds, rtoSeconds, outcome, all, at, why, notes);
+                estimatedSeconds, rtoSeconds, outcome, all, at, why, notes, drill);
     }
 }

@@ -5,6 +5,7 @@ import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.RecoveryPlansConfig.Hook;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
@@ -81,21 +82,45 @@ public final class RecoveryPlanner {
                     + kinds.stream().map(StoreKind::id).collect(Collectors.joining(", ")) + " only");
         });
         replication.check(request.target(), kinds);
-        List<PlanSteps.Sized> parts = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<PlanSteps.Sized> parts = fullParts(kinds, request.at(), request.store().isPresent(), request.target(),
+                (store, planned) -> planned, notes);
+        return plan(Kind.FULL, request.target(), null, request.mode(), request.by(), parts, notes,
+                config.recovery().plans().hooks(), null);
+    }
+
+    /**
+     * A recovery-time drill's plan: a full recovery of every store configured in the target from its newest full
+     * backup, into the databases {@code into} chooses, in merge mode (scratch databases start empty), without hooks.
+     */
+    RecoveryPlan drill(String drillId, RegionId target, RestoreTarget into, String by) {
+        List<String> notes = new ArrayList<>();
+        List<PlanSteps.Sized> parts = fullParts(kinds(target, Optional.empty()), Map.of(), false, target, into, notes);
+        notes.add("recovery-time drill " + drillId + ": restored into scratch databases, removed afterwards; "
+                + "recovery.plans.hooks not run (they act on production)");
+        return plan(Kind.FULL, target, null, Mode.MERGE, by, parts, notes, List.of(), drillId);
+    }
+
+    private List<PlanSteps.Sized> fullParts(List<StoreKind> kinds, Map<StoreKind, BackupId> at, boolean oneStore,
+                                            RegionId target, RestoreTarget into, List<String> notes) {
+        List<PlanSteps.Sized> parts = new ArrayList<>();
         for (StoreKind kind : kinds) {
-            Optional<BackupId> id = Optional.ofNullable(request.at().get(kind)).or(() -> newestFull(kind, notes));
+            Optional<BackupId> id = Optional.ofNullable(at.get(kind)).or(() -> newestFull(kind, notes));
             if (id.isEmpty()) {
-                if (request.store().isPresent()) {
+                if (oneStore) {
                     throw new InvalidRequestException("no completed full backup of " + kind + " in any region's bucket "
                             + "('dr backups list --store " + kind + "' shows them)");
                 }
                 notes.add("no completed full backup of " + kind + " in any bucket: " + kind + " is not restored");
                 continue;
             }
-            RestoreService.Plan restore = restores.plan(id.get(), request.target(), List.of());
+            RestoreService.Plan restore = restores.plan(id.get(), target, List.of());
             if (!restore.store().equals(kind.id())) {
                 throw new InvalidRequestException("--at " + kind + "=" + id.get() + " names a " + restore.store() + " backup");
+            }
+            Map<String, String> databases = into.databases(kind.id(), restore.databases());
+            if (!databases.equals(restore.databases())) {
+                restore = restores.plan(id.get(), target, StepActions.renamed(databases));
             }
             Manifest manifest = catalog.find(id.get()).manifest();
             StorePart part = new StorePart(kind.id(), restore.sourceRegion(), List.of(id.get().value()), restore.databases(),
@@ -103,9 +128,9 @@ public final class RecoveryPlanner {
             parts.add(new PlanSteps.Sized(part, restore.storedBytes(), restore.items(), 0, 0, true));
         }
         if (parts.isEmpty()) {
-            throw new InvalidRequestException("no store has a completed full backup to restore into " + request.target());
+            throw new InvalidRequestException("no store has a completed full backup to restore into " + target);
         }
-        return plan(Kind.FULL, request.target(), null, request.mode(), request.by(), parts, notes);
+        return parts;
     }
 
     public RecoveryPlan pointInTime(PointInTimeRequest request) {
@@ -134,17 +159,18 @@ public final class RecoveryPlanner {
             notes.add("merge mode keeps records the backups do not hold (those created after "
                     + request.pointInTime() + "); --mode replace restores exactly the state as of it");
         }
-        return plan(Kind.POINT_IN_TIME, target, request.pointInTime(), request.mode(), request.by(), parts, notes);
+        return plan(Kind.POINT_IN_TIME, target, request.pointInTime(), request.mode(), request.by(), parts, notes,
+                config.recovery().plans().hooks(), null);
     }
 
     private RecoveryPlan plan(Kind kind, RegionId target, Instant at, Mode mode, String by, List<PlanSteps.Sized> parts,
-                              List<String> notes) {
+                              List<String> notes, List<Hook> hooks, String drill) {
         Instant now = clock.instant();
-        List<PlanStep> steps = PlanSteps.of(parts, config.recovery().plans().hooks(), history::samples);
+        List<PlanStep> steps = PlanSteps.of(parts, hooks, history::samples);
         long estimate = PlanGraph.criticalPathSeconds(steps);
         return new RecoveryPlan(RecoveryPlans.newId(now), kind, target.value(), target.equals(active.get()), mode, at,
                 now, by, parts.stream().map(PlanSteps.Sized::part).toList(), steps, estimate,
-                config.recovery().rtoMinutes() * 60L, PlanState.PLANNED, List.of(), null, null, notes);
+                config.recovery().rtoMinutes() * 60L, PlanState.PLANNED, List.of(), null, null, notes, drill);
     }
 
     private List<StoreKind> kinds(RegionId target, Optional<StoreKind> store) {

@@ -17,6 +17,7 @@ import io.devflow.dr.verification.RestoredFingerprints;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What each type of step does, through the services {@code dr restore} uses: a full backup through
@@ -66,7 +67,8 @@ final class StepActions {
             emptied = "emptied " + String.join(", ", databases) + "; ";
         }
         if (plan.kind() == Kind.FULL) {
-            RestoreService.Plan restore = restores.plan(BackupId.parse(part.backups().get(0)).orElseThrow(), target, List.of());
+            RestoreService.Plan restore = restores.plan(BackupId.parse(part.backups().get(0)).orElseThrow(), target,
+                    renamed(part.databases()));
             RestoreService.Report report = restores.restore(restore, progress);
             return emptied + "wrote " + report.total() + " items from " + part.backups().get(0);
         }
@@ -107,6 +109,15 @@ final class StepActions {
                 .orElseThrow(() -> new IllegalStateException("the hook " + step.id().substring("hook-".length())
                         + " is no longer in recovery.plans.hooks; put it back to resume this plan"));
         return runner.run(hook, plan.id(), plan.targetRegion());
+    }
+
+    /**
+     * The databases a part writes under another name, as {@code SOURCE=TARGET} for {@link RestoreService#plan}: none
+     * for a recovery, which writes where the backup came from; a drill's scratch databases.
+     */
+    static List<String> renamed(Map<String, String> databases) {
+        return databases.entrySet().stream().filter(e -> !e.getKey().equals(e.getValue()))
+                .map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
     private static StorePart part(RecoveryPlan plan, PlanStep step) {

@@ -35,7 +35,7 @@ class RecoveriesTest {
                 List.of("restore-redis"), 10, 1).estimated(new PlanStep.Estimate(1, "no history"));
         return new RecoveryPlan(RecoveryPlans.newId(NOW), Kind.FULL, "us-west-2", false, Mode.MERGE, null, NOW, "ops",
                 List.of(new RecoveryPlan.StorePart("redis", "us-east-1", List.of("b"), Map.of("0", "0"), NOW, "n")),
-                List.of(restore, verify), 2, 1800, PlanState.PLANNED, List.of(), null, null, List.of());
+                List.of(restore, verify), 2, 1800, PlanState.PLANNED, List.of(), null, null, List.of(), null);
     }
 
     static RecoveryPlan startedBy(RecoveryPlan plan, String who, Instant at) {
