@@ -29,42 +29,28 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.config.ReplicationConfig;
-import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.ActiveRegions;
 import io.devflow.dr.control.AuditLog;
-import io.devflow.dr.control.Checkpoints;
 import io.devflow.dr.control.ConflictCipher;
-import io.devflow.dr.control.ConflictStore;
 import io.devflow.dr.control.ControlKeys;
 import io.devflow.dr.control.LeaderTerms;
 import io.devflow.dr.control.Leadership;
 import io.devflow.dr.control.RegionalStateStore;
-import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.control.StateStore;
-import io.devflow.dr.control.ActiveRegions;
+import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.failover.Failovers;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.failover.fencing.StoreFence;
 import io.devflow.dr.failover.fencing.StoreFences;
 import io.devflow.dr.notify.Notifications;
-import io.devflow.dr.metrics.ReplicationMetrics;
-import io.devflow.dr.replication.ProgressBoard;
 import io.devflow.dr.replication.ReplicationControl;
-import io.devflow.dr.replication.ReplicationDrain;
 import io.devflow.dr.replication.ReplicationHandover;
 import io.devflow.dr.replication.ReplicationService;
-import io.devflow.dr.replication.StoreReplication;
-import io.devflow.dr.replication.influxdb.InfluxReplication;
-import io.devflow.dr.replication.mongodb.MongoReplication;
-import io.devflow.dr.replication.redis.RedisReplication;
 import io.devflow.dr.status.SystemStatusService;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -155,24 +141,12 @@ public final class DrServices implements AutoCloseable {
         this.retention = new RetentionService(catalog, regions, stores, running, clock);
         this.status = new BackupStatusService(regions, stores, catalog, activeRegions::current, clock);
         this.conflictCipher = new ConflictCipher(keys, config.deploymentId(), clock);
-        if (config.replication().isPresent()) {
-            ReplicationConfig replicationConfig = config.replication().get();
-            ConflictStore conflicts = new ConflictStore(state, conflictCipher);
-            this.conflictRetention = new ConflictRetention(Optional.of(conflicts),
-                    replicationConfig.conflicts().keepResolved(), clock);
-            Checkpoints checkpoints = new Checkpoints(state, replicationConfig.checkpointInterval(), clock);
-            ProgressBoard progress = new ProgressBoard(clock);
-            this.replication = new ReplicationService(replicationConfig,
-                    replications(replicationConfig, conflicts, checkpoints, progress), conflicts, state, audit,
-                    new ReplicationMetrics(meterRegistry), progress, () -> activeRegions.current().region(), clock);
-            this.handover = new ReplicationDrain(replication, clock);
-            this.replicationControl = new ReplicationControl(replicationConfig, state, audit, clock);
-        } else {
-            this.replication = null;
-            this.handover = null;
-            this.replicationControl = null;
-            this.conflictRetention = new ConflictRetention(Optional.empty(), Duration.ZERO, clock);
-        }
+        ReplicationParts replicationParts = ReplicationParts.of(config.replication(), regions, state, conflictCipher,
+                audit, meterRegistry, () -> activeRegions.current().region(), clock);
+        this.replication = replicationParts.replication();
+        this.handover = replicationParts.handover();
+        this.replicationControl = replicationParts.control();
+        this.conflictRetention = replicationParts.conflictRetention();
         this.recoveries = Recoveries.of(config, catalog, regions, stores, backupKeys, restoreService, pointInTime, state,
                 audit, Optional.ofNullable(replicationControl), () -> activeRegions.current().region(), clock);
         this.health = new HealthMonitor(regions, state, clock);
@@ -231,26 +205,6 @@ public final class DrServices implements AutoCloseable {
     /** What {@code dr status} and {@code GET /api/status} show. */
     public SystemStatusService systemStatus() {
         return systemStatus;
-    }
-
-    /** The replication of each store the configuration replicates. */
-    private Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> replications(ReplicationConfig replicationConfig,
-                                                                       ConflictStore conflicts, Checkpoints checkpoints,
-                                                                       ProgressBoard progress) {
-        Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> replications = new EnumMap<>(StoreKind.class);
-        if (replicationConfig.replicates(StoreKind.MONGODB)) {
-            replications.put(StoreKind.MONGODB,
-                    new MongoReplication(regions, replicationConfig, conflicts, checkpoints, progress, clock));
-        }
-        if (replicationConfig.replicates(StoreKind.REDIS)) {
-            replications.put(StoreKind.REDIS, new RedisReplication(regions, replicationConfig, conflicts, checkpoints,
-                    progress, clock));
-        }
-        if (replicationConfig.replicates(StoreKind.INFLUXDB)) {
-            replications.put(StoreKind.INFLUXDB, new InfluxReplication(regions, replicationConfig, checkpoints, progress,
-                    clock));
-        }
-        return replications;
     }
 
     /** The control-plane state, kept in every region's bucket. */
