@@ -174,6 +174,11 @@ public final class ReplicationService implements AutoCloseable {
         return RoundResult.failed(direction, store);
     }
 
+    /** The outcomes the round route goes through one by one, in the order classify decided them. */
+    public List<Outcome> outcomes(Classified<?> batch) {
+        return batch.outcomes();
+    }
+
     /**
      * Whether any direction of a round found work (the route's scheduler then polls again at once). A direction
      * that went well again has its error logged anew the next time it fails.
