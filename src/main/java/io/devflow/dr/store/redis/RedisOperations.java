@@ -6,6 +6,7 @@ import io.devflow.dr.config.RedisConfig;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.store.ParallelWrites;
 import io.devflow.dr.store.StoreOperations;
 
 import java.time.Clock;
@@ -66,7 +67,8 @@ public final class RedisOperations implements StoreOperations {
     @Override
     public Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                              Map<String, String> after) {
-        return new RedisRestorer(new RedisConnections(target.config().requireRedis()), databaseMapping, clock);
+        return new RedisRestorer(new RedisConnections(target.config().requireRedis()), databaseMapping, clock,
+                ParallelWrites.DEFAULT_WORKERS);
     }
 
     @Override
