@@ -88,6 +88,28 @@ bench_build() {
   echo "-cp $PWD/target/classes:$PWD/target/test-classes:$(cat "$work_dir/classpath.txt")" > "$work_dir/java.args"
 }
 
+# Prints the redis-server to run: the one on the PATH, else the binary bundled with embedded-redis, unpacked
+# into directory $1 (bench_build must have written its classpath.txt there).
+bench_redis_server() {
+  local dir="$1" arch jar entry
+  if command -v redis-server > /dev/null; then
+    command -v redis-server
+    return
+  fi
+  case "$(uname -m)" in
+    x86_64) arch=amd64 ;;
+    aarch64) arch=arm64 ;;
+    *) echo "no redis-server on the PATH and no bundled one for $(uname -m) (Debian: apt-get install redis-server)" >&2
+       exit 1 ;;
+  esac
+  bench_require unzip unzip
+  jar="$(tr ':' '\n' < "$dir/classpath.txt" | grep '/embedded-redis-[^/]*\.jar$')"
+  entry="$(unzip -Z1 "$jar" | grep -E "^redis-server-.*-linux-$arch\$" | head -n 1)"
+  unzip -p "$jar" "$entry" > "$dir/redis-server"
+  chmod +x "$dir/redis-server"
+  echo "$dir/redis-server"
+}
+
 # CPU seconds (user + system) the processes have used, with their children that have ended (a forked
 # BGSAVE, say).
 bench_cpu() {

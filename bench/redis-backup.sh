@@ -57,21 +57,7 @@ bench_ports_free "$redis_port" "$s3_port"
 echo "== build"
 bench_build "$work_dir"
 
-redis_bin="$(command -v redis-server || true)"
-if [ -z "$redis_bin" ]; then
-  case "$(uname -m)" in
-    x86_64) arch=amd64 ;;
-    aarch64) arch=arm64 ;;
-    *) echo "no redis-server on the PATH and no bundled one for $(uname -m) (Debian: apt-get install redis-server)" >&2
-       exit 1 ;;
-  esac
-  bench_require unzip unzip
-  jar="$(tr ':' '\n' < "$work_dir/classpath.txt" | grep '/embedded-redis-[^/]*\.jar$')"
-  entry="$(unzip -Z1 "$jar" | grep -E "^redis-server-.*-linux-$arch\$" | head -n 1)"
-  redis_bin="$work_dir/redis-server"
-  unzip -p "$jar" "$entry" > "$redis_bin"
-  chmod +x "$redis_bin"
-fi
+redis_bin="$(bench_redis_server "$work_dir")"
 
 server_pid=
 store_pid=

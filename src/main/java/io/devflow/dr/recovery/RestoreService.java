@@ -114,7 +114,8 @@ public final class RestoreService {
 
     /**
      * Streams one stored backup into a restorer: checks the seal, then authenticates every segment as it
-     * reads. Shared with point-in-time recovery, which applies a chain of backups this way.
+     * reads. Shared with point-in-time recovery, which applies a chain of backups this way. When anything
+     * fails, the restorer is closed, so that none of its writes outlives the failure.
      */
     void apply(RegionContext source, Manifest manifest, StoreOperations.Restorer restorer, Progress progress, String phase) {
         String what = "backup " + manifest.id();
@@ -125,7 +126,11 @@ public final class RestoreService {
             ArchiveReader.read(in, new ArchiveReader.Expected(manifest.id(), manifest.store(), manifest.region()),
                     header -> key.streamingAead(), progress, restorer);
         } catch (IOException ex) {
+            restorer.close();
             throw new UncheckedIOException(what + ": reading the stored object failed", ex);
+        } catch (RuntimeException | Error ex) {
+            restorer.close();
+            throw ex;
         }
     }
 

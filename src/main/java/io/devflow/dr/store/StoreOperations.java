@@ -114,10 +114,18 @@ public interface StoreOperations {
                       Supplier<Map<String, String>> end, Supplier<Instant> coveredUntil) {
     }
 
-    /** A restore in progress. */
-    interface Restorer extends ArchiveReader.Visitor {
+    /**
+     * A restore in progress. Writes may still be running when the archive's last section ends: {@link #result()}
+     * waits for them, and fails when one failed.
+     */
+    interface Restorer extends ArchiveReader.Visitor, AutoCloseable {
         /** Per target collection, measurement or database: how many items were written; and warnings. */
         RestoreResult result();
+
+        /** Releases connections and worker threads; after a failure, drops writes not yet made. Idempotent. */
+        @Override
+        default void close() {
+        }
     }
 
     record RestoreResult(Map<String, Long> written, long skipped, List<String> warnings) {

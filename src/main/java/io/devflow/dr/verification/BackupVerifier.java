@@ -144,8 +144,11 @@ public final class BackupVerifier {
         }
         Map<String, String> scratch = scratchDatabases(manifest);
         try {
-            StoreOperations.Restorer restorer = operations.restorer(region, manifest, scratch::get, null, Map.of());
-            readAndCompare(store, manifest, key, progress, restorer, what);
+            try (StoreOperations.Restorer restorer = operations.restorer(region, manifest, scratch::get, null, Map.of())) {
+                readAndCompare(store, manifest, key, progress, restorer, what);
+                // the last writes may still be running when the archive ends
+                restorer.result();
+            }
             checks.add(contentCheck(manifest));
             compareRestored(manifest.sections(), operations.fingerprint(region, scratch), what);
             checks.add("restored into scratch databases " + String.join(", ", scratch.values())

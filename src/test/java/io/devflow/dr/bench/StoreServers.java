@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.devflow.dr.config.InfluxConfig;
 import io.devflow.dr.config.Secret;
@@ -42,6 +46,10 @@ import java.util.concurrent.CountDownLatch;
  *   --mongo-port P --seed-documents N    mongo-java-server in memory: N documents from {@link BenchDocuments}
  *                                         in {@value #DATABASE}.{@value #COLLECTION}, and only then the oplog,
  *                                         so that it starts (nearly) empty
+ *     [--mongo-backend memory|h2]         h2: on an H2 file under DIR/mongo (emptied at start), as {@code dr demo}
+ *                                         keeps its data; memory by default
+ *     [--seed-collections C]              the documents dealt round-robin over C collections ({@value #COLLECTION},
+ *                                         {@value #COLLECTION}_2, ...), each with two secondary indexes
  * </pre>
  * Always {@code --work-dir DIR --s3-port P}. When everything is up it writes {@code dr-config.json} into the
  * work directory (the scripts wait for that file), next to {@code dataset.json} describing the data set, and
@@ -110,11 +118,22 @@ public final class StoreServers {
             region.putObject("influxdb").put("url", influx.url()).put("timeoutMs", 600_000)
                     .putArray("databases").add(InfluxPoints.DATABASE);
         } else if (options.containsKey("--mongo-port")) {
-            MongoServer mongo = new MongoServer(new MemoryBackend());
+            MongoBackend backend;
+            if ("h2".equals(options.get("--mongo-backend"))) {
+                BenchServers.deleteTree(work.resolve("mongo"));
+                Files.createDirectories(work.resolve("mongo"));
+                H2Backend h2 = new H2Backend(work.resolve("mongo").resolve("mongo.mv").toString());
+                servers.add(h2::close);
+                backend = h2;
+            } else {
+                backend = new MemoryBackend();
+            }
+            MongoServer mongo = new MongoServer(backend);
             servers.add(mongo::shutdownNow);
             mongo.bind("127.0.0.1", Integer.parseInt(options.get("--mongo-port")));
             String url = "mongodb://127.0.0.1:" + options.get("--mongo-port");
-            dataset = seedMongo(url, Integer.parseInt(required(options, "--seed-documents")));
+            dataset = seedMongo(url, Integer.parseInt(required(options, "--seed-documents")),
+                    options.containsKey("--seed-collections") ? Integer.parseInt(options.get("--seed-collections")) : 0);
             mongo.enableOplog();
             BenchServers.markOplogStart(url);
             region.putObject("mongodb").put("url", url).putArray("databases").add(DATABASE);
@@ -192,21 +211,37 @@ public final class StoreServers {
         return dataset;
     }
 
-    private static ObjectNode seedMongo(String url, int documents) {
+    /** With {@code collections} 0: one collection without secondary indexes. */
+    private static ObjectNode seedMongo(String url, int documents, int collections) {
         BenchDocuments source = new BenchDocuments(SEED);
+        int count = Math.max(1, collections);
         try (MongoClient client = MongoClients.create(url)) {
-            MongoCollection<RawBsonDocument> collection = client.getDatabase(DATABASE)
-                    .getCollection(COLLECTION, RawBsonDocument.class);
-            for (int written = 0; written < documents; written += SEED_BATCH) {
-                List<RawBsonDocument> batch = new ArrayList<>(SEED_BATCH);
-                for (int i = 0; i < SEED_BATCH && written + i < documents; i++) {
-                    batch.add(source.next());
+            List<MongoCollection<RawBsonDocument>> targets = new ArrayList<>();
+            for (int c = 0; c < count; c++) {
+                MongoCollection<RawBsonDocument> collection = client.getDatabase(DATABASE)
+                        .getCollection(c == 0 ? COLLECTION : COLLECTION + "_" + (c + 1), RawBsonDocument.class);
+                if (collections > 0) {
+                    collection.createIndex(Indexes.ascending("seq"), new IndexOptions().unique(true));
+                    collection.createIndex(Indexes.ascending("tenant", "createdAt"));
                 }
-                collection.insertMany(batch);
+                targets.add(collection);
+            }
+            List<List<RawBsonDocument>> batches = new ArrayList<>();
+            targets.forEach(t -> batches.add(new ArrayList<>(SEED_BATCH)));
+            for (int i = 0; i < documents; i++) {
+                List<RawBsonDocument> batch = batches.get(i % count);
+                batch.add(source.next());
+                if (batch.size() == SEED_BATCH || i >= documents - count) {
+                    targets.get(i % count).insertMany(batch);
+                    batch.clear();
+                }
             }
         }
         ObjectNode dataset = Json.MAPPER.createObjectNode();
         dataset.put("collection", DATABASE + "." + COLLECTION).put("documents", documents);
+        if (collections > 0) {
+            dataset.put("collections", collections).put("secondaryIndexesPerCollection", 2);
+        }
         return dataset;
     }
 

@@ -9,6 +9,7 @@ import io.devflow.dr.config.InfluxConfig;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.store.ParallelWrites;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.support.InvalidRequestException;
 import io.devflow.dr.support.Remote;
@@ -100,7 +101,7 @@ public final class InfluxOperations implements StoreOperations {
         InfluxConfig influx = target.config().requireInfluxdb();
         InfluxHttp http = new InfluxHttp(influx);
         return new InfluxRestorer(InfluxWriter.of(influx, http), databaseMapping, cutoff == null ? null : nanos(cutoff),
-                http.display());
+                http.display(), ParallelWrites.DEFAULT_WORKERS);
     }
 
     /** Scratch restores create and drop databases: the v1 API does; with v2 buckets are the operator's. */

@@ -7,6 +7,7 @@ import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.store.ParallelWrites;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.support.Remote;
 
@@ -81,7 +82,7 @@ public final class MongoOperations implements StoreOperations {
     public Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                              Map<String, String> after) {
         if ("full".equals(backup.type())) {
-            return new MongoRestorer(target.mongo(), target.mongoDisplay(), databaseMapping);
+            return new MongoRestorer(target.mongo(), target.mongoDisplay(), databaseMapping, ParallelWrites.DEFAULT_WORKERS);
         }
         return new MongoChangeReplayer(target.mongo(), target.mongoDisplay(), databaseMapping, cutoff,
                 ChangePosition.decodeAll(after));

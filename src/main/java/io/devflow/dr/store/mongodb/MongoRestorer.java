@@ -10,8 +10,9 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
-import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.archive.SectionSummary;
+import io.devflow.dr.store.ParallelWrites;
+import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.support.Remote;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
@@ -20,12 +21,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
- * Writes an archive's collections into a MongoDB: creates each collection and its indexes, then writes the
- * documents in batches: bulk inserts into a collection this restore created, upserts by {@code _id} into
- * one that existed. Re-running an interrupted restore therefore completes it without duplicates.
+ * Writes an archive's collections into a MongoDB: creates each collection, writes its documents in unordered
+ * batches on a few workers (bulk inserts into a collection this restore created, upserts by {@code _id} into
+ * one that existed), and builds its indexes once its documents are in. Re-running an interrupted restore
+ * therefore completes it without duplicates.
  */
 public final class MongoRestorer implements StoreOperations.Restorer {
 
@@ -36,53 +39,59 @@ public final class MongoRestorer implements StoreOperations.Restorer {
     private final MongoClient client;
     private final String server;
     private final UnaryOperator<String> databaseMapping;
-    private final List<RawBsonDocument> batch = new ArrayList<>();
+    private final ParallelWrites writes;
     private final Map<String, Long> restored = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
-    private MongoCollection<RawBsonDocument> collection;
-    private String section;
-    private boolean createdByThisRestore;
+    private List<RawBsonDocument> batch = new ArrayList<>();
+    private Section section;
     private int batchBytes;
+
+    /** One collection being restored; its writes, so that its indexes are built after them. */
+    private record Section(String name, MongoDatabase database, String collectionName,
+                           MongoCollection<RawBsonDocument> collection, boolean createdByThisRestore,
+                           List<Document> indexes, List<CompletableFuture<Void>> writes) {
+    }
 
     /**
      * @param databaseMapping source database name to target database name
+     * @param workers how many batches are written at once
      */
-    public MongoRestorer(MongoClient client, String server, UnaryOperator<String> databaseMapping) {
+    public MongoRestorer(MongoClient client, String server, UnaryOperator<String> databaseMapping, int workers) {
         this.client = client;
         this.server = server;
         this.databaseMapping = databaseMapping;
+        this.writes = new ParallelWrites("mongodb", workers);
     }
 
     @Override
     public void sectionStart(String name, ObjectNode metadata) {
         String targetDatabase = databaseMapping.apply(metadata.path("database").asText());
         String collectionName = metadata.path("collection").asText();
-        section = MongoSections.name(targetDatabase, collectionName);
+        String section = MongoSections.name(targetDatabase, collectionName);
         MongoDatabase database = client.getDatabase(targetDatabase);
-        createdByThisRestore = Remote.execute("creating " + section + " on " + server, () -> {
+        boolean created = Remote.execute("creating " + section + " on " + server, () -> {
             boolean exists = database.listCollectionNames().into(new ArrayList<>()).contains(collectionName);
             if (!exists) {
-                createCollection(database, collectionName, Document.parse(metadata.path("options").asText("{}")));
+                createCollection(database, collectionName, section, Document.parse(metadata.path("options").asText("{}")));
             }
             return !exists;
         });
+        List<Document> indexes = new ArrayList<>();
         for (var index : metadata.path("indexes")) {
             Document spec = Document.parse(index.asText());
-            if ("_id_".equals(spec.getString("name"))) {
-                continue;
-            }
-            spec.remove("ns");
-            try {
-                database.runCommand(new Document("createIndexes", collectionName).append("indexes", List.of(spec)));
-            } catch (MongoException e) {
-                warnings.add("index " + spec.getString("name") + " of " + section + " was not created: " + e.getMessage());
+            if (!"_id_".equals(spec.getString("name"))) {
+                spec.remove("ns");
+                indexes.add(spec);
             }
         }
-        collection = database.getCollection(collectionName, RawBsonDocument.class);
-        restored.put(section, 0L);
+        this.section = new Section(section, database, collectionName,
+                database.getCollection(collectionName, RawBsonDocument.class), created, indexes, new ArrayList<>());
+        synchronized (restored) {
+            restored.put(section, 0L);
+        }
     }
 
-    private void createCollection(MongoDatabase database, String name, Document options) {
+    private void createCollection(MongoDatabase database, String name, String section, Document options) {
         if (options.isEmpty()) {
             database.createCollection(name);
             return;
@@ -92,8 +101,7 @@ public final class MongoRestorer implements StoreOperations.Restorer {
         try {
             database.runCommand(create);
         } catch (MongoException e) {
-            warnings.add("collection " + section + " was created without its options " + options.toJson()
-                    + ": " + e.getMessage());
+            warn("collection " + section + " was created without its options " + options.toJson() + ": " + e.getMessage());
             database.createCollection(name);
         }
     }
@@ -110,31 +118,79 @@ public final class MongoRestorer implements StoreOperations.Restorer {
     @Override
     public void sectionEnd(SectionSummary summary) {
         flush();
-        collection = null;
+        Section done = section;
+        section = null;
+        if (!done.indexes().isEmpty()) {
+            // one pass over the data per index instead of an index update per document
+            writes.submit(() -> {
+                ParallelWrites.awaitAll(done.writes());
+                buildIndexes(done);
+            });
+        }
+    }
+
+    private void buildIndexes(Section section) {
+        for (Document spec : section.indexes()) {
+            try {
+                section.database().runCommand(new Document("createIndexes", section.collectionName())
+                        .append("indexes", List.of(spec)));
+            } catch (MongoException e) {
+                warn("index " + spec.getString("name") + " of " + section.name() + " was not created: " + e.getMessage());
+            }
+        }
     }
 
     private void flush() {
         if (batch.isEmpty()) {
             return;
         }
-        int size = batch.size();
-        Remote.run("writing " + size + " documents to " + section + " on " + server, () -> {
-            if (createdByThisRestore) {
-                collection.insertMany(batch, new InsertManyOptions().ordered(false));
+        List<RawBsonDocument> documents = batch;
+        Section target = section;
+        batch = new ArrayList<>();
+        batchBytes = 0;
+        target.writes().add(writes.submit(() -> {
+            write(target, documents);
+            synchronized (restored) {
+                restored.merge(target.name(), (long) documents.size(), Long::sum);
+            }
+        }));
+    }
+
+    private void write(Section target, List<RawBsonDocument> documents) {
+        Remote.run("writing " + documents.size() + " documents to " + target.name() + " on " + server, () -> {
+            if (target.createdByThisRestore()) {
+                target.collection().insertMany(documents, new InsertManyOptions().ordered(false));
             } else {
-                List<ReplaceOneModel<RawBsonDocument>> upserts = new ArrayList<>(batch.size());
-                batch.forEach(d -> upserts.add(new ReplaceOneModel<>(Filters.eq("_id", d.get("_id")), d, UPSERT)));
-                collection.bulkWrite(upserts, new BulkWriteOptions().ordered(false));
+                List<ReplaceOneModel<RawBsonDocument>> upserts = new ArrayList<>(documents.size());
+                documents.forEach(d -> upserts.add(new ReplaceOneModel<>(Filters.eq("_id", d.get("_id")), d, UPSERT)));
+                target.collection().bulkWrite(upserts, new BulkWriteOptions().ordered(false));
             }
         });
-        restored.merge(section, (long) size, Long::sum);
-        batch.clear();
-        batchBytes = 0;
+    }
+
+    private void warn(String warning) {
+        synchronized (warnings) {
+            warnings.add(warning);
+        }
     }
 
     @Override
     public StoreOperations.RestoreResult result() {
-        return new StoreOperations.RestoreResult(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(restored)),
-                0, List.copyOf(warnings));
+        try {
+            writes.await();
+        } finally {
+            writes.close();
+        }
+        synchronized (restored) {
+            synchronized (warnings) {
+                return new StoreOperations.RestoreResult(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(restored)),
+                        0, List.copyOf(warnings));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        writes.close();
     }
 }

@@ -8,6 +8,7 @@ import io.devflow.dr.config.RedisConfig;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
+import io.devflow.dr.store.ParallelWrites;
 import io.devflow.dr.store.StoreOperations;
 import io.devflow.dr.support.Remote;
 import redis.clients.jedis.Jedis;
@@ -71,7 +72,8 @@ public final class RedisOperations implements StoreOperations {
     @Override
     public Restorer restorer(RegionContext target, Manifest backup, UnaryOperator<String> databaseMapping, Instant cutoff,
                              Map<String, String> after) {
-        return new RedisRestorer(new RedisConnections(target.config().requireRedis()), databaseMapping, clock);
+        return new RedisRestorer(new RedisConnections(target.config().requireRedis()), databaseMapping, clock,
+                ParallelWrites.DEFAULT_WORKERS);
     }
 
     /** Each logical database as a backup reads it, every key in {@link #restoredForm}. */
