@@ -115,9 +115,11 @@ public final class BackupDrill implements Drill {
                     + "creates only databases that do not exist");
         });
         try {
-            StoreOperations.Restorer restorer = operations.restorer(region, newest.manifest(), scratch::get, null, Map.of());
-            verifier.readThrough(region, newest.manifest(), restorer, new Progress());
-            restorer.result();
+            try (StoreOperations.Restorer restorer = operations.restorer(region, newest.manifest(), scratch::get, null,
+                    Map.of())) {
+                verifier.readThrough(region, newest.manifest(), restorer, new Progress());
+                restorer.result();
+            }
             BackupVerifier.compareRestored(newest.manifest().sections(), operations.fingerprint(region, scratch),
                     "backup " + newest.manifest().id());
         } finally {

@@ -5,6 +5,7 @@ import io.devflow.dr.archive.ArchiveReader;
 import io.devflow.dr.archive.Fingerprint;
 import io.devflow.dr.archive.SectionSummary;
 import io.devflow.dr.config.RedisConfig;
+import io.devflow.dr.store.ParallelWrites;
 import io.devflow.dr.support.Remote;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -122,12 +123,13 @@ public final class RedisScratch {
         private final RedisRestorer restorer;
         private final Fingerprint.Accumulator expected = new Fingerprint.Accumulator();
         private boolean inSection;
+        private boolean finished;
         private String section;
 
         private Restore(int source, int scratch, Instant backupStartedAt) {
             this.source = source;
             this.restorer = new RedisRestorer(connections, db -> Integer.toString(scratch),
-                    Clock.fixed(backupStartedAt.minusMillis(1), ZoneOffset.UTC));
+                    Clock.fixed(backupStartedAt.minusMillis(1), ZoneOffset.UTC), ParallelWrites.DEFAULT_WORKERS);
         }
 
         @Override
@@ -156,16 +158,26 @@ public final class RedisScratch {
             }
         }
 
-        /** What the archive holds for the source database, as the scratch database should now hold it. */
+        /**
+         * What the archive holds for the source database, as the scratch database holds it once this returns: the
+         * restore's writes run on workers, and the last of them are waited for here.
+         */
         public SectionSummary expected() {
+            if (!finished) {
+                finished = true;
+                restorer.result();
+            }
             return new SectionSummary(section == null ? RedisSnapshotSource.section(source) : section, expected.count(),
                     expected.bytes(), expected.fingerprint());
         }
 
-        /** Closes the restore's connection. */
+        /** Stops the restore's writers and closes its connections (done already when {@link #expected} was read). */
         @Override
         public void close() {
-            restorer.result();
+            if (!finished) {
+                finished = true;
+                restorer.close();
+            }
         }
     }
 }
