@@ -10,6 +10,7 @@ import io.devflow.dr.support.StateConflictException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -68,15 +69,24 @@ public final class RecoveryPlans {
         return state.read(FOLDER + "/" + id).map(StateDocument::content).map(RecoveryPlans::decode);
     }
 
-    /** The newest records first, at most {@code limit}; ids sort by their creation second. */
+    /**
+     * The newest records first, at most {@code limit}. Ids sort by their creation second only, so the records of
+     * the last second taken are all read and ordered by their creation time.
+     */
     public List<RecoveryPlan> newest(int limit) {
         List<String> paths = new ArrayList<>(state.list(FOLDER));
         paths.sort((a, b) -> Long.compare(epoch(b), epoch(a)));
         List<RecoveryPlan> plans = new ArrayList<>();
-        for (int i = 0; i < paths.size() && plans.size() < limit; i++) {
-            state.read(paths.get(i)).map(StateDocument::content).map(RecoveryPlans::decode).ifPresent(plans::add);
+        long lastSecond = Long.MIN_VALUE;
+        for (String path : paths) {
+            if (plans.size() >= limit && epoch(path) != lastSecond) {
+                break;
+            }
+            lastSecond = epoch(path);
+            state.read(path).map(StateDocument::content).map(RecoveryPlans::decode).ifPresent(plans::add);
         }
-        return plans;
+        plans.sort(Comparator.comparing(RecoveryPlan::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        return List.copyOf(plans.subList(0, Math.min(limit, plans.size())));
     }
 
     private static long epoch(String path) {
