@@ -1,6 +1,5 @@
 package io.devflow.dr.config;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 

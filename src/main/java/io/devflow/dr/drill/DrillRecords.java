@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.support.NewestFirst;
 
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,13 +67,9 @@ public final class DrillRecords {
     /** The newest results first, at most {@code limit}, of one type or all. */
     public List<DrillResult> newest(int limit, Optional<DrillType> type) {
         Predicate<DrillResult> wanted = r -> type.map(t -> t == r.type()).orElse(true);
-        List<String> paths = state.list(FOLDER);
-        List<DrillResult> results = new ArrayList<>();
-        for (int i = paths.size() - 1; i >= 0 && results.size() < limit; i--) {
-            state.read(paths.get(i)).map(StateDocument::content).map(DrillRecords::decode).filter(wanted)
-                    .ifPresent(results::add);
-        }
-        return results;
+        return NewestFirst.read(state.list(FOLDER), NewestFirst::stampedSecond,
+                path -> state.read(path).map(StateDocument::content).map(DrillRecords::decode), wanted,
+                DrillResult::startedAt, limit);
     }
 
     /** A recovery time measured for a store (a restore into scratch, a recovery plan into scratch). */

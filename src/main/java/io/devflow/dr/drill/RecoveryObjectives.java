@@ -1,7 +1,6 @@
 package io.devflow.dr.drill;
 
 import io.devflow.dr.catalog.BackupCatalog;
-import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;

@@ -1,7 +1,6 @@
 package io.devflow.dr.embedded;
 
 import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
 import java.io.File;
 import java.io.IOException;

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.support.NewestFirst;
 import io.devflow.dr.support.StateConflictException;
 
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -68,12 +68,9 @@ public final class FailoverRecords {
 
     /** The newest records first, at most {@code limit}. */
     public List<FailoverRecord> newest(int limit) {
-        List<String> paths = state.list(FOLDER);
-        List<FailoverRecord> records = new ArrayList<>();
-        for (int i = paths.size() - 1; i >= 0 && records.size() < limit; i--) {
-            state.read(paths.get(i)).map(StateDocument::content).map(FailoverRecords::decode).ifPresent(records::add);
-        }
-        return records;
+        return NewestFirst.read(state.list(FOLDER), NewestFirst::stampedSecond,
+                path -> state.read(path).map(StateDocument::content).map(FailoverRecords::decode), r -> true,
+                FailoverRecord::startedAt, limit);
     }
 
     /** Records a controller left running or rolling back, among the newest {@code within}. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.DrConfig;
-import io.devflow.dr.config.FailoverConfig;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;

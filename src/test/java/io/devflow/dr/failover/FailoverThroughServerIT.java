@@ -1,7 +1,6 @@
 package io.devflow.dr.failover;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.app.DrServices;
 import io.devflow.dr.cli.DrMain;
 import io.devflow.dr.config.StoreKind;

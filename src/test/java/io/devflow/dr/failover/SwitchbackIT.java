@@ -1,7 +1,6 @@
 package io.devflow.dr.failover;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoCollection;
 import io.devflow.dr.app.DrRuntime;
 import io.devflow.dr.app.DrServices;

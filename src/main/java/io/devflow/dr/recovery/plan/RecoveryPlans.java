@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.support.Json;
+import io.devflow.dr.support.NewestFirst;
 import io.devflow.dr.support.StateConflictException;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -69,24 +68,11 @@ public final class RecoveryPlans {
         return state.read(FOLDER + "/" + id).map(StateDocument::content).map(RecoveryPlans::decode);
     }
 
-    /**
-     * The newest records first, at most {@code limit}. Ids sort by their creation second only, so the records of
-     * the last second taken are all read and ordered by their creation time.
-     */
+    /** The newest records first, at most {@code limit}. */
     public List<RecoveryPlan> newest(int limit) {
-        List<String> paths = new ArrayList<>(state.list(FOLDER));
-        paths.sort((a, b) -> Long.compare(epoch(b), epoch(a)));
-        List<RecoveryPlan> plans = new ArrayList<>();
-        long lastSecond = Long.MIN_VALUE;
-        for (String path : paths) {
-            if (plans.size() >= limit && epoch(path) != lastSecond) {
-                break;
-            }
-            lastSecond = epoch(path);
-            state.read(path).map(StateDocument::content).map(RecoveryPlans::decode).ifPresent(plans::add);
-        }
-        plans.sort(Comparator.comparing(RecoveryPlan::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
-        return List.copyOf(plans.subList(0, Math.min(limit, plans.size())));
+        return NewestFirst.read(state.list(FOLDER), RecoveryPlans::epoch,
+                path -> state.read(path).map(StateDocument::content).map(RecoveryPlans::decode), p -> true,
+                RecoveryPlan::createdAt, limit);
     }
 
     private static long epoch(String path) {
