@@ -24,7 +24,7 @@ public final class EmbeddedInflux implements AutoCloseable {
     private final int port;
     private final Path log;
 
-    private EmbeddedInflux(File influxd, Path directory, int port) throws IOException, InterruptedException {
+    private EmbeddedInflux(File influxd, Path directory, int port, int rpcPort) throws IOException, InterruptedException {
         this.port = port == 0 ? freePort() : port;
         Files.createDirectories(directory);
         Path config = directory.resolve("influxdb.conf");
@@ -54,7 +54,7 @@ public final class EmbeddedInflux implements AutoCloseable {
 
                 [continuous_queries]
                   enabled = false
-                """.formatted(freePort(), directory.resolve("meta"), directory.resolve("data"), directory.resolve("wal"),
+                """.formatted(rpcPort == 0 ? freePort() : rpcPort, directory.resolve("meta"), directory.resolve("data"), directory.resolve("wal"),
                 this.port), StandardCharsets.UTF_8);
         this.log = directory.resolve("influxd.log");
         this.process = new ProcessBuilder(influxd.getAbsolutePath(), "-config", config.toString())
@@ -75,10 +75,15 @@ public final class EmbeddedInflux implements AutoCloseable {
      * @throws IllegalStateException when influxd is not installed (install Debian's influxdb package)
      */
     public static EmbeddedInflux start(Path directory, int port) {
+        return start(directory, port, 0);
+    }
+
+    /** As {@link #start(Path, int)}, with the port of influxd's backup service too (0 picks a free one). */
+    public static EmbeddedInflux start(Path directory, int port, int rpcPort) {
         File influxd = executable().orElseThrow(() -> new IllegalStateException(
                 "influxd is not on the PATH; install InfluxDB 1.x (Debian: apt-get install influxdb)"));
         try {
-            return new EmbeddedInflux(influxd, directory, port);
+            return new EmbeddedInflux(influxd, directory, port, rpcPort);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start influxd under " + directory, e);
         } catch (InterruptedException e) {

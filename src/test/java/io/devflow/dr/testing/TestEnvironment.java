@@ -20,7 +20,6 @@ import io.devflow.dr.support.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,10 +66,10 @@ public final class TestEnvironment implements AutoCloseable {
                 mongos.put(region, mongoOnFiles ? EmbeddedMongo.onFile(mongoFile(region), 0) : EmbeddedMongo.inMemory());
             }
             if (stores.contains(StoreKind.REDIS)) {
-                redises.put(region, EmbeddedRedis.inMemory());
+                redises.put(region, EmbeddedRedis.start(null, freePort()));
             }
             if (stores.contains(StoreKind.INFLUXDB)) {
-                influxes.put(region, EmbeddedInflux.start(dir.resolve("influx-" + region), 0));
+                influxes.put(region, EmbeddedInflux.start(dir.resolve("influx-" + region), freePort(), freePort()));
             }
             s3s.put(region, EmbeddedS3.start(dir.resolve("s3-" + region), bucket(region), "secret-" + region, 0));
         }
@@ -273,12 +272,9 @@ public final class TestEnvironment implements AutoCloseable {
         }
     }
 
+    /** A loopback port no other test JVM of the build is handed ({@link Ports}). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Ports.next();
     }
 
     @Override

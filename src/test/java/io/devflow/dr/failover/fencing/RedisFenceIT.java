@@ -6,6 +6,7 @@ import io.devflow.dr.config.Secret;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.embedded.EmbeddedRedis;
 import io.devflow.dr.testing.Poll;
+import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class RedisFenceIT {
 
     @BeforeEach
     void start() {
-        redis = EmbeddedRedis.inMemory();
+        redis = EmbeddedRedis.start(null, TestEnvironment.freePort());
         RedisConfig config = new RedisConfig(Secret.literal("redis.url", redis.url()), List.of(0), Optional.empty(),
                 Duration.ofSeconds(5));
         fence = new RedisFence(region -> Optional.of(config).filter(c -> region.equals(EAST)), Clock.systemUTC());
@@ -132,7 +133,7 @@ class RedisFenceIT {
         assertThat(failed.store()).isEqualTo(StoreKind.REDIS);
         assertThat(failed.residualRisk()).startsWith("writes to Redis in us-east-1 are not stopped: CLIENT PAUSE failed at "
                 + "Redis redis://127.0.0.1:" + redis.port());
-        redis = EmbeddedRedis.inMemory();
+        redis = EmbeddedRedis.start(null, TestEnvironment.freePort());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.devflow.dr.store.redis;
 import io.devflow.dr.config.RedisConfig;
 import io.devflow.dr.config.Secret;
 import io.devflow.dr.embedded.EmbeddedRedis;
+import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -19,7 +20,7 @@ class RedisConnectionsIT {
 
     @Test
     void shouldCloseAConnectionWhoseDatabaseCannotBeSelected() {
-        try (EmbeddedRedis redis = EmbeddedRedis.inMemory(); Jedis observer = new Jedis("127.0.0.1", redis.port())) {
+        try (EmbeddedRedis redis = EmbeddedRedis.start(null, TestEnvironment.freePort()); Jedis observer = new Jedis("127.0.0.1", redis.port())) {
             RedisConnections connections = new RedisConnections(new RedisConfig(
                     Secret.literal("redis.url", redis.url()), List.of(0), Optional.empty(), Duration.ofSeconds(5)));
 

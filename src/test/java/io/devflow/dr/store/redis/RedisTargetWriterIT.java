@@ -5,6 +5,7 @@ import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.Secret;
 import io.devflow.dr.embedded.EmbeddedRedis;
 import io.devflow.dr.support.RemoteOperationException;
+import io.devflow.dr.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +42,8 @@ class RedisTargetWriterIT {
 
     @BeforeAll
     void start() {
-        east = EmbeddedRedis.inMemory();
-        west = EmbeddedRedis.inMemory();
+        east = EmbeddedRedis.start(null, TestEnvironment.freePort());
+        west = EmbeddedRedis.start(null, TestEnvironment.freePort());
     }
 
     @BeforeEach
