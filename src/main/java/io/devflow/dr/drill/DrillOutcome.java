@@ -39,6 +39,26 @@ public final class DrillOutcome {
         failures.add(why);
     }
 
+    /** Adds what another outcome collected (a part of this drill run on a thread of its own). */
+    public void include(DrillOutcome part) {
+        Map<String, DrillResult.StoreResult> partStores;
+        List<DrillResult.StepResult> partSteps;
+        List<String> partCleanup;
+        List<String> partFailures;
+        synchronized (part) {
+            partStores = new LinkedHashMap<>(part.stores);
+            partSteps = List.copyOf(part.steps);
+            partCleanup = List.copyOf(part.cleanup);
+            partFailures = List.copyOf(part.failures);
+        }
+        synchronized (this) {
+            stores.putAll(partStores);
+            steps.addAll(partSteps);
+            cleanup.addAll(partCleanup);
+            failures.addAll(partFailures);
+        }
+    }
+
     public synchronized boolean passed() {
         return failures.isEmpty() && (!stores.isEmpty() || !steps.isEmpty());
     }

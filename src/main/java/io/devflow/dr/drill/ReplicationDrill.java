@@ -10,10 +10,15 @@ import io.devflow.dr.support.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -21,7 +26,8 @@ import java.util.function.Supplier;
  * The replication drill: per replicated store, a canary written into the active region's data must appear in every
  * region replication writes to within {@code replication.health.degradedLagSeconds} (the healthy bound), and its
  * removal must follow it there (MongoDB, Redis; InfluxDB replication carries no deletes). The seconds per store are the
- * slowest arrival. Whatever happens, the canary is removed from every region before the drill ends.
+ * slowest arrival. The stores are drilled at the same time. Whatever happens, the canary is removed from every region
+ * before the drill ends.
  */
 public final class ReplicationDrill implements Drill {
 
@@ -59,14 +65,48 @@ public final class ReplicationDrill implements Drill {
         }
         RegionId source = now.get(0).source();
         Duration bound = config.get().health().degradedAfter();
+        Map<StoreKind, List<RegionId>> drilled = new EnumMap<>(StoreKind.class);
         for (StoreKind store : StoreKind.values()) {
             List<RegionId> targets = now.stream().map(Direction::target)
                     .filter(t -> regions.get(t).config().has(store)).toList();
-            if (!config.get().replicates(store) || !regions.get(source).config().has(store) || targets.isEmpty()) {
-                continue;
+            if (config.get().replicates(store) && regions.get(source).config().has(store) && !targets.isEmpty()) {
+                drilled.put(store, targets);
             }
-            drill(id, canary(store, source), source, targets, bound, outcome);
         }
+        drillAtOnce(id, source, drilled, bound, outcome);
+    }
+
+    /**
+     * Drills the stores at the same time, so a drill of broken replication takes one bound, not one per store; each
+     * store's findings are added to the outcome in store order, whichever finished first.
+     */
+    private void drillAtOnce(String id, RegionId source, Map<StoreKind, List<RegionId>> drilled, Duration bound,
+                             DrillOutcome outcome) {
+        Map<StoreKind, DrillOutcome> parts = new EnumMap<>(StoreKind.class);
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, drilled.size()), runnable -> {
+            Thread thread = new Thread(runnable, "dr-drill-replication");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            drilled.forEach((store, targets) -> {
+                DrillOutcome part = new DrillOutcome();
+                parts.put(store, part);
+                running.add(workers.submit(() -> drill(id, canary(store, source), source, targets, bound, part)));
+            });
+            for (Future<?> store : running) {
+                store.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome.failed("the replication drill was interrupted; its canaries may be left: run it again");
+        } catch (ExecutionException e) {
+            outcome.failed(Failures.describe(e.getCause()));
+        } finally {
+            workers.shutdown();
+        }
+        parts.values().forEach(outcome::include);
     }
 
     private ReplicationCanary canary(StoreKind store, RegionId source) {

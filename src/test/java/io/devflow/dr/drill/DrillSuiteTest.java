@@ -129,6 +129,22 @@ class DrillSuiteTest {
     }
 
     @Test
+    void shouldTakeTheNextSuiteAsSoonAsTheLastResultOfTheSuiteCanBeRead() {
+        DrillSuite suite = suite(drill(DrillType.BACKUP, (id, o) -> o.store("redis", true, 1, "ok")),
+                drill(DrillType.REPLICATION, (id, o) -> o.store("redis", true, 1, "ok")));
+        DrillSuite.Suite begun = suite.begin(new DrillRequest(suite.available(), DrillRequest.Trigger.MANUAL, "a"));
+
+        suite.run(begun, DrillType.BACKUP);
+        assertThatThrownBy(() -> suite.begin(new DrillRequest(List.of(DrillType.BACKUP), DrillRequest.Trigger.MANUAL,
+                "b"))).isInstanceOf(StateConflictException.class);
+        suite.run(begun, DrillType.REPLICATION);
+
+        assertThat(records.get(begun.drills().get(DrillType.REPLICATION)).orElseThrow().status()).isEqualTo("passed");
+        assertThat(suite.begin(new DrillRequest(List.of(DrillType.BACKUP), DrillRequest.Trigger.MANUAL, "b")).id())
+                .isNotEqualTo(begun.id());
+    }
+
+    @Test
     void shouldRefuseATypeWithoutADrillNamingTheOnesThereAre() {
         DrillSuite suite = suite(drill(DrillType.BACKUP, (id, o) -> { }));
 
