@@ -1,5 +1,6 @@
 package io.devflow.dr.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.devflow.dr.api.FailoverList;
@@ -12,6 +13,7 @@ import io.devflow.dr.failover.FailoverStep;
 import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.CliRun;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -208,6 +210,7 @@ public final class FailoverBench {
     }
 
     private Run automatic(String active, String target) throws Exception {
+        awaitPlanWithoutRefusals(target);
         Thread.sleep(2_000);
         long stopped = System.currentTimeMillis();
         servers.proxy(active).stop();
@@ -241,6 +244,33 @@ public final class FailoverBench {
             throw new IllegalStateException("failover " + id + " ended " + last[0].state().id() + ": " + Json.pretty(last[0]));
         }
         return last[0];
+    }
+
+    /**
+     * Waits until a dry run to {@code target} finds nothing to refuse: replication has finished its initial sync and
+     * streams, so its lag is known. Until then the target's copy is incomplete, and an automatic failover to it is
+     * rightly refused (lag over the RPO, since unknown); stopping the store earlier would measure that refusal.
+     */
+    private void awaitPlanWithoutRefusals(String target) throws Exception {
+        String body = Json.MAPPER.writeValueAsString(Map.of("target", target, "reason", "bench", "force", false,
+                "dryRun", true));
+        await("a failover plan to " + target + " without refusals (replication streaming)", SETTLE, () -> {
+            try {
+                HttpResponse<String> response = http.send(request(api.toString())
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    return false;
+                }
+                JsonNode refusals = Json.MAPPER.readTree(response.body()).path("refusals");
+                return refusals.isArray() && refusals.isEmpty();
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     /** Waits until {@code passive} holds the newest write {@code active} acknowledged: replication caught up. */
