@@ -63,6 +63,8 @@ class ParallelRestoreIT {
                     .append("n", i).append("payload", "x".repeat(i % 200)).append("tags", List.of(collection, i % 7)))
                     .toList());
             target.createIndex(Indexes.ascending("n"), new IndexOptions().unique(true).name("n_unique"));
+            target.createIndex(Indexes.compoundIndex(Indexes.descending("n"), Indexes.ascending("payload")),
+                    new IndexOptions().unique(true).name("n_payload"));
         }
         services = env.services();
         try (DrRuntime runtime = DrRuntime.start(services, DrRuntime.Mode.ONE_SHOT, Map.of())) {
@@ -94,7 +96,7 @@ class ParallelRestoreIT {
         for (String collection : COLLECTIONS) {
             assertThat(target.getDatabase("devflow_parallel").getCollection(collection).listIndexes()
                     .map(i -> i.getString("name")).into(new ArrayList<>()))
-                    .as(collection).contains("n_unique");
+                    .as(collection).contains("n_unique", "n_payload");
         }
     }
 

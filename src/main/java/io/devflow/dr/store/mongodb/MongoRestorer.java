@@ -121,7 +121,7 @@ public final class MongoRestorer implements StoreOperations.Restorer {
         Section done = section;
         section = null;
         if (!done.indexes().isEmpty()) {
-            // one pass over the data per index instead of an index update per document
+            // after the data: one pass over it for all the indexes, instead of an index update per document
             writes.submit(() -> {
                 ParallelWrites.awaitAll(done.writes());
                 buildIndexes(done);
@@ -129,7 +129,23 @@ public final class MongoRestorer implements StoreOperations.Restorer {
         }
     }
 
+    /**
+     * All of a collection's indexes in one {@code createIndexes} command: the server builds them in one pass over the
+     * data (a command per index scans the collection once per index). When that command fails, the indexes are
+     * built one by one, so that the ones that can be built are, and a warning names each one that cannot.
+     */
     private void buildIndexes(Section section) {
+        try {
+            section.database().runCommand(new Document("createIndexes", section.collectionName())
+                    .append("indexes", section.indexes()));
+            return;
+        } catch (MongoException e) {
+            if (section.indexes().size() == 1) {
+                Document spec = section.indexes().get(0);
+                warn("index " + spec.getString("name") + " of " + section.name() + " was not created: " + e.getMessage());
+                return;
+            }
+        }
         for (Document spec : section.indexes()) {
             try {
                 section.database().runCommand(new Document("createIndexes", section.collectionName())
