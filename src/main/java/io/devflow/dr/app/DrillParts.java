@@ -26,6 +26,7 @@ import io.devflow.dr.metrics.ComplianceMetrics;
 import io.devflow.dr.recovery.plan.Recoveries;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.replication.ReplicationReport;
+import io.devflow.dr.replication.ReplicationReports;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.store.StoreRegistry;
 import io.devflow.dr.verification.BackupVerifier;
@@ -50,7 +51,7 @@ public record DrillParts(DrillSuite suite, DrillRecords records, RecoveryObjecti
         DrillRecords records = new DrillRecords(state);
         RecoveryObjectives objectives = new RecoveryObjectives(config, regions, catalog, records,
                 () -> active.current().region(), () -> live(replication),
-                () -> replication == null ? Optional.empty() : ReplicationService.published(state), clock);
+                () -> replication == null ? Optional.empty() : ReplicationReports.published(state), clock);
         ComplianceMetrics metrics = new ComplianceMetrics(meters);
         Arrays.stream(StoreKind.values()).filter(s -> config.regions().values().stream().anyMatch(r -> r.has(s)))
                 .forEach(s -> metrics.track(s.id(),

@@ -17,6 +17,7 @@ import io.devflow.dr.failover.LiveEvidence;
 import io.devflow.dr.metrics.FailoverMetrics;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.replication.ReplicationReport;
+import io.devflow.dr.replication.ReplicationReports;
 import io.devflow.dr.replication.ReplicationService;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -70,6 +71,6 @@ public record FailoverParts(ActiveRegions activeRegions, FailoverRecords records
             return Optional.empty();
         }
         boolean live = Arrays.stream(StoreKind.values()).anyMatch(replication::isRunning);
-        return live ? Optional.of(replication.report()) : ReplicationService.published(state);
+        return live ? Optional.of(replication.report()) : ReplicationReports.published(state);
     }
 }

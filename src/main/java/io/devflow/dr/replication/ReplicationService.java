@@ -1,6 +1,5 @@
 package io.devflow.dr.replication;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.RegionId;
@@ -11,7 +10,6 @@ import io.devflow.dr.control.Conflict;
 import io.devflow.dr.control.ConflictId;
 import io.devflow.dr.control.ConflictStore;
 import io.devflow.dr.control.Resolution;
-import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.metrics.ReplicationMetrics;
 import io.devflow.dr.support.Failures;
@@ -21,13 +19,9 @@ import io.devflow.dr.support.StateConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,12 +35,12 @@ import java.util.function.Supplier;
  * active region to the others, see {@link ReplicationDirections}) and handles what is common to every store: a direction that failed, conflicts described, decided by the strategy, recorded
  * and settled, the dead letters, starting and stopping, operator resolutions, and the status report. The flow
  * between these steps (and what happens on errors) is in the replication routes; a round in progress is the
- * worker route's in-flight exchange, and stopping the route waits for it.
+ * worker route's in-flight exchange, and stopping the route waits for it. The status report is made by
+ * {@link ReplicationReports}.
  */
 public final class ReplicationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationService.class);
-    static final String REPORT = "replication/status";
 
     private final ReplicationConfig config;
     private final Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> stores;
@@ -62,6 +56,7 @@ public final class ReplicationService implements AutoCloseable {
     private final Set<StoreKind> running = ConcurrentHashMap.newKeySet();
     private final Object resolving = new Object();
     private final Map<String, String> lastLoggedError = new ConcurrentHashMap<>();
+    private final ReplicationReports reports;
 
     public ReplicationService(ReplicationConfig config, Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> stores,
                               ConflictStore conflicts, StateStore state, AuditLog audit, ReplicationMetrics metrics,
@@ -77,6 +72,7 @@ public final class ReplicationService implements AutoCloseable {
         this.progress = progress;
         this.clock = clock;
         this.directions = new ReplicationDirections(config, activeRegion);
+        this.reports = new ReplicationReports(config, this.stores, progress, running, state, clock);
         directions.of(config.source()).forEach(this::track);
     }
 
@@ -343,65 +339,13 @@ public final class ReplicationService implements AutoCloseable {
 
     /** The report of this process's workers, with what each target holds. */
     public ReplicationReport report() {
-        List<ReplicationReport.Target> targets = new ArrayList<>();
-        List<Direction> now = directions();
-        for (Direction direction : now) {
-            List<ReplicationReport.Store> stores = new ArrayList<>();
-            Map<String, Long> counts = new LinkedHashMap<>();
-            ReplicationHealth health = ReplicationHealth.STOPPED;
-            Instant lastSync = null;
-            double lag = 0;
-            long bytes = 0;
-            for (Map.Entry<StoreKind, StoreReplication<?, ?, ?, ?, ?>> entry : this.stores.entrySet()) {
-                StoreKind store = entry.getKey();
-                ReplicationProgress p = progress(direction, store);
-                ReplicationHealth h = p.health(config.health());
-                health = health.worst(h);
-                if (p.lastSync() != null && (lastSync == null || p.lastSync().isAfter(lastSync))) {
-                    lastSync = p.lastSync();
-                }
-                lag = Math.max(lag, p.lag().toMillis() / 1000.0);
-                bytes += p.bytes();
-                try {
-                    counts.putAll(entry.getValue().targetCounts(direction));
-                } catch (RuntimeException e) {
-                    LOG.debug("{} counts of {} not available: {}", store, direction.target(), Failures.describe(e));
-                }
-                stores.add(new ReplicationReport.Store(store.id(), phase(p.phase()), h, running.contains(store),
-                        p.lag().toMillis() / 1000.0, p.backlog(), p.throughput(), p.appliedCount(), p.echoes(),
-                        p.conflicts(), p.repairs(), p.lastSync(), p.lastError(), p.lastErrorAt(),
-                        entry.getValue().warning().orElse(null)));
-            }
-            targets.add(new ReplicationReport.Target(direction.target().value(), health, lastSync, lag, counts, bytes, stores));
-        }
-        RegionId source = now.isEmpty() ? directions.source() : now.get(0).source();
-        return new ReplicationReport(source.value(), config.conflicts().strategy().id(), clock.instant(),
-                host(), targets);
+        return reports.report(directions(), directions.source());
     }
 
     /** Publishes {@link #report()} to the control state, where {@code dr status} reads it. */
     public void publish() {
-        state.write(REPORT, Json.MAPPER.valueToTree(report()));
+        reports.publish(report());
         metrics.openConflicts(conflicts.openCount());
-    }
-
-    /** The report the server last published, with its age; empty when none was ever published. */
-    public static Optional<ReplicationReport> published(StateStore state) {
-        return state.read(REPORT).map(StateDocument::content).map(c -> {
-            try {
-                return Json.MAPPER.treeToValue(c, ReplicationReport.class);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("the published replication status is not readable: " + e.getOriginalMessage());
-            }
-        });
-    }
-
-    private static String phase(ReplicationProgress.Phase phase) {
-        return switch (phase) {
-            case STOPPED -> "stopped";
-            case INITIAL_SYNC -> "initial-sync";
-            case STREAMING -> "streaming";
-        };
     }
 
     /** The conflicting change came from this store's classify step, so it is of the store's own kind. */
@@ -413,19 +357,6 @@ public final class ReplicationService implements AutoCloseable {
 
     private StoreKind store(String name) {
         return StoreKind.parse(name).orElseThrow(() -> new IllegalArgumentException("unknown store " + name));
-    }
-
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
-        }
-    }
-
-    /** How long ago a report was made. */
-    public static Duration age(ReplicationReport report, Clock clock) {
-        return Duration.between(report.generatedAt(), clock.instant());
     }
 
     @Override

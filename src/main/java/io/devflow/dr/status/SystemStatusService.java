@@ -14,6 +14,7 @@ import io.devflow.dr.failover.auto.AutoFailoverController;
 import io.devflow.dr.replication.ReplicationControl;
 import io.devflow.dr.replication.ReplicationHealth;
 import io.devflow.dr.replication.ReplicationReport;
+import io.devflow.dr.replication.ReplicationReports;
 import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.RemoteOperationException;
@@ -194,7 +195,7 @@ public final class SystemStatusService {
                     report.reportedBy(), report.targets(), desired);
         }
         try {
-            Optional<ReplicationReport> published = ReplicationService.published(state);
+            Optional<ReplicationReport> published = ReplicationReports.published(state);
             if (published.isEmpty()) {
                 return new SystemStatus.Replication("not running", source, strategy, null, null, null, List.of(), desired);
             }
