@@ -18,6 +18,11 @@ public final class ReplicationProgress {
     public enum Phase { STOPPED, INITIAL_SYNC, STREAMING }
 
     private static final int WINDOW_SECONDS = 60;
+    /**
+     * How long after its last poll a caught-up worker's lag counts from that poll: beyond the longest idle wait
+     * between polls (InfluxDB's 10 s poll backs off to 50 s on an idle source; MongoDB's and Redis' to 0.5 s).
+     */
+    static final Duration STALLED_AFTER = Duration.ofSeconds(60);
 
     private final Direction direction;
     private final String store;
@@ -130,8 +135,9 @@ public final class ReplicationProgress {
     }
 
     /**
-     * Now minus the source time of the last applied change; zero while nothing is waiting. During an initial
-     * sync the target holds no consistent copy yet, so the lag is the time since the sync began.
+     * Now minus the source time of the last applied change; zero while nothing is waiting and polls keep coming
+     * (a caught-up worker whose round hangs lags from its last poll). During an initial sync the target holds no
+     * consistent copy yet, so the lag is the time since the sync began.
      */
     public Duration lag() {
         if (phase == Phase.STOPPED) {
@@ -143,7 +149,7 @@ public final class ReplicationProgress {
             return sinceStart.isNegative() ? Duration.ZERO : sinceStart;
         }
         if (caughtUp && consecutiveErrors == 0) {
-            return Duration.ZERO;
+            return sinceOverduePoll();
         }
         Instant until = completeUntil;
         if (until == null) {
@@ -151,6 +157,21 @@ public final class ReplicationProgress {
         }
         Duration lag = Duration.between(until, clock.instant());
         return lag.isNegative() ? Duration.ZERO : lag;
+    }
+
+    /**
+     * A caught-up worker had everything its source held at its last poll in the target; whatever came since may not
+     * be. While polls keep coming that is no lag at all, but a round that hangs (a driver waiting out its timeouts on
+     * a dead server) records neither a poll nor an error: once its next poll is {@link #STALLED_AFTER} overdue, the
+     * time since the last one is the lag.
+     */
+    private Duration sinceOverduePoll() {
+        Instant synced = lastSync;
+        if (synced == null) {
+            return Duration.ZERO;
+        }
+        Duration since = Duration.between(synced, clock.instant());
+        return since.compareTo(STALLED_AFTER) >= 0 ? since : Duration.ZERO;
     }
 
     /** Changes applied per second over the last minute. */

@@ -79,6 +79,25 @@ class ReplicationProgressTest {
     }
 
     @Test
+    void shouldCountTheTimeSinceTheLastPollAsLagOnceACaughtUpWorkersNextPollIsOverdue() {
+        progress.phase(ReplicationProgress.Phase.STREAMING);
+        progress.applied(1, 10, NOW.minusSeconds(120));
+        progress.polled(true, 0, null);
+
+        clock.advance(ReplicationProgress.STALLED_AFTER.minusMillis(1));
+        assertThat(progress.lag()).isZero();
+
+        clock.advance(Duration.ofSeconds(65));
+        assertThat(progress.lag()).isEqualTo(ReplicationProgress.STALLED_AFTER.plusSeconds(65).minusMillis(1));
+        assertThat(progress.health(SEED)).isEqualTo(ReplicationHealth.DEGRADED);
+        assertThat(progress.caughtUp()).isTrue();
+
+        progress.polled(true, 0, null);
+        assertThat(progress.lag()).isZero();
+        assertThat(progress.health(SEED)).isEqualTo(ReplicationHealth.HEALTHY);
+    }
+
+    @Test
     void shouldNotReportNegativeLagWhenTheSourceClockIsAhead() {
         progress.phase(ReplicationProgress.Phase.STREAMING);
         progress.applied(1, 10, NOW.plusSeconds(3));
@@ -156,12 +175,15 @@ class ReplicationProgressTest {
     }
 
     @Test
-    void shouldFailWhenNoPollHasSucceededForTheFailedThreshold() {
+    void shouldDegradeAndThenFailWhenNoPollHasSucceededForTheThresholds() {
         progress.phase(ReplicationProgress.Phase.STREAMING);
         progress.polled(true, 0, NOW);
-        clock.advance(Duration.ofSeconds(299));
+        clock.advance(Duration.ofSeconds(59));
 
         assertThat(progress.health(SEED)).isEqualTo(ReplicationHealth.HEALTHY);
+
+        clock.advance(Duration.ofSeconds(240));
+        assertThat(progress.health(SEED)).isEqualTo(ReplicationHealth.DEGRADED);
 
         clock.advance(Duration.ofSeconds(1));
 
