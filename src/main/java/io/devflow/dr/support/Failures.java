@@ -26,6 +26,11 @@ public final class Failures {
     private Failures() {
     }
 
+    /** The SDK found no credentials in its chain: a setting to fix, not a fault a retry can outlast. */
+    private static boolean missingCredentials(SdkClientException failure) {
+        return String.valueOf(failure.getMessage()).startsWith("Unable to load credentials");
+    }
+
     /** The driver's server-selection timeout, without its dump of the cluster state. */
     private static String describeServerSelection(MongoTimeoutException timeout) {
         String message = String.valueOf(timeout.getMessage());
@@ -46,6 +51,9 @@ public final class Failures {
             if (t instanceof AwsServiceException aws) {
                 int status = aws.statusCode();
                 return status >= 500 || status == 429 || aws.isThrottlingException();
+            }
+            if (t instanceof SdkClientException client && missingCredentials(client)) {
+                return false;
             }
             if (t instanceof SdkClientException
                     || t instanceof StorageReadException
@@ -93,7 +101,6 @@ public final class Failures {
         return Thread.currentThread().isInterrupted();
     }
 
-    /** The most telling message in a failure's cause chain, for one-line reports. */
     /** Whether the failure is a connection that could not be made (refused, no route, unknown host). */
     public static boolean isConnectionFailure(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
@@ -120,9 +127,19 @@ public final class Failures {
         return String.valueOf(message);
     }
 
+    /** The most telling message in a failure's cause chain, for one-line reports. */
     public static String describe(Throwable failure) {
         if (failure instanceof MongoTimeoutException timeout) {
             return describeServerSelection(timeout);
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SdkClientException client && missingCredentials(client)) {
+                String what = "no AWS credentials found: set the region's storage.credentials in the configuration, "
+                        + "or provide them through the AWS environment variables, a profile or an instance role";
+                String top = failure == t ? null : failure.getMessage();
+                int at = top == null ? -1 : top.indexOf(": Unable to load credentials");
+                return at > 0 ? top.substring(0, at) + ": " + what : what;
+            }
         }
         if (failure instanceof RemoteOperationException || failure.getCause() == null) {
             return String.valueOf(failure.getMessage());

@@ -190,10 +190,8 @@ class LocalKeyringTest {
         TestConfigs.at(config, "/disasterRecovery/backup/encryption").put("keyFile", file.toString());
         Path configFile = dir.resolve("dr-config.json");
         Files.writeString(configFile, TestConfigs.text(config));
-        // each `keys create` also tries to audit into the config's buckets, which do not exist here: about 2 s of
-        // retries between rotations, in step across the processes, so four each still overlap
         int processes = 3;
-        int rotations = 4;
+        int rotations = 8;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> running = new ArrayList<>();
         try {

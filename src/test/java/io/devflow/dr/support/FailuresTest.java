@@ -77,6 +77,24 @@ class FailuresTest {
     }
 
     @Test
+    void shouldNeitherRetryNorQuoteTheSdksChainWhenNoAwsCredentialsAreFound() {
+        SdkClientException missing = SdkClientException.create("Unable to load credentials from any of the providers "
+                + "in the chain AwsCredentialsProviderChain(credentialsProviders=[SystemPropertyCredentialsProvider(), "
+                + "EnvironmentVariableCredentialsProvider()]) : [SystemPropertyCredentialsProvider(): Unable to load "
+                + "credentials from system settings.]");
+        RuntimeException wrapped = new IllegalStateException("reading s3://devflow-dr-east/dr/control-key.json failed: "
+                + missing.getMessage(), missing);
+
+        assertThat(Failures.isTransient(missing)).isFalse();
+        assertThat(Failures.isTransient(wrapped)).isFalse();
+        assertThat(Failures.describe(missing)).startsWith("no AWS credentials found: set the region's storage.credentials")
+                .doesNotContain("Provider");
+        assertThat(Failures.describe(wrapped)).startsWith("reading s3://devflow-dr-east/dr/control-key.json failed: "
+                + "no AWS credentials found").doesNotContain("Provider");
+        assertThat(Failures.isTransient(SdkClientException.create("connection reset"))).isTrue();
+    }
+
+    @Test
     void shouldDescribeAFailureWithItsRootCause() {
         assertThat(Failures.describe(new IllegalStateException("catalog unavailable", new IOException("connection refused"))))
                 .isEqualTo("catalog unavailable (connection refused)");
