@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Plans a failover from the evidence at hand: who leads, which region is active, the target's health, the
@@ -113,8 +115,11 @@ public final class FailoverPlanner {
                         + "'s bucket within the RPO of " + rpo.toMinutes() + " min" + backup.map(b -> " (newest: " + b + ")")
                         .orElse("") + "; run: dr backup --type full --store " + store.id() + " --region " + region, false));
             }
-            StoreLag storeLag = evidence.lag(source, region, store)
-                    .orElseGet(() -> new StoreLag(store, backup.map(b -> Duration.between(b, now)).orElse(null), -1, false));
+            // a store replication is configured to carry but has not reported on (it has just started, or does not
+            // run): its lag is unknown; one it does not carry has what the target's newest backup has
+            StoreLag storeLag = evidence.lag(source, region, store).orElseGet(() -> replicated(source, region, store)
+                    ? new StoreLag(store, null, -1, false)
+                    : new StoreLag(store, backup.map(b -> Duration.between(b, now)).orElse(null), -1, false));
             lag.add(storeLag);
             if (switchback && !storeLag.caughtUp()) {
                 refusals.add(new Refusal("not-caught-up", "switching back to " + region + " needs " + store.id()
@@ -127,6 +132,15 @@ public final class FailoverPlanner {
             }
         }
         return refusals;
+    }
+
+    /** Whether replication is configured to carry the store from {@code source} to {@code target}. */
+    private boolean replicated(RegionId source, RegionId target, StoreKind store) {
+        return config.replication().filter(r -> r.enabled() && r.replicates(store)).map(r -> {
+            Set<RegionId> regions = new HashSet<>(r.targets());
+            regions.add(r.source());
+            return regions.contains(source) && regions.contains(target);
+        }).orElse(false);
     }
 
     static List<StoreKind> stores(RegionConfig region) {

@@ -94,6 +94,25 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void shouldCountTheLagOfAReplicatedStoreReplicationHasNotReportedOnAsUnknown() {
+        ObjectNode root = TestConfigs.minimal();
+        at(root, "/disasterRecovery").putObject("recovery").put("rpo", 15).put("rto", 60);
+        at(root, "/disasterRecovery").putObject("replication").put("enabled", true).put("source", "us-east-1")
+                .putArray("stores").add("mongodb");
+        FailoverPlanner replicating = new FailoverPlanner(TestConfigs.load(root), evidence, clock);
+        evidence.unreported.add(StoreKind.MONGODB);
+
+        FailoverPlan refused = replicating.plan(to(WEST, false));
+        FailoverPlan backupsOnly = planner.plan(to(WEST, false));
+
+        assertThat(codes(refused)).containsExactly("lag-over-rpo");
+        assertThat(refused.refusals().get(0).message()).contains("mongodb replication lag to us-west-2 is unknown");
+        assertThat(refused.lossBound().window()).isEqualTo(Duration.ofMinutes(15).plusSeconds(1));
+        assertThat(backupsOnly.runnable()).isTrue();
+        assertThat(backupsOnly.lossBound().window()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
     void shouldRefuseOnAStandbyNamingTheLeaderAndWhenTheTargetIsActiveAlready() {
         evidence.notLeader = "instance b is a standby; the leader is a at http://a:8080";
 

@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Planning evidence as a test sets it: by default this process leads, every region is healthy, every store is
@@ -30,6 +32,8 @@ public final class ScriptedEvidence implements FailoverPlanner.Evidence {
     public final Map<RegionId, List<String>> unhealthy = new HashMap<>();
     public final Map<StoreKind, StoreLag> lag = new EnumMap<>(StoreKind.class);
     public final Map<StoreKind, Instant> backups = new EnumMap<>(StoreKind.class);
+    /** Stores replication has not reported on: no lag at all. */
+    public final Set<StoreKind> unreported = EnumSet.noneOf(StoreKind.class);
     private final ActiveRegions active;
     private final FailoverRecords records;
     private final Clock clock;
@@ -57,6 +61,9 @@ public final class ScriptedEvidence implements FailoverPlanner.Evidence {
 
     @Override
     public Optional<StoreLag> lag(RegionId source, RegionId target, StoreKind store) {
+        if (unreported.contains(store)) {
+            return Optional.empty();
+        }
         return Optional.of(lag.getOrDefault(store, new StoreLag(store, Duration.ZERO, 0, true)));
     }
 
