@@ -125,7 +125,13 @@ public final class FailoverPlanner {
                 refusals.add(new Refusal("not-caught-up", "switching back to " + region + " needs " + store.id()
                         + " replication from " + source + " caught up (lag " + describe(storeLag.lag()) + ", backlog "
                         + storeLag.backlog() + "); wait until dr status shows no lag, then run it again", false));
-            } else if (storeLag.lag() == null || storeLag.lag().compareTo(rpo) > 0) {
+            } else if (storeLag.lag() == null) {
+                refusals.add(new Refusal("lag-over-rpo", store.id() + " replication lag to " + region + " is unknown: "
+                        + "no streaming " + store.id() + " worker has reported on it (replication starting, in its "
+                        + "initial sync, stopped, or its source unreachable), so what " + region + " lacks may exceed "
+                        + "the RPO of " + rpo.toMinutes() + " min; see dr status, wait until it streams, or --force "
+                        + "fails over anyway and loses whatever " + region + " lacks", true));
+            } else if (storeLag.lag().compareTo(rpo) > 0) {
                 refusals.add(new Refusal("lag-over-rpo", store.id() + " replication lag to " + region + " is "
                         + describe(storeLag.lag()) + ", over the RPO of " + rpo.toMinutes() + " min; --force fails over "
                         + "anyway and loses those writes", true));
