@@ -5,29 +5,45 @@ import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.Json;
 
+import java.io.PrintWriter;
 import java.util.function.Supplier;
 
 /**
  * The audit entry of a command's action, with its outcome: written after the action, whether it completed or failed,
  * under the operator who ran the command. The action's own result or failure is what the command reports; an entry
- * the control plane cannot take is logged, not turned into a failure.
+ * the control plane cannot take is a warning to the operator, not a failure.
  */
 final class CliAudit {
 
     private CliAudit() {
     }
 
-    static <T> T audited(AuditLog audit, String action, String subject, ObjectNode details, Supplier<T> work) {
+    static <T> T audited(AuditLog audit, PrintWriter err, String action, String subject, ObjectNode details,
+                         Supplier<T> work) {
         try {
             T result = work.get();
             details.put("outcome", "completed");
-            audit.recordOrWarn(action, Operator.name(), subject, details);
+            record(audit, err, action, subject, details);
             return result;
         } catch (RuntimeException e) {
             details.put("outcome", "failed");
             details.put("error", Failures.describe(e));
-            audit.recordOrWarn(action, Operator.name(), subject, details);
+            record(audit, err, action, subject, details);
             throw e;
+        }
+    }
+
+    /**
+     * Records the entry under the operator. When the control plane cannot take it, the action's own result stands and
+     * the operator is told on {@code err} (a command's log is off by default), naming what is missing and why.
+     */
+    static void record(AuditLog audit, PrintWriter err, String action, String subject, ObjectNode details) {
+        try {
+            audit.record(action, Operator.name(), subject, details);
+        } catch (RuntimeException e) {
+            err.println("warning: the audit log has no entry for this " + action + " of " + subject + ": "
+                    + Failures.describe(e) + "; the action itself is done. Fix the control plane's bucket access "
+                    + "(dr status shows each region's storage) so that later actions are audited.");
         }
     }
 

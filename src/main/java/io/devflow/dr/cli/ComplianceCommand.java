@@ -118,7 +118,7 @@ final class ComplianceCommand extends DrSubcommand {
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());
                 }
-                services.audit().recordOrWarn("compliance-export", Operator.name(), dir.toAbsolutePath().toString(),
+                CliAudit.record(services.audit(), err(), "compliance-export", dir.toAbsolutePath().toString(),
                         CliAudit.details().put("outcome", judged.report().verdict().id())
                                 .put("period", judged.report().period()));
             }

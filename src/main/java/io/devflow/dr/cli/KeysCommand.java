@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +34,9 @@ final class KeysCommand extends DrSubcommand {
     }
 
     /** Key operations are audited like every DR action; only ids and places, never key material. */
-    static void audit(DrConfig config, String action, String keyId, String provider, String where) {
+    static void audit(DrConfig config, PrintWriter err, String action, String keyId, String provider, String where) {
         try (DrServices services = new DrServices(config)) {
-            services.audit().recordOrWarn(action, Operator.name(), keyId,
+            CliAudit.record(services.audit(), err, action, keyId,
                     CliAudit.details().put("outcome", "completed").put("provider", provider).put("where", where));
         }
     }
@@ -52,7 +53,7 @@ final class KeysCommand extends DrSubcommand {
                         ? "a masterKey" : "aws-kms (create a KMS key with 'dr keys create')"));
             }
             LocalKeyring keyring = KeyProviders.initKeyring(encryption, Clock.systemUTC());
-            audit(loadConfig(), "key-created", keyring.primaryId(), "local", "keyring " + keyring.file());
+            audit(loadConfig(), err(), "key-created", keyring.primaryId(), "local", "keyring " + keyring.file());
             if (json()) {
                 Printer.json(out(), Map.of("keyring", keyring.file().toString(), "primary", keyring.primaryId()));
             } else {
@@ -133,7 +134,7 @@ final class KeysCommand extends DrSubcommand {
                 try (KmsAdmin kms = new KmsAdmin(encryption)) {
                     key = kms.create(description);
                 }
-                audit(loadConfig(), "key-created", key.keyId(), "aws-kms", String.valueOf(key.arn()));
+                audit(loadConfig(), err(), "key-created", key.keyId(), "aws-kms", String.valueOf(key.arn()));
                 if (json()) {
                     Printer.json(out(), Map.of("provider", "aws-kms", "keyId", key.keyId(), "arn", String.valueOf(key.arn())));
                 } else {
@@ -147,7 +148,7 @@ final class KeysCommand extends DrSubcommand {
                         + "changing the secret and encryption.keyId, or switch to a keyring (encryption.keyFile)");
             }
             LocalKeyring rotated = LocalKeyring.rotate(encryption.keyFile().get(), Clock.systemUTC());
-            audit(loadConfig(), "key-rotated", rotated.primaryId(), "local", "keyring " + rotated.file());
+            audit(loadConfig(), err(), "key-rotated", rotated.primaryId(), "local", "keyring " + rotated.file());
             if (json()) {
                 Printer.json(out(), Map.of("provider", "local", "keyring", rotated.file().toString(), "primary", rotated.primaryId()));
             } else {

@@ -88,7 +88,7 @@ final class RestoreCommand extends DrSubcommand {
         RestoreService.Report report;
         String unit = StoreKind.parse(plan.store()).map(StoreKind::itemNoun).orElse("items");
         try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err(), unit)) {
-            report = CliAudit.audited(services.audit(), "restore", plan.id().value(), CliAudit.details()
+            report = CliAudit.audited(services.audit(), err(), "restore", plan.id().value(), CliAudit.details()
                     .put("store", plan.store()).put("sourceRegion", plan.sourceRegion())
                     .put("targetRegion", plan.targetRegion()), () -> restore.restore(plan, progress));
         }
@@ -133,7 +133,7 @@ final class RestoreCommand extends DrSubcommand {
         Progress progress = new Progress();
         PointInTimeRecovery.Report report;
         try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
-            report = CliAudit.audited(services.audit(), "restore-point-in-time", plan.pointInTime().toString(),
+            report = CliAudit.audited(services.audit(), err(), "restore-point-in-time", plan.pointInTime().toString(),
                     CliAudit.details().put("targetRegion", plan.targetRegion()).set("stores",
                             io.devflow.dr.support.Json.MAPPER.valueToTree(plan.stores().stream()
                                     .map(PointInTimeRecovery.StorePlan::store).toList())),

@@ -31,7 +31,7 @@ final class VerifyCommand extends DrSubcommand {
         VerificationRecord record;
         try (DrServices services = new DrServices(loadConfig());
              Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
-            record = CliAudit.audited(services.audit(), "verify", id.value(),
+            record = CliAudit.audited(services.audit(), err(), "verify", id.value(),
                     CliAudit.details().put("level", level.configName()),
                     () -> services.verifyService().verify(id, level, progress));
         } catch (ArchiveIntegrityException | KeyUnavailableException e) {

@@ -114,6 +114,18 @@ class KeysCommandLocalTest {
     }
 
     @Test
+    void shouldSayTheRotationIsNotInTheAuditLogWhenTheControlPlaneCannotBeReached() throws IOException {
+        keys("init");
+
+        Run run = keys("create");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.OK);
+        String added = JSON.readTree(keyring.toFile()).path("primary").asText();
+        assertThat(run.err()).contains("warning: the audit log has no entry for this key-rotated of " + added + ": ")
+                .contains("the action itself is done").contains("dr status").doesNotContain("\tat ");
+    }
+
+    @Test
     void shouldNeverPrintKeyMaterialWhenDescribing() throws IOException {
         keys("init");
         keys("create");
