@@ -11,7 +11,9 @@ import java.util.function.Supplier;
 /**
  * The audit entry of a command's action, with its outcome: written after the action, whether it completed or failed,
  * under the operator who ran the command. The action's own result or failure is what the command reports; an entry
- * the control plane cannot take is a warning to the operator, not a failure.
+ * the control plane cannot take after a completed action is a warning to the operator, not a failure. After a failed
+ * action the command's one error message stands alone: the entry is attempted, and a control plane that cannot take it
+ * usually fails for the same reason the action did.
  */
 final class CliAudit {
 
@@ -28,7 +30,11 @@ final class CliAudit {
         } catch (RuntimeException e) {
             details.put("outcome", "failed");
             details.put("error", Failures.describe(e));
-            record(audit, err, action, subject, details);
+            try {
+                audit.record(action, Operator.name(), subject, details);
+            } catch (RuntimeException auditFailure) {
+                e.addSuppressed(auditFailure);
+            }
             throw e;
         }
     }
