@@ -111,6 +111,7 @@ public final class DrBeans {
             beans.add(bean("healthMonitor", services.health()));
             beans.add(bean("drillSuite", services.drills().suite()));
             beans.add(bean("recoveryObjectives", services.drills().objectives()));
+            beans.add(bean("latestDrills", services.drills().latest()));
             beans.add(bean("leadership", services.leadership()));
             // camel-main adds the cluster service to the context and the election as an event notifier
             CamelClusterService cluster = LeaderElection.service(services.config().cluster(),

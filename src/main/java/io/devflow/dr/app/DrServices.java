@@ -5,7 +5,9 @@ import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.RunningBackups;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupKeys;
+import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.crypto.CachingKeyProvider;
 import io.devflow.dr.crypto.DeferredKeyProvider;
 import io.devflow.dr.crypto.KeyProvider;
@@ -50,6 +52,7 @@ import io.devflow.dr.status.SystemStatusService;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -130,6 +133,8 @@ public final class DrServices implements AutoCloseable {
                         region -> stopping.get() || !mayActAsLeader() || !isActive(region)),
                 new RedisOperations(clock),
                 new InfluxOperations(clock)));
+        config.regions().forEach((region, stores) -> Arrays.stream(StoreKind.values()).filter(stores::has).forEach(store ->
+                Arrays.stream(BackupType.values()).forEach(type -> metrics.expect(store.id(), type.id(), region.value()))));
         this.catalog = new BackupCatalog(regions, backupKeys, metrics);
         this.verifier = new BackupVerifier(backupKeys, stores, clock);
         this.pipeline = new BackupPipeline(regions, stores, catalog, keys, backupKeys, verifier, metrics, running,

@@ -11,7 +11,9 @@ import io.devflow.dr.drill.BackupDrill;
 import io.devflow.dr.drill.Drill;
 import io.devflow.dr.drill.DrillRecords;
 import io.devflow.dr.drill.DrillSuite;
+import io.devflow.dr.drill.DrillType;
 import io.devflow.dr.drill.FailoverDrill;
+import io.devflow.dr.drill.LatestDrills;
 import io.devflow.dr.drill.PlannedFailoverDrill;
 import io.devflow.dr.drill.RecoveryObjectives;
 import io.devflow.dr.drill.RecoveryTimeDrill;
@@ -23,6 +25,7 @@ import io.devflow.dr.failover.canary.InfluxCanary;
 import io.devflow.dr.failover.canary.MongoCanary;
 import io.devflow.dr.failover.canary.RedisCanary;
 import io.devflow.dr.metrics.ComplianceMetrics;
+import io.devflow.dr.metrics.DrillMetrics;
 import io.devflow.dr.recovery.plan.Recoveries;
 import io.devflow.dr.region.RegionDirectory;
 import io.devflow.dr.replication.ReplicationReport;
@@ -40,9 +43,10 @@ import java.util.Optional;
 
 /**
  * DR drills and the recovery objectives measured from them, built beside {@link DrServices}: the suite with its
- * drills in the order a whole run takes them, the results in the control state, and the RTO/RPO gauges.
+ * drills in the order a whole run takes them, the results in the control state, the RTO/RPO gauges and the gauges
+ * of each drill type's last result.
  */
-public record DrillParts(DrillSuite suite, DrillRecords records, RecoveryObjectives objectives) {
+public record DrillParts(DrillSuite suite, DrillRecords records, RecoveryObjectives objectives, LatestDrills latest) {
 
     static DrillParts of(DrConfig config, StateStore state, ActiveRegions active, RegionDirectory regions,
                          StoreRegistry stores, BackupCatalog catalog, BackupVerifier verifier, AuditLog audit,
@@ -59,6 +63,12 @@ public record DrillParts(DrillSuite suite, DrillRecords records, RecoveryObjecti
                         () -> orNaN(objectives.of(s.id()).rtoMeasuredSeconds()),
                         () -> objectives.of(s.id()).rpoMet() ? 1 : 0,
                         () -> orNaN(objectives.of(s.id()).rpoMeasuredSeconds())));
+        LatestDrills latest = new LatestDrills(records);
+        DrillMetrics drillMetrics = new DrillMetrics(meters);
+        for (DrillType type : DrillType.values()) {
+            drillMetrics.track(type.id(), () -> latest.of(type).map(r -> r.passed() ? 1.0 : 0.0).orElse(Double.NaN),
+                    () -> latest.of(type).map(r -> (double) r.endedAt().getEpochSecond()).orElse(Double.NaN));
+        }
         List<StoreCanary> canaries = List.of(new MongoCanary(regions, clock), new RedisCanary(regions),
                 new InfluxCanary(regions, clock));
         Drill failover = config.recovery().drills().failover() == DrillConfig.FailoverMode.PLANNED
@@ -72,7 +82,8 @@ public record DrillParts(DrillSuite suite, DrillRecords records, RecoveryObjecti
                 failover,
                 new RecoveryTimeDrill(config, regions, stores, recoveries, () -> active.current().region(),
                         Duration.ofMinutes(config.recovery().rtoMinutes())));
-        return new DrillParts(new DrillSuite(drills, records, audit, objectives::measured, clock), records, objectives);
+        return new DrillParts(new DrillSuite(drills, records, audit, objectives::measured, clock), records, objectives,
+                latest);
     }
 
     /** This process's replication report while its workers run. */

@@ -10,7 +10,9 @@ import io.devflow.dr.control.NotLeaderException;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.control.WriteAuthority;
 import io.devflow.dr.failover.FailoverPlanner;
+import io.devflow.dr.failover.FailoverRecord;
 import io.devflow.dr.failover.FailoverRecords;
+import io.devflow.dr.failover.FailoverRequest;
 import io.devflow.dr.failover.Failovers;
 import io.devflow.dr.failover.HealthMonitor;
 import io.devflow.dr.failover.LiveEvidence;
@@ -47,6 +49,10 @@ public record FailoverParts(ActiveRegions activeRegions, FailoverRecords records
         FailoverPlanner planner = new FailoverPlanner(config, evidence, clock);
         FailoverMetrics metrics = new FailoverMetrics(meters, config.sortedRegions().keySet().stream()
                 .map(r -> r.value()).toList(), () -> active.current().region().value());
+        for (FailoverRequest.Trigger trigger : FailoverRequest.Trigger.values()) {
+            Arrays.stream(FailoverRecord.State.values()).filter(FailoverRecord.State::finished).forEach(outcome ->
+                    metrics.expect(trigger.id(), outcome.id(), outcome != FailoverRecord.State.REFUSED));
+        }
         return new FailoverParts(active, records, evidence, planner, new Failovers(planner, records, active, audit,
                 metrics, () -> writer.get() == leadership && leadership.leads() ? leadership.ownTerm() : Optional.empty(),
                 clock));

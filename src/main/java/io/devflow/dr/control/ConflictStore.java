@@ -83,10 +83,13 @@ public final class ConflictStore {
         return result;
     }
 
-    /** How many conflicts are open, from the listings alone (no conflict is read: this runs on every hold). */
-    public int openCount() {
+    /**
+     * The ids of the open conflicts, oldest first, from the listings alone (no conflict is read: this runs on every
+     * hold).
+     */
+    public List<String> openIds() {
         Set<String> resolved = new HashSet<>(names(RESOLVED));
-        return (int) names(OPEN).stream().filter(id -> !resolved.contains(id)).count();
+        return names(OPEN).stream().filter(id -> !resolved.contains(id)).toList();
     }
 
     /**

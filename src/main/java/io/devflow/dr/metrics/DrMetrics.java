@@ -40,6 +40,16 @@ public final class DrMetrics {
         return registry;
     }
 
+    /**
+     * Shows a store's success rate and its backups of one type in one region as 0 succeeded and 0 failed from the
+     * start: an alert on the failures' increase then sees the first failure too, which a series born at 1 would hide.
+     */
+    public void expect(String store, String type, String region) {
+        outcomes(store);
+        counter(store, type, region, "success");
+        counter(store, type, region, "failure");
+    }
+
     public void backupCompleted(String store, String type, String region, Duration duration, long storedBytes,
                                 Instant completedAt) {
         outcomes(store).succeeded.incrementAndGet();

@@ -30,14 +30,33 @@ public final class FailoverMetrics {
         }
     }
 
+    /**
+     * Shows a trigger's failovers with one outcome as 0 from the start (and their duration, when {@code timed}), so
+     * that an alert on the counter's increase sees the first such failover too.
+     */
+    public void expect(String trigger, String outcome, boolean timed) {
+        counter(trigger, outcome);
+        if (timed) {
+            timer(trigger, outcome);
+        }
+    }
+
     /** A failover ended (or was refused): {@code outcome} completed, rolled-back, failed or refused. */
     public void finished(String trigger, String outcome, Duration duration) {
-        Counter.builder("dr.failovers").description("Failovers by trigger and outcome")
-                .tags("trigger", trigger, "outcome", outcome).register(registry).increment();
+        counter(trigger, outcome).increment();
         if (duration != null) {
-            Timer.builder("dr.failover.duration").description("Time from a failover's start to its end")
-                    .tags("trigger", trigger, "outcome", outcome).register(registry).record(duration);
+            timer(trigger, outcome).record(duration);
         }
+    }
+
+    private Counter counter(String trigger, String outcome) {
+        return Counter.builder("dr.failovers").description("Failovers by trigger and outcome")
+                .tags("trigger", trigger, "outcome", outcome).register(registry);
+    }
+
+    private Timer timer(String trigger, String outcome) {
+        return Timer.builder("dr.failover.duration").description("Time from a failover's start to its end")
+                .tags("trigger", trigger, "outcome", outcome).register(registry);
     }
 
     private static String activeOrNone(Supplier<String> active) {

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ import java.util.function.Supplier;
 public final class ReplicationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationService.class);
+    private static final List<String> HEALTH_STATES = Arrays.stream(ReplicationHealth.values()).map(ReplicationHealth::id)
+            .toList();
 
     private final ReplicationConfig config;
     private final Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> stores;
@@ -85,7 +88,8 @@ public final class ReplicationService implements AutoCloseable {
             ReplicationProgress p = progress(direction, store);
             metrics.track(p, store.id(), direction.source().value(), direction.target().value(),
                     x -> x.lag().toMillis() / 1000.0, ReplicationProgress::appliedCount, ReplicationProgress::echoes,
-                    ReplicationProgress::bytes, ReplicationProgress::backlog, ReplicationProgress::repairs);
+                    ReplicationProgress::bytes, ReplicationProgress::backlog, ReplicationProgress::repairs,
+                    x -> x.health(config.health()).id(), HEALTH_STATES);
         }
     }
 
@@ -223,7 +227,7 @@ public final class ReplicationService implements AutoCloseable {
     public void settle(Conflict conflict) {
         stores.get(store(conflict.store())).settle(conflict);
         if (conflict.isOpen()) {
-            metrics.openConflicts(conflicts.openCount());
+            countOpen();
         }
     }
 
@@ -291,7 +295,7 @@ public final class ReplicationService implements AutoCloseable {
 
     public List<Conflict> openConflicts() {
         List<Conflict> open = conflicts.open();
-        metrics.openConflicts(open.size());
+        metrics.openConflicts(open.size(), open.stream().findFirst().map(Conflict::detectedAt));
         return open;
     }
 
@@ -325,7 +329,7 @@ public final class ReplicationService implements AutoCloseable {
         Conflict resolved = replication.resolve(conflict, resolution, by);
         conflicts.save(resolved);
         metrics.conflictResolved(resolved.store(), resolved.decision().id());
-        metrics.openConflicts(conflicts.openCount());
+        countOpen();
         ObjectNode details = Json.MAPPER.createObjectNode();
         details.put("outcome", "resolved");
         details.put("decision", resolved.decision().id());
@@ -345,7 +349,13 @@ public final class ReplicationService implements AutoCloseable {
     /** Publishes {@link #report()} to the control state, where {@code dr status} reads it. */
     public void publish() {
         reports.publish(report());
-        metrics.openConflicts(conflicts.openCount());
+        countOpen();
+    }
+
+    /** Shows how many conflicts are open and when the oldest was detected, from the listings alone. */
+    private void countOpen() {
+        List<String> open = conflicts.openIds();
+        metrics.openConflicts(open.size(), open.stream().findFirst().flatMap(ConflictId::detectedAt));
     }
 
     /** The conflicting change came from this store's classify step, so it is of the store's own kind. */

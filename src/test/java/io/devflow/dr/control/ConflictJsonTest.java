@@ -92,7 +92,7 @@ class ConflictJsonTest {
         store.save(resolved);
 
         assertThat(store.open()).isEmpty();
-        assertThat(store.openCount()).isZero();
+        assertThat(store.openIds()).isEmpty();
         assertThat(store.resolved(10)).containsExactly(resolved);
         assertThat(store.get(open.id())).isEqualTo(resolved);
     }
