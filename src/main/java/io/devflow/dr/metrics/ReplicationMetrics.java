@@ -64,14 +64,31 @@ public final class ReplicationMetrics {
         }
     }
 
+    /**
+     * Shows a store's conflicts as 0 from the start for each decision a detection and a resolution can take, so
+     * that the increase of the counters sees the first conflict too.
+     */
+    public void expectConflicts(String store, List<String> detected, List<String> resolved) {
+        detected.forEach(decision -> conflicts(store, decision));
+        resolved.forEach(decision -> resolved(store, decision));
+    }
+
     public void conflictDetected(String store, String decision) {
-        Counter.builder("dr.replication.conflicts").tags("store", store, "decision", decision)
-                .description("Conflicts detected, by the strategy's decision").register(registry).increment();
+        conflicts(store, decision).increment();
     }
 
     public void conflictResolved(String store, String decision) {
-        Counter.builder("dr.replication.conflicts.resolved").tags("store", store, "decision", decision)
-                .description("Open conflicts resolved by an operator").register(registry).increment();
+        resolved(store, decision).increment();
+    }
+
+    private Counter conflicts(String store, String decision) {
+        return Counter.builder("dr.replication.conflicts").tags("store", store, "decision", decision)
+                .description("Conflicts detected, by the strategy's decision").register(registry);
+    }
+
+    private Counter resolved(String store, String decision) {
+        return Counter.builder("dr.replication.conflicts.resolved").tags("store", store, "decision", decision)
+                .description("Open conflicts resolved by an operator").register(registry);
     }
 
     /** @param oldest when the oldest open conflict was detected; empty when none is open */

@@ -9,6 +9,7 @@ import io.devflow.dr.control.AuditLog;
 import io.devflow.dr.control.Conflict;
 import io.devflow.dr.control.ConflictId;
 import io.devflow.dr.control.ConflictStore;
+import io.devflow.dr.control.Decision;
 import io.devflow.dr.control.Resolution;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.metrics.ReplicationMetrics;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Cross-region replication as the routes, the CLI and the API see it. The worker route of each store calls the
@@ -42,6 +44,11 @@ import java.util.function.Supplier;
 public final class ReplicationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationService.class);
+    /** The decisions a conflict is detected with (an operator's own version comes only with a resolution). */
+    private static final List<String> DETECTED = Stream.of(Decision.SOURCE, Decision.TARGET, Decision.PENDING)
+            .map(Decision::id).toList();
+    private static final List<String> RESOLVED = Stream.of(Decision.SOURCE, Decision.TARGET, Decision.CUSTOM)
+            .map(Decision::id).toList();
     private static final List<String> HEALTH_STATES = Arrays.stream(ReplicationHealth.values()).map(ReplicationHealth::id)
             .toList();
 
@@ -77,6 +84,7 @@ public final class ReplicationService implements AutoCloseable {
         this.directions = new ReplicationDirections(config, activeRegion);
         this.reports = new ReplicationReports(config, this.stores, progress, running, state, clock);
         directions.of(config.source()).forEach(this::track);
+        this.stores.keySet().forEach(store -> metrics.expectConflicts(store.id(), DETECTED, RESOLVED));
     }
 
     /** A direction's gauges, registered when it first runs (the configured directions' from the start). */
