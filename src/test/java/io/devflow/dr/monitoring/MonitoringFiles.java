@@ -21,6 +21,7 @@ final class MonitoringFiles {
     static final Path DASHBOARD = DIRECTORY.resolve("dr-dashboard.json");
     static final Path RULES = DIRECTORY.resolve("dr-alerts.rules.yaml");
     static final Path RULE_TESTS = DIRECTORY.resolve("dr-alerts.test.yaml");
+    static final Path PROMETHEUS_RULE = DIRECTORY.resolve("dr-alerts.prometheusrule.yaml");
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper JSON = new ObjectMapper();
@@ -134,7 +135,7 @@ final class MonitoringFiles {
         return names;
     }
 
-    private static JsonNode read(ObjectMapper mapper, Path file) {
+    static JsonNode read(ObjectMapper mapper, Path file) {
         try {
             return mapper.readTree(file.toFile());
         } catch (IOException e) {

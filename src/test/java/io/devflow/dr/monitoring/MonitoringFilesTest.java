@@ -103,6 +103,16 @@ class MonitoringFilesTest {
     }
 
     @Test
+    void shouldWrapExactlyTheRulesFileInThePrometheusRule() {
+        JsonNode wrapper = MonitoringFiles.read(MonitoringFiles.YAML, MonitoringFiles.PROMETHEUS_RULE);
+
+        assertThat(wrapper.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(wrapper.path("kind").asText()).isEqualTo("PrometheusRule");
+        assertThat(wrapper.path("metadata").path("name").asText()).isEqualTo("devflow-dr-alerts");
+        assertThat(wrapper.path("spec").path("groups")).isEqualTo(MonitoringFiles.rules().path("groups"));
+    }
+
+    @Test
     void shouldTestEveryAlertFiringAndStayingQuiet() {
         Set<String> fires = new HashSet<>();
         Set<String> quiet = new HashSet<>();
