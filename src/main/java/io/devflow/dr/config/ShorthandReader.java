@@ -57,6 +57,7 @@ final class ShorthandReader {
                     + "\"database\": \"...\"}; a region without MongoDB needs the full form, " + ConfigLoader.ROOT
                     + ".regions.<region>");
         }
+        // stands in while the name is missing or malformed: that is reported, and the file refused
         RegionId region = RegionId.of("us-east-1");
         StorageConfig storage = null;
         if (backup.present("storage")) {
