@@ -6,10 +6,11 @@ import io.devflow.dr.config.ApiToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 
 /**
- * Bearer-token check of every API call (and of Jolokia): which named token the caller presented, and whether its
+ * Bearer-token check of every API call (and of Jolokia, which also takes the token as a Basic password): which named token the caller presented, and whether its
  * role allows the call. Tokens are compared as SHA-256 digests, all of them every time, in constant time, so neither
  * the answer's timing nor its content tells how much of a guess was right.
  */
@@ -40,6 +41,31 @@ public final class ApiSecurity {
                     + "; this call needs " + required.id() + " or above");
         }
         return caller;
+    }
+
+    /**
+     * {@link #authorize} for Jolokia, which also takes HTTP Basic credentials whose password is the token: Hawtio
+     * connects to a remote Jolokia only with a user name and password (and its proxy sends a bearer token on as the
+     * user {@code token}). The user name is not checked; the token alone names the caller, as with a bearer token.
+     */
+    public Caller authorizeJolokia(String authorization, ApiRole required) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return authorize(authorization, required);
+        }
+        String credentials;
+        try {
+            credentials = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(401, "malformed Basic credentials: send base64 of '<any name>:<token>', or "
+                    + "'Authorization: Bearer <token>'");
+        }
+        int colon = credentials.indexOf(':');
+        String token = colon < 0 ? "" : credentials.substring(colon + 1);
+        if (token.isBlank()) {
+            throw new ApiException(401, "Basic credentials without a password: the password is a token of "
+                    + "disasterRecovery.api.tokens (any user name)");
+        }
+        return authorize("Bearer " + token, required);
     }
 
     /**

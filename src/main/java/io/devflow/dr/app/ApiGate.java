@@ -205,7 +205,7 @@ public final class ApiGate extends LifecycleStrategySupport {
             throw new ApiException(403, "requests to Jolokia must be addressed to this server, not to '" + host
                     + "' (add the name to disasterRecovery.api.allowedHosts if it is this server's)");
         }
-        security.authorize(authorization(request), ApiRole.VIEWER);
+        security.authorizeJolokia(authorization(request), ApiRole.VIEWER);
         checkQuery(request);
         refuseForms(request);
         if (request.method() == HttpMethod.GET) {

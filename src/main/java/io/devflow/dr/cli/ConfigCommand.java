@@ -55,6 +55,8 @@ final class ConfigCommand extends DrSubcommand {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("valid", true);
                 body.put("source", config.source().toString());
+                body.put("form", config.shorthandRegion().isPresent() ? "single-region shorthand" : "full");
+                config.shorthandNote().ifPresent(note -> body.put("note", note));
                 Map<String, Object> regions = new LinkedHashMap<>();
                 config.sortedRegions().forEach((id, r) -> regions.put(id.value(), describe(r)));
                 body.put("regions", regions);
@@ -64,6 +66,7 @@ final class ConfigCommand extends DrSubcommand {
                 Printer.json(out(), body);
             } else {
                 out().println("Configuration " + config.source() + " is valid.");
+                config.shorthandNote().ifPresent(note -> out().println("  note: " + note));
                 config.sortedRegions().forEach((id, r) -> out().println("  " + id + " (" + r.role().configName() + "): "
                         + describe(r).values().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")));
                 out().println("  encryption: " + config.backup().encryption().provider().configName()

@@ -16,16 +16,16 @@ final class BackupReader {
     private BackupReader() {
     }
 
-    static BackupConfig read(JsonObjectReader dr, Map<RegionId, RegionConfig> regions) {
+    /** {@code shorthand}: the file is the single-region shorthand, whose keys here {@link ShorthandReader} read. */
+    static BackupConfig read(JsonObjectReader dr, Map<RegionId, RegionConfig> regions, boolean shorthand) {
         Optional<JsonObjectReader> node = dr.object("backup", true);
         if (node.isEmpty()) {
             return null;
         }
         JsonObjectReader b = node.get();
-        for (String moved : List.of("mongodb", "storage")) {
-            if (b.present(moved)) {
-                b.problem(moved, "configured per region now: move it to " + ConfigLoader.ROOT + ".regions.<region>." + moved);
-            }
+        b.readElsewhere(ShorthandReader.KEYS);
+        if (shorthand) {
+            b.readElsewhere(ShorthandReader.FULL_FORM_ONLY);
         }
         String defaultKmsRegion = regions.values().stream()
                 .filter(r -> r.role() == RegionRole.PRIMARY).map(r -> r.id().value()).findFirst().orElse("us-east-1");
@@ -74,6 +74,11 @@ final class BackupReader {
     }
 
     private static EncryptionConfig readEncryption(JsonObjectReader b, String defaultKmsRegion) {
+        if (!b.present("encryption")) {
+            b.problem("encryption", "required: how backups are encrypted, {\"provider\": \"aws-kms\", \"keyId\": "
+                    + "\"alias/...\"} or {\"provider\": \"local\", \"keyFile\": \"...\"} (made by 'dr keys init')");
+            return null;
+        }
         Optional<JsonObjectReader> node = b.object("encryption", true);
         if (node.isEmpty()) {
             return null;

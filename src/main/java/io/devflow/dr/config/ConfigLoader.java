@@ -87,15 +87,17 @@ public final class ConfigLoader {
 
     private DrConfig read(JsonObjectReader dr, Path source) {
         String deploymentId = deploymentId(dr);
-        Map<RegionId, RegionConfig> regions = RegionsReader.read(dr);
-        BackupConfig backup = BackupReader.read(dr, regions);
+        Optional<RegionConfig> shorthand = ShorthandReader.read(dr);
+        Map<RegionId, RegionConfig> regions = shorthand.map(r -> Map.of(r.id(), r)).orElseGet(() -> RegionsReader.read(dr));
+        BackupConfig backup = BackupReader.read(dr, regions, shorthand.isPresent());
         RecoveryConfig recovery = RecoveryReader.read(dr.object("recovery", false), source, regions.keySet());
         ApiConfig api = ApiReader.read(dr);
         Optional<ReplicationConfig> replication = dr.object("replication", false).map(r -> ReplicationReader.read(r, regions));
         ClusterConfig cluster = ClusterReader.read(dr.object("cluster", false), source);
         NotificationsConfig notifications = NotificationsReader.read(dr.object("notifications", false));
         dr.rejectUnknown();
-        return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication, cluster, notifications);
+        return new DrConfig(source, deploymentId, regions, backup, recovery, api, replication, cluster, notifications,
+                shorthand.map(RegionConfig::id));
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  * @param source where it was read from, for messages
  * @param deploymentId names this deployment; bound into every backup's and conflict record's key, so what another
  *                     deployment wrote (even under the same KMS key) is refused here
+ * @param shorthandRegion the region the file describes in the seed's single-region shorthand (backup.mongodb,
+ *                        backup.storage); empty when it is written in the full form, with {@code regions}
  */
 public record DrConfig(
         Path source,
@@ -23,10 +25,16 @@ public record DrConfig(
         ApiConfig api,
         Optional<ReplicationConfig> replication,
         ClusterConfig cluster,
-        NotificationsConfig notifications) {
+        NotificationsConfig notifications,
+        Optional<RegionId> shorthandRegion) {
 
     public DrConfig {
         regions = Map.copyOf(regions);
+    }
+
+    /** How a file in the single-region shorthand was read, and its full form; empty for the full form. */
+    public Optional<String> shorthandNote() {
+        return shorthandRegion.map(ShorthandReader::describe);
     }
 
     /** The region whose role is primary; validation guarantees there is exactly one. */

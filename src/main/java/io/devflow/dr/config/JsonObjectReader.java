@@ -57,6 +57,16 @@ final class JsonObjectReader {
         return value != null && !value.isNull();
     }
 
+    /**
+     * The object under the key, to look into before its own reader reads it (the single-region shorthand under
+     * {@code backup}); neither marks the key known nor reports a value that is not an object.
+     */
+    Optional<JsonObjectReader> peekObject(String key) {
+        JsonNode value = node.get(key);
+        return value != null && value.isObject()
+                ? Optional.of(new JsonObjectReader(value, child(key), problems, secrets)) : Optional.empty();
+    }
+
     boolean has(String key) {
         known.add(key);
         JsonNode value = node.get(key);
@@ -67,6 +77,14 @@ final class JsonObjectReader {
         known.add(key);
         JsonNode value = node.get(key);
         return value != null && value.isTextual();
+    }
+
+    /**
+     * Keys another reader of the same object reads and reports on (the shorthand's, under {@code backup}): neither
+     * unknown nor listed among the keys this object knows.
+     */
+    void readElsewhere(List<String> keys) {
+        reported.addAll(keys);
     }
 
     /** Marks keys that are read elsewhere (or deliberately ignored) as known. */

@@ -100,7 +100,7 @@ final class RegionsReader {
         }
     }
 
-    private static MongoConfig readMongo(JsonObjectReader m) {
+    static MongoConfig readMongo(JsonObjectReader m) {
         Optional<Secret> url = m.secret("url", true, RegionsReader::maskUrlPassword);
         url.ifPresent(u -> {
             if (!u.isReference() && !(u.display().startsWith("mongodb://") || u.display().startsWith("mongodb+srv://"))) {
@@ -193,14 +193,24 @@ final class RegionsReader {
     }
 
     private static StorageConfig readStorage(JsonObjectReader s, RegionId regionId) {
-        String type = s.string("type", "s3");
-        if (!"s3".equals(type)) {
-            s.problem("type", "must be s3 (AWS S3 or an S3-compatible store), was '" + type + "'");
-        }
+        String type = storageType(s);
         if (s.has("config")) {
             s.problem("config", "the seed's storage.config block is flattened here: move bucket and region up into "
                     + s.path());
         }
+        return readStorageSettings(s, type, regionId);
+    }
+
+    static String storageType(JsonObjectReader s) {
+        String type = s.string("type", "s3");
+        if (!"s3".equals(type)) {
+            s.problem("type", "must be s3 (AWS S3 or an S3-compatible store), was '" + type + "'");
+        }
+        return type;
+    }
+
+    /** Bucket, signing region, endpoint, prefix and credentials: a region's storage or the shorthand's storage.config. */
+    static StorageConfig readStorageSettings(JsonObjectReader s, String type, RegionId regionId) {
         String bucket = s.string("bucket", null);
         if (bucket != null && !BUCKET.matcher(bucket).matches()) {
             s.problem("bucket", "'" + bucket + "' is not a valid bucket name (3-63 lower-case letters, digits, '.', '-')");

@@ -62,6 +62,40 @@ class ApiSecurityTest {
         assertUnauthorized("Bearer ", "invalid bearer token");
     }
 
+    @Test
+    void shouldTakeTheTokenAsTheBasicPasswordForJolokiaOnly() {
+        String hawtio = "Basic " + basic("hawtio:" + VIEWER);
+
+        assertThat(security.authorizeJolokia(hawtio, ApiRole.VIEWER)).isEqualTo(new ApiSecurity.Caller("grafana", ApiRole.VIEWER));
+        assertThat(security.authorizeJolokia("basic " + basic("token:" + TOKEN), ApiRole.VIEWER).name()).isEqualTo("api");
+        assertThat(security.authorizeJolokia("Bearer " + VIEWER, ApiRole.VIEWER).name()).isEqualTo("grafana");
+        assertUnauthorized(hawtio, "unsupported authorization scheme");
+    }
+
+    @Test
+    void shouldRefuseJolokiaBasicCredentialsWithoutAValidToken() {
+        assertUnauthorizedJolokia("Basic " + basic("hawtio:wrong"), "invalid bearer token");
+        assertUnauthorizedJolokia("Basic " + basic("hawtio:"), "without a password");
+        assertUnauthorizedJolokia("Basic " + basic(VIEWER), "without a password");
+        assertUnauthorizedJolokia("Basic not*base64", "malformed Basic credentials");
+        assertUnauthorizedJolokia(null, "missing credentials");
+        assertThatThrownBy(() -> security.authorizeJolokia("Basic " + basic("x:" + VIEWER), ApiRole.OPERATOR))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+    }
+
+    private static String basic(String credentials) {
+        return java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void assertUnauthorizedJolokia(String header, String message) {
+        assertThatThrownBy(() -> security.authorizeJolokia(header, ApiRole.VIEWER))
+                .as(String.valueOf(header))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.getMessage()).contains(message).doesNotContain(VIEWER);
+                });
+    }
+
     private void assertForbidden(String header, ApiRole role, String message) {
         assertThatThrownBy(() -> security.authorize(header, role)).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status()).isEqualTo(403);

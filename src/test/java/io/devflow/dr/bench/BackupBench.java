@@ -144,7 +144,7 @@ public final class BackupBench {
         BackupConfig b = c.backup();
         return new DrConfig(c.source(), c.deploymentId(), c.regions(), new BackupConfig(b.encryption(), b.retention(), b.schedule(),
                 level, b.partSizeMiB(), b.compressionLevel(), b.retry(), b.incremental()), c.recovery(), c.api(),
-                c.replication(), c.cluster(), c.notifications());
+                c.replication(), c.cluster(), c.notifications(), c.shorthandRegion());
     }
 
     private static String result(String mode, long documents, long uncompressed, long stored, RunMeter.Figures f,

@@ -387,12 +387,15 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void shouldPointAKeyThatMovedToItsNewPlaceOnce() {
+    void shouldPointAShorthandKeyBesideRegionsToItsPlaceInTheFullFormOnce() {
         ObjectNode root = TestConfigs.minimal();
         at(root, "/disasterRecovery/backup").putObject("storage").put("bucket", "old-style");
 
         assertThat(problems(root)).extracting(ConfigProblem::toString).containsExactly(
-                "disasterRecovery.backup.storage: configured per region now: move it to disasterRecovery.regions.<region>.storage");
+                "disasterRecovery.backup.storage: the seed's single-region shorthand cannot be mixed with 'regions': "
+                        + "move it to disasterRecovery.regions.<region>.storage (the keys of storage.config go beside "
+                        + "type there), or leave out 'regions' and describe the one region with backup.mongodb and "
+                        + "backup.storage");
     }
 
     @Test

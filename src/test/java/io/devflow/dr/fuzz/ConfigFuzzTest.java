@@ -1,6 +1,7 @@
 package io.devflow.dr.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.ConfigProblem;
@@ -36,8 +37,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Any configuration text, valid ones mutated (every block, recovery.failover, cluster and notifications among them)
- * or random JSON, is read into a configuration or refused with problems that each name a JSON path of the input (or
+ * Any configuration text, valid ones mutated (every block, recovery.failover, cluster and notifications among them,
+ * and the seed guide's quick start read as the single-region shorthand) or random JSON, is read into a configuration or refused with problems that each name a JSON path of the input (or
  * a key missing under one) and say what is wrong; {@code dr config validate} answers any configuration file with exit
  * code 0 or 2, one message and no stack trace, and never shows a secret, whether written into the file or read from
  * the environment or a file.
@@ -71,7 +72,8 @@ class ConfigFuzzTest {
         Path keyring = dir.resolve("keyring.json");
         LocalKeyring.create(keyring, Clock.systemUTC());
         valid = List.of(Json.MAPPER.readTree(Files.readString(Path.of("config/dr-config.example.json"))),
-                TestConfigs.minimal(), Json.MAPPER.readTree(rich(keyring)), Json.MAPPER.readTree(failover(keyring)));
+                TestConfigs.minimal(), Json.MAPPER.readTree(rich(keyring)), Json.MAPPER.readTree(failover(keyring)),
+                seedQuickStart(keyring));
         loader = new ConfigLoader(SecretResolver.of(ENVIRONMENT));
     }
 
@@ -308,6 +310,22 @@ class ConfigFuzzTest {
                   }
                 }
                 """.replace("SECRET_FILE", secretFile.toString()).replace("KEYRING", keyring.toString());
+    }
+
+    /**
+     * The seed guide's quick start as written there (the single-region shorthand), with what it leaves out (a
+     * deployment id, the encryption key) and secrets written into its MongoDB URL and storage credentials.
+     */
+    private static JsonNode seedQuickStart(Path keyring) throws Exception {
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(ConfigFuzzTest.class.getResource("/seed/quick-start-config.json"));
+        ObjectNode dr = (ObjectNode) root.get("disasterRecovery");
+        dr.put("deploymentId", "devflow-fuzz");
+        ObjectNode backup = (ObjectNode) dr.get("backup");
+        backup.putObject("encryption").put("enabled", true).put("provider", "local").put("keyFile", keyring.toString());
+        ((ObjectNode) backup.get("mongodb")).put("url", "mongodb://app:LIT-SECRET-seed-mongo@mongodb:27017");
+        ((ObjectNode) backup.get("storage").get("config")).putObject("credentials")
+                .put("accessKeyId", "${env:FUZZ_SECRET}").put("secretAccessKey", "LIT-SECRET-seed-s3");
+        return root;
     }
 
     /**

@@ -22,7 +22,10 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every YAML route file validates against Camel's YAML DSL JSON schema, so a typo fails the build. */
+/**
+ * Every YAML route file validates against Camel's YAML DSL JSON schema, so a typo fails the build, and names and
+ * describes its routes.
+ */
 class RouteSchemaTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -50,6 +53,28 @@ class RouteSchemaTest {
         Set<ValidationMessage> problems = schema.validate(YAML.readTree(file.toFile()));
 
         assertThat(problems).as(file.toString()).isEmpty();
+    }
+
+    /**
+     * Hawtio lists routes by id with their description: each route and route template has a kebab-case id and a
+     * sentence saying what it does.
+     */
+    @ParameterizedTest
+    @MethodSource("routeFiles")
+    void shouldGiveEveryRouteAKebabCaseIdAndADescription(Path file) throws IOException {
+        for (JsonNode item : YAML.readTree(file.toFile())) {
+            JsonNode route = item.has("route") ? item.get("route")
+                    : item.has("routeTemplate") ? item.get("routeTemplate").get("route") : null;
+            if (route == null) {
+                continue;
+            }
+            String id = item.has("route") ? route.path("id").asText() : item.get("routeTemplate").path("id").asText();
+            assertThat(id).as(file + ": a route's id").matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+            assertThat(route.path("description").asText()).as(file + ": the description of " + id)
+                    .matches("[A-Z].{19,119}").doesNotEndWith(".")
+                    // a route's description is shown as written: template parameters are not put in
+                    .doesNotContain("{{");
+        }
     }
 
     @Test
