@@ -5,6 +5,7 @@ import io.devflow.dr.config.AlertRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class AlertBook {
                 changes.add(new AlertChange(AlertChange.Kind.RESOLVED, known, now));
             }
         }
-        changes.sort(java.util.Comparator.comparing((AlertChange c) -> c.alert().key()));
+        changes.sort(Comparator.comparing((AlertChange c) -> c.alert().key()));
         return new Step(after, changes);
     }
 }

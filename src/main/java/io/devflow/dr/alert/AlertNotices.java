@@ -3,6 +3,7 @@ package io.devflow.dr.alert;
 import io.devflow.dr.config.AlertRule;
 import io.devflow.dr.notify.Notice;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ final class AlertNotices {
             case REPEAT -> alert.rule().id() + " is still firing since " + alert.since() + " (reminder "
                     + (alert.sent() - 1) + ").";
             case RESOLVED -> alert.rule().id() + " fired from " + alert.since() + " and is resolved at " + change.at()
-                    + " (after " + AlertRules.text(java.time.Duration.between(alert.since(), change.at())) + ").";
+                    + " (after " + AlertRules.text(Duration.between(alert.since(), change.at())) + ").";
         };
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("Alert", alert.rule().id());

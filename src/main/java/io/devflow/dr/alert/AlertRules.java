@@ -7,7 +7,6 @@ import io.devflow.dr.config.AlertsConfig;
 import io.devflow.dr.config.ReplicationConfig;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.Conflict;
-import io.devflow.dr.drill.DrillResult;
 import io.devflow.dr.drill.DrillType;
 import io.devflow.dr.drill.RecoveryObjectives;
 import io.devflow.dr.replication.ReplicationHealth;
@@ -20,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,7 +158,7 @@ public final class AlertRules {
             }
         }
         for (List<Conflict> conflicts : old.values()) {
-            Conflict oldest = conflicts.stream().min(java.util.Comparator.comparing(Conflict::detectedAt)).orElseThrow();
+            Conflict oldest = conflicts.stream().min(Comparator.comparing(Conflict::detectedAt)).orElseThrow();
             firing.add(new Firing(AlertRule.CONFLICT_OPEN_TOO_LONG, labels(oldest.store(), oldest.target()),
                     conflicts.size() + " " + oldest.store() + " conflict(s) in " + oldest.target() + " open longer than "
                             + text(config.conflictMaxAge()),

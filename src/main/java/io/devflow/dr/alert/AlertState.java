@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * A firing alert as the control state keeps it, so that a new leader neither raises it again nor forgets it.
  *
- * @param summary, value, threshold as last sent
+ * @param summary the title's line as last sent
+ * @param value what was measured, as last sent
+ * @param threshold what it was measured against, as last sent
  * @param since when it began firing
  * @param lastSent when the team was last told (raised or reminded)
  * @param sent how many times the team was told

@@ -7,6 +7,7 @@ import io.devflow.dr.config.AlertRule;
 import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.control.StateStore;
 import io.devflow.dr.notify.Notice;
+import io.devflow.dr.support.Failures;
 import io.devflow.dr.support.Json;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,20 +81,19 @@ public final class Alerts {
         meters.counter("dr_alert_evaluations_total").increment();
         firing.forEach((rule, count) -> count.set((int) step.get().firing().values().stream()
                 .filter(a -> a.rule() == rule).count()));
-        List<Notice> notices = step.get().changes().stream().map(change -> {
+        return step.get().changes().stream().map(change -> {
             meters.counter("dr_alert_notifications_total", "alert", change.alert().rule().id(), "kind",
                     change.kind().id()).increment();
             LOG.info("alert {} {}: {}", change.alert().key(), change.kind().id(), change.alert().value());
             return AlertNotices.notice(change, instance);
         }).toList();
-        return notices;
     }
 
     /** An evaluation that failed (the control state refused the write, this instance was deposed): nothing was sent. */
     public void failed(Throwable failure) {
         meters.counter("dr_alert_evaluations_failed_total").increment();
         LOG.warn("alerts not evaluated, nothing sent; the next evaluation tries again: {}",
-                io.devflow.dr.support.Failures.describe(failure));
+                Failures.describe(failure));
     }
 
     static Map<String, AlertState> decode(Optional<StateDocument> document) {

@@ -1,6 +1,7 @@
 package io.devflow.dr.alert;
 
 import io.devflow.dr.config.AlertRule;
+import io.devflow.dr.control.StateDocument;
 import io.devflow.dr.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +76,7 @@ class AlertBookTest {
     @Test
     void shouldStartFromTheStoredAlertsAsANewLeaderDoes() {
         step(List.of(backupFailed("mongodb", "x")));
-        Map<String, AlertState> stored = Alerts.decode(java.util.Optional.of(new io.devflow.dr.control.StateDocument(
+        Map<String, AlertState> stored = Alerts.decode(Optional.of(new StateDocument(
                 Alerts.PATH, 3, clock.instant(), Alerts.encode(firing))));
         clock.advance(Duration.ofMinutes(2));
 

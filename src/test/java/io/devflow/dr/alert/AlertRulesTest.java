@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The alert rules against what the service computes: which conditions fire, with what value and threshold. */
 class AlertRulesTest {
@@ -62,9 +63,9 @@ class AlertRulesTest {
         List<Firing> firing = evaluate().firing();
 
         assertThat(firing).extracting(Firing::key, Firing::value).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("DrBackupMissing/mongodb/us-east-1",
+                tuple("DrBackupMissing/mongodb/us-east-1",
                         "the newest completed 27 h ago, at " + NOW.minus(Duration.ofHours(27))),
-                org.assertj.core.groups.Tuple.tuple("DrBackupMissing/redis/us-east-1", "no completed backup"));
+                tuple("DrBackupMissing/redis/us-east-1", "no completed backup"));
         assertThat(firing.get(0).threshold()).isEqualTo("one completed within 26 h");
     }
 
@@ -98,8 +99,8 @@ class AlertRulesTest {
         List<Firing> firing = evaluate().firing();
 
         assertThat(firing).extracting(Firing::key, Firing::threshold).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("DrReplicationDegraded/mongodb/us-west-2", "degraded at a lag of 60 s"),
-                org.assertj.core.groups.Tuple.tuple("DrReplicationFailed/redis/us-west-2",
+                tuple("DrReplicationDegraded/mongodb/us-west-2", "degraded at a lag of 60 s"),
+                tuple("DrReplicationFailed/redis/us-west-2",
                         "failed at a lag of 5 min or on errors"));
         assertThat(firing.get(1).value()).isEqualTo("lag 6 min, streaming; last error at " + NOW + ": connection refused");
     }
