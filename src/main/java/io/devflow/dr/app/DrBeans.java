@@ -138,6 +138,7 @@ public final class DrBeans {
                     services.systemStatus())));
             beans.add(bean("failoverApi", new FailoverApi(services.config(), services.failovers())));
             beans.add(bean("testsApi", new TestsApi(services.drills().suite(), services.drills().records())));
+            beans.add(bean("alerts", AlertParts.of(services)));
         }
         return beans;
     }

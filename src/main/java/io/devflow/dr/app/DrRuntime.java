@@ -41,7 +41,7 @@ public final class DrRuntime implements AutoCloseable {
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup", "notify");
     private static final List<String> CONTROLLER_ROUTES = List.of("_shared", "failover", "notify");
     private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
-            "drtest", "notify", "api");
+            "drtest", "notify", "alerts", "api");
 
     /** How long a notifier may take to deliver one notice (connect, send, answer). */
     static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(10);
@@ -203,6 +203,7 @@ public final class DrRuntime implements AutoCloseable {
         });
         p.setProperty("dr.notify.timeoutMs", Long.toString(NOTIFY_TIMEOUT.toMillis()));
         p.setProperty("dr.notify.waitMs", Long.toString(NOTIFY_WAIT.toMillis()));
+        p.setProperty("dr.alerts.intervalMs", Long.toString(config.notifications().alerts().interval().toMillis()));
         config.notifications().email().ifPresent(email -> {
             p.setProperty("dr.notify.email.protocol", NotifyMail.protocol(email));
             p.setProperty("dr.notify.email.host", email.host());

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads one JSON object of the configuration, recording a {@link ConfigProblem} with the full JSON path
@@ -20,6 +23,8 @@ import java.util.function.Function;
  * default (or empty) after recording a problem so that reading can go on and report the rest.
  */
 final class JsonObjectReader {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     private final JsonNode node;
     private final String path;
@@ -196,6 +201,52 @@ final class JsonObjectReader {
             return defaultValue;
         }
         return v;
+    }
+
+    /**
+     * A duration written as a whole number and a unit: {@code 30s}, {@code 5m}, {@code 4h}, {@code 2d}; the default
+     * when absent, and after a problem.
+     */
+    Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+        Optional<String> text = optionalString(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        Matcher m = DURATION.matcher(text.get());
+        if (!m.matches()) {
+            problem(key, "'" + text.get() + "' is not a duration: write a whole number and a unit, such as 30s, 5m, "
+                    + "4h or 2d");
+            return defaultValue;
+        }
+        Duration value;
+        try {
+            long amount = Long.parseLong(m.group(1));
+            value = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            value = max.plusSeconds(1);
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            problem(key, "must be between " + durationText(min) + " and " + durationText(max) + ", was " + text.get());
+            return defaultValue;
+        }
+        return value;
+    }
+
+    /** A duration as {@link #duration} reads it, in the largest unit that divides it. */
+    static String durationText(Duration d) {
+        long s = d.toSeconds();
+        if (s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s % 3_600 == 0) {
+            return s / 3_600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     boolean bool(String key, boolean defaultValue) {

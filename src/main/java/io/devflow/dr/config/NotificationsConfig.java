@@ -4,14 +4,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code disasterRecovery.notifications}: where the team is told of failovers (and later of alerts).
+ * {@code disasterRecovery.notifications}: where the team is told of failovers and of the service's own alerts.
  *
  * @param webhook a URL that takes a Slack-compatible JSON body (a Slack incoming webhook, or anything that reads one)
  * @param email mail through an SMTP server
+ * @param alerts when the alerts are evaluated and repeated
  */
-public record NotificationsConfig(Optional<Webhook> webhook, Optional<Email> email) {
+public record NotificationsConfig(Optional<Webhook> webhook, Optional<Email> email, AlertsConfig alerts) {
 
     public static final NotificationsConfig NONE = new NotificationsConfig(Optional.empty(), Optional.empty());
+
+    /** The channels, with the alerts' defaults. */
+    public NotificationsConfig(Optional<Webhook> webhook, Optional<Email> email) {
+        this(webhook, email, AlertsConfig.DEFAULTS);
+    }
 
     public boolean any() {
         return webhook.isPresent() || email.isPresent();

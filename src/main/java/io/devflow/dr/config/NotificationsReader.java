@@ -1,10 +1,15 @@
 package io.devflow.dr.config;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-/** Reads {@code disasterRecovery.notifications}: the webhook and the mail that tell the team. */
+/** Reads {@code disasterRecovery.notifications}: the webhook and the mail that tell the team, and the alerts. */
 final class NotificationsReader {
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>\"]+@[^@\\s<>\"]+");
@@ -23,8 +28,36 @@ final class NotificationsReader {
             return url.map(NotificationsConfig.Webhook::new);
         });
         Optional<NotificationsConfig.Email> email = n.object("email", false).map(NotificationsReader::email);
+        AlertsConfig alerts = n.object("alerts", false).map(NotificationsReader::alerts).orElse(AlertsConfig.DEFAULTS);
         n.rejectUnknown();
-        return new NotificationsConfig(webhook, email);
+        return new NotificationsConfig(webhook, email, alerts);
+    }
+
+    private static AlertsConfig alerts(JsonObjectReader a) {
+        AlertsConfig defaults = AlertsConfig.DEFAULTS;
+        Duration interval = a.duration("interval", defaults.interval(), Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration repeatEvery = a.duration("repeatEvery", defaults.repeatEvery(), Duration.ofSeconds(1), Duration.ofDays(7));
+        if (repeatEvery.compareTo(interval) < 0) {
+            a.problem("repeatEvery", "must be at least the interval (" + JsonObjectReader.durationText(interval)
+                    + "): an alert is only looked at once per interval");
+        }
+        Duration backupMaxAge = a.duration("backupMaxAge", defaults.backupMaxAge(), Duration.ofMinutes(1),
+                Duration.ofDays(400));
+        Duration conflictMaxAge = a.duration("conflictMaxAge", defaults.conflictMaxAge(), Duration.ofMinutes(1),
+                Duration.ofDays(400));
+        List<String> names = a.strings("disabled");
+        Set<AlertRule> disabled = EnumSet.noneOf(AlertRule.class);
+        for (int i = 0; i < names.size(); i++) {
+            Optional<AlertRule> rule = AlertRule.find(names.get(i));
+            if (rule.isPresent()) {
+                disabled.add(rule.get());
+            } else {
+                a.problem("disabled[" + i + "]", "'" + names.get(i) + "' is not an alert; the alerts are "
+                        + Arrays.stream(AlertRule.values()).map(AlertRule::id).collect(Collectors.joining(", ")));
+            }
+        }
+        a.rejectUnknown();
+        return new AlertsConfig(interval, repeatEvery, backupMaxAge, conflictMaxAge, disabled);
     }
 
     private static NotificationsConfig.Email email(JsonObjectReader e) {
