@@ -111,15 +111,17 @@ public final class DrRuntime implements AutoCloseable {
     }
 
     /**
-     * CLI commands run no schedules or workers; the server runs the capture worker only when it has work, and the
-     * replication routes of the stores it replicates (they call the replication beans, which exist only then).
+     * CLI commands run no schedules or workers; the server runs the schedules unless CronJobs run them
+     * ({@code backup.schedule.runner}), the capture worker only when it has work, and the replication routes of the
+     * stores it replicates (they call the replication beans, which exist only then).
      */
     public static String excludedRoutes(DrConfig config, Mode mode) {
         List<String> excluded = new ArrayList<>();
-        if (mode == Mode.ONE_SHOT) {
+        if (mode == Mode.ONE_SHOT || config.backup().schedule().runner() == ScheduleConfig.Runner.CRONJOBS) {
+            // with CronJobs as the runner, they back up, apply retention and run the DR tests: not the server too
             excluded.add("**/*-schedule.camel.yaml");
-            excluded.add("**/*-worker.camel.yaml");
-        } else if (!config.backup().incremental().captureWorker()
+        }
+        if (mode == Mode.ONE_SHOT || !config.backup().incremental().captureWorker()
                 || config.regions().values().stream().allMatch(r -> r.mongodb().isEmpty())) {
             excluded.add("**/*-worker.camel.yaml");
         }

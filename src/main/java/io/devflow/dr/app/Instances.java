@@ -19,7 +19,10 @@ final class Instances {
 
     static Leadership leadership(DrConfig config) {
         ClusterConfig cluster = config.cluster();
-        String instance = cluster.instanceId().orElseGet(() -> host() + "-" + ProcessHandle.current().pid());
+        // camel-kubernetes counts the pods it lists as the members, by name, and holds a leader that is none of them
+        // invalid, so there an instance is its pod: in a pod the host name is the pod's name
+        String instance = cluster.instanceId().orElseGet(() -> cluster.engine() == ClusterConfig.Engine.KUBERNETES
+                ? host() : host() + "-" + ProcessHandle.current().pid());
         String api = cluster.advertisedUrl().map(Object::toString).orElseGet(() -> "http://"
                 + ("0.0.0.0".equals(config.api().host()) || "::".equals(config.api().host()) ? host() : config.api().host())
                 + ":" + config.api().port());

@@ -107,7 +107,12 @@ final class LeaderElection extends EventNotifierSupport {
                 KubernetesClusterService service = new KubernetesClusterService();
                 service.setId(instanceId);
                 service.setPodName(instanceId);
-                k8s.namespace().ifPresent(service::setKubernetesNamespace);
+                // the Lease and the member pods live in the resources namespace; without it they follow the client's,
+                // which in a pod is the pod's own whatever the configuration says
+                k8s.namespace().ifPresent(namespace -> {
+                    service.setKubernetesNamespace(namespace);
+                    service.setKubernetesResourcesNamespace(namespace);
+                });
                 service.setLeaseResourceType(LeaseResourceType.Lease);
                 service.setKubernetesResourceName(k8s.leaseName());
                 service.setLeaseDurationMillis(k8s.leaseDuration().toMillis());

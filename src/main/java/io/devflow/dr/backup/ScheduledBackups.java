@@ -6,6 +6,7 @@ import io.devflow.dr.catalog.BackupStatus;
 import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionConfig;
+import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.control.ActiveRegion;
 import io.devflow.dr.region.RegionContext;
@@ -77,31 +78,58 @@ public final class ScheduledBackups {
         }
     }
 
+    /** What a schedule's firing backs up: {@link #plan} of the active region, without the stores it skips. */
     public List<BackupRequest> requests(String type) {
         BackupType requested = BackupType.parse(type)
                 .orElseThrow(() -> new IllegalArgumentException("unknown backup type " + type));
+        return plan(requested, activeRegion.get().region(), "schedule").stream()
+                .flatMap(store -> store.request().stream()).toList();
+    }
+
+    /**
+     * One backup of every store configured in {@code region}, as the schedules take it: in the active region an
+     * incremental is a full backup where the store has no increments or no full backup since the failover that
+     * made the region active, and MongoDB is left to the capture worker when it runs; elsewhere an incremental
+     * is a full backup where the store has no increments. A store whose backup is still running in this process
+     * is skipped.
+     */
+    public List<StorePlan> plan(BackupType requested, RegionId region, String trigger) {
         ActiveRegion active = activeRegion.get();
-        RegionContext primary = regions.get(active.region());
-        List<BackupRequest> requests = new ArrayList<>();
+        boolean isActive = active.region().equals(region);
+        RegionContext context = regions.get(region);
+        List<StorePlan> plan = new ArrayList<>();
         for (StoreKind kind : StoreKind.values()) {
             StoreOperations store = stores.get(kind);
-            if (!store.isConfigured(primary.config())) {
+            if (!store.isConfigured(context.config())) {
                 continue;
             }
-            if (requested == BackupType.INCREMENTAL && kind == StoreKind.MONGODB && captureWorkerRuns(active)) {
+            if (requested == BackupType.INCREMENTAL && kind == StoreKind.MONGODB && isActive && captureWorkerRuns(active)) {
+                plan.add(StorePlan.skipped(kind, region, "its increments come from the change-capture worker of dr server"));
                 continue;
             }
-            Optional<PlannedBackup> busy = running.running(kind, primary.id());
+            Optional<PlannedBackup> busy = running.running(kind, region);
             if (busy.isPresent()) {
-                LOG.info("scheduled {} backup of {} in {} skipped: {} is still running", requested.id(), kind.id(),
-                        primary.id(), busy.get().id());
+                LOG.info("{} backup of {} in {} skipped: {} is still running", requested.id(), kind.id(), region,
+                        busy.get().id());
+                plan.add(StorePlan.skipped(kind, region, busy.get().id() + " is still running"));
                 continue;
             }
             BackupType effective = requested == BackupType.INCREMENTAL && (!store.supportsIncremental()
-                    || startsChain(kind, primary, active)) ? BackupType.FULL : requested;
-            requests.add(new BackupRequest(effective, kind, primary.id(), "schedule"));
+                    || isActive && startsChain(kind, context, active)) ? BackupType.FULL : requested;
+            plan.add(new StorePlan(kind, region, Optional.of(new BackupRequest(effective, kind, region, trigger)),
+                    Optional.empty()));
         }
-        return requests;
+        return plan;
+    }
+
+    /**
+     * One store's part of a backup of every store of a region: the backup to take, or why there is none.
+     */
+    public record StorePlan(StoreKind store, RegionId region, Optional<BackupRequest> request, Optional<String> skipped) {
+
+        static StorePlan skipped(StoreKind store, RegionId region, String reason) {
+            return new StorePlan(store, region, Optional.empty(), Optional.of(reason));
+        }
     }
 
     /** Whether an incremental of the store must be a full backup instead: the first one since a failover. */

@@ -7,6 +7,7 @@ import io.devflow.dr.config.ConfigProblem;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionConfig;
 import io.devflow.dr.config.ReplicationConfig;
+import io.devflow.dr.config.ScheduleConfig;
 import io.devflow.dr.config.StoreKind;
 import picocli.CommandLine.Command;
 
@@ -62,6 +63,8 @@ final class ConfigCommand extends DrSubcommand {
                 body.put("regions", regions);
                 body.put("encryption", config.backup().encryption().provider().configName());
                 config.replication().ifPresent(r -> body.put("replication", describe(r)));
+                body.put("schedules", Map.of("runner", config.backup().schedule().runner().id(),
+                        "description", describe(config.backup().schedule().runner())));
                 body.put("api", describe(config.api()));
                 Printer.json(out(), body);
             } else {
@@ -72,6 +75,7 @@ final class ConfigCommand extends DrSubcommand {
                 out().println("  encryption: " + config.backup().encryption().provider().configName()
                         + config.backup().encryption().keyId().map(k -> " key " + k).orElse(""));
                 config.replication().ifPresent(r -> out().println("  replication: " + describe(r)));
+                out().println("  schedules: " + describe(config.backup().schedule().runner()));
                 out().println("  api: " + describe(config.api()));
                 if (config.api().token().isPresent()) {
                     out().println("  note: api.token is accepted as the admin token named 'api'; list tokens with "
@@ -79,6 +83,15 @@ final class ConfigCommand extends DrSubcommand {
                 }
             }
             return ExitCode.OK;
+        }
+
+        /** Who fires the backups, retention and DR tests of backup.schedule and recovery.drills.schedule. */
+        private static String describe(ScheduleConfig.Runner runner) {
+            return switch (runner) {
+                case SERVER -> "runner server: the leading dr server fires the backup, retention and DR test schedules";
+                case CRONJOBS -> "runner cronjobs: CronJobs run them (k8s/backup-cronjobs.yaml); dr server starts "
+                        + "no backup, retention or DR test schedule";
+            };
         }
 
         /** Where the API listens and which tokens it takes (names and roles, never the tokens). */

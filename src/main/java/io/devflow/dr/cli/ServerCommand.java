@@ -7,6 +7,7 @@ import io.devflow.dr.config.ConfigException;
 import io.devflow.dr.config.ConfigChecks;
 import io.devflow.dr.config.ConfigProblem;
 import io.devflow.dr.config.DrConfig;
+import io.devflow.dr.config.ScheduleConfig;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
@@ -45,7 +46,9 @@ final class ServerCommand extends DrSubcommand {
                     + "/observe/metrics; stop with Ctrl-C");
             err().println("dr server: instance " + services.leadership().instanceId() + " elects its leader through "
                     + config.cluster().engine().id() + config.cluster().file().map(f -> " (lock file in " + f.directory()
-                    + ")").orElse("") + "; only the leader runs the schedules, capture and replication");
+                    + ")").orElse("") + "; only the leader runs " + (config.backup().schedule().runner()
+                    == ScheduleConfig.Runner.CRONJOBS ? "capture and replication (CronJobs run the schedules: "
+                    + "backup.schedule.runner is cronjobs)" : "the schedules, capture and replication"));
             err().flush();
             runtime.awaitStop();
         }

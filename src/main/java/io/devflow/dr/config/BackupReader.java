@@ -139,8 +139,14 @@ final class BackupReader {
         } catch (RuntimeException ex) {
             s.problem("timezone", "'" + zone + "' is not a time zone (e.g. UTC, Europe/Berlin)");
         }
+        String runnerName = s.string("runner", ScheduleConfig.Runner.SERVER.id());
+        ScheduleConfig.Runner runner = ScheduleConfig.Runner.parse(runnerName).orElseGet(() -> {
+            s.problem("runner", "must be " + ScheduleConfig.Runner.names() + ", was '" + runnerName + "' (server: dr server "
+                    + "runs the schedules; cronjobs: Kubernetes CronJobs run them and dr server does not)");
+            return ScheduleConfig.Runner.SERVER;
+        });
         s.rejectUnknown();
-        return new ScheduleConfig(full, incremental, retention, zone);
+        return new ScheduleConfig(full, incremental, retention, zone, runner);
     }
 
     static String cron(JsonObjectReader s, String key, String defaultValue) {

@@ -32,4 +32,17 @@ class DrRuntimeTest {
         assertThat(DrRuntime.excludedRoutes(config, DrRuntime.Mode.SERVER).split(",")).containsExactlyInAnyOrder(
                 "**/*-worker.camel.yaml", "**/replication/*.camel.yaml", "**/_shared/replication-*.camel.yaml");
     }
+
+    @Test
+    void shouldLeaveTheSchedulesToTheCronJobsWhenTheyRunThem() {
+        ObjectNode root = TestConfigs.minimal();
+        TestConfigs.at(root, "/disasterRecovery").with("backup").putObject("schedule").put("runner", "cronjobs");
+        DrConfig cronJobs = TestConfigs.load(root);
+        DrConfig server = TestConfigs.load(TestConfigs.minimal());
+
+        assertThat(DrRuntime.excludedRoutes(cronJobs, DrRuntime.Mode.SERVER).split(","))
+                .contains("**/*-schedule.camel.yaml").doesNotContain("**/*-worker.camel.yaml");
+        assertThat(DrRuntime.excludedRoutes(server, DrRuntime.Mode.SERVER).split(","))
+                .doesNotContain("**/*-schedule.camel.yaml");
+    }
 }
