@@ -1,5 +1,8 @@
 package io.devflow.dr.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.BackupRequest;
 import io.devflow.dr.backup.PlannedBackup;
@@ -80,8 +83,31 @@ public final class BackupApi {
     }
 
     public BackupRecord get(String id) {
-        BackupId backupId = BackupId.parse(id).orElseThrow(() -> new ApiException(400,
-                "'" + id + "' is not a backup id (for example " + BackupId.EXAMPLE + ")"));
+        BackupId backupId = backupId(id);
         return running.get(backupId).orElseGet(() -> catalog.find(backupId).record());
+    }
+
+    /**
+     * {@code GET /api/backups/{id}/manifest}: what the manifest of a committed backup says (positions, object,
+     * sections with their counts and fingerprints), without the wrapped data key and the key check value, which
+     * only a restore needs. A backup without a manifest (running, failed) is a 404.
+     */
+    public JsonNode manifest(String id) {
+        BackupId backupId = backupId(id);
+        BackupCatalog.Located located = catalog.find(backupId);
+        Manifest manifest = located.manifest();
+        if (manifest == null) {
+            throw new ApiException(404, "backup " + backupId + " has no manifest: it is " + located.record().status().id());
+        }
+        ObjectNode json = ApiJson.MAPPER.valueToTree(manifest);
+        if (json.get("encryption") instanceof ObjectNode encryption) {
+            encryption.remove(List.of("wrappedKey", "keyCheck"));
+        }
+        return json;
+    }
+
+    private static BackupId backupId(String id) {
+        return BackupId.parse(id).orElseThrow(() -> new ApiException(400,
+                "'" + id + "' is not a backup id (for example " + BackupId.EXAMPLE + ")"));
     }
 }

@@ -4,7 +4,10 @@ import io.devflow.dr.config.ApiRole;
 import io.devflow.dr.retention.RetentionAudit;
 import io.devflow.dr.retention.RetentionService;
 
-/** The retention resource of the HTTP API: a dry run unless the request says otherwise, deletions audited. */
+/**
+ * The retention resource of the HTTP API (a dry run unless the request says otherwise, deletions audited) and the
+ * caller's identity.
+ */
 public final class OperationsApi {
 
     private final RetentionAudit audit;
@@ -24,6 +27,11 @@ public final class OperationsApi {
                     + "' has " + caller.role().id() + " (without \"dryRun\": false the request is a dry run)");
         }
         return dryRun;
+    }
+
+    /** {@code GET /api/whoami}: the name and role of the caller's token. */
+    public Caller whoami(ApiSecurity.Caller caller) {
+        return Caller.of(caller);
     }
 
     /** Records an applied retention (not a dry run) in the audit log, under the caller's token name. */

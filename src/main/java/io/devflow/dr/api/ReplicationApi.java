@@ -8,6 +8,7 @@ import io.devflow.dr.replication.ReplicationService;
 import io.devflow.dr.status.SystemStatus;
 import io.devflow.dr.status.SystemStatusService;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -93,6 +94,15 @@ public final class ReplicationApi {
         Collection<StoreKind> stores = body == null || body.store() == null ? List.of() : List.of(store(body.store()));
         Collection<StoreKind> changed = control.orElseThrow().request(stores, running, caller.name());
         return new ReplicationChanged(changed.stream().map(StoreKind::id).toList(), running);
+    }
+
+    /**
+     * {@code GET /api/replication/lag?minutes=}: every store's lag and backlog over the last minutes (at most 60,
+     * the default), as this server sampled them; nothing on a server that does not run replication.
+     */
+    public LagHistoryList lag(String minutesText) {
+        int minutes = Limits.parse("minutes", minutesText, 60, 60);
+        return new LagHistoryList(minutes, service().lagHistory().since(Duration.ofMinutes(minutes)));
     }
 
     private ReplicationService service() {

@@ -37,7 +37,8 @@ import java.util.Optional;
  * that is not JSON a 415, unread. Jolokia needs a viewer token, a request addressed to this server (a foreign
  * {@code Host} is DNS rebinding) and its access policy on the class path. Every refusal, every path no route serves
  * (404, 405) and every failure of the router itself (413 of a chunked body, 400 of a malformed path) is answered as
- * the API answers errors, {@code {"status": ..., "error": ...}}; never the server's HTML or text pages.
+ * the API answers errors, {@code {"status": ..., "error": ...}}; never the server's HTML or text pages. The web
+ * console's static files ({@link ConsoleEndpoint}) need no token: its pages call the API with the operator's.
  * Installed when the Camel context has started, since the router exists only then.
  */
 public final class ApiGate extends LifecycleStrategySupport {
@@ -81,6 +82,7 @@ public final class ApiGate extends LifecycleStrategySupport {
         boolean policy = ApiGate.class.getClassLoader().getResource(jolokiaPolicy) != null;
         router.route().order(Integer.MIN_VALUE).handler(ctx -> gate(ctx, policy)).failureHandler(this::failed);
         JolokiaEndpoint.install(context, router, JOLOKIA, MAX_BODY_BYTES, errors);
+        ConsoleEndpoint.install(router);
         router.route().order(Integer.MAX_VALUE).handler(ctx -> refuse(ctx, 404, "no such resource: "
                 + ctx.request().method() + " " + ctx.request().path()));
         Router main = mainRouter(router.getServer());

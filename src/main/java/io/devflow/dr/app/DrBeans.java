@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.devflow.dr.api.ApiErrors;
 import io.devflow.dr.api.ApiJson;
 import io.devflow.dr.api.ApiSecurity;
+import io.devflow.dr.api.AuditApi;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.OperationsApi;
 import io.devflow.dr.api.ReplicationApi;
 import io.devflow.dr.api.TestsApi;
+import io.devflow.dr.api.VerifyApi;
 import io.devflow.dr.backup.BackupAudit;
 import io.devflow.dr.backup.ScheduledBackups;
 import io.devflow.dr.config.ConfigException;
@@ -134,6 +136,8 @@ public final class DrBeans {
             beans.add(bean("apiJson", ObjectMapper.class, ApiJson.MAPPER));
             beans.add(bean("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter()));
             beans.add(bean("operationsApi", new OperationsApi(new RetentionAudit(services.audit()))));
+            beans.add(bean("auditApi", new AuditApi(services.audit())));
+            beans.add(bean("verifyApi", new VerifyApi(services.verifyService(), services.audit(), services.clock())));
             beans.add(bean("replicationApi", new ReplicationApi(services.replication(), services.replicationControl(),
                     services.systemStatus())));
             beans.add(bean("failoverApi", new FailoverApi(services.config(), services.failovers())));

@@ -189,6 +189,8 @@ final class DemoCommand extends DrSubcommand {
         out.println();
         String base = "http://" + config.api().host() + ":" + config.api().port();
         out.println("Service");
+        out.println("  Console   " + base + "/console/   (open it in a browser; log in with the token in "
+                + relative(env.apiTokenFile()) + ")");
         out.println("  API       " + base + "/api   (bearer token in " + relative(env.apiTokenFile()) + ")");
         out.println("  Health    " + base + "/observe/health");
         out.println("  Metrics   " + base + "/observe/metrics");

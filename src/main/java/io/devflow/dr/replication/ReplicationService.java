@@ -67,6 +67,7 @@ public final class ReplicationService implements AutoCloseable {
     private final Object resolving = new Object();
     private final Map<String, String> lastLoggedError = new ConcurrentHashMap<>();
     private final ReplicationReports reports;
+    private final LagHistory lagHistory;
 
     public ReplicationService(ReplicationConfig config, Map<StoreKind, StoreReplication<?, ?, ?, ?, ?>> stores,
                               ConflictStore conflicts, StateStore state, AuditLog audit, ReplicationMetrics metrics,
@@ -83,6 +84,7 @@ public final class ReplicationService implements AutoCloseable {
         this.clock = clock;
         this.directions = new ReplicationDirections(config, activeRegion);
         this.reports = new ReplicationReports(config, this.stores, progress, running, state, clock);
+        this.lagHistory = new LagHistory(clock);
         directions.of(config.source()).forEach(this::track);
         this.stores.keySet().forEach(store -> metrics.expectConflicts(store.id(), DETECTED, RESOLVED));
     }
@@ -349,6 +351,11 @@ public final class ReplicationService implements AutoCloseable {
 
     // --- status ---
 
+    /** The lag of every store over the last hour, from the reports this process published. */
+    public LagHistory lagHistory() {
+        return lagHistory;
+    }
+
     /** The report of this process's workers, with what each target holds. */
     public ReplicationReport report() {
         return reports.report(directions(), directions.source());
@@ -356,7 +363,9 @@ public final class ReplicationService implements AutoCloseable {
 
     /** Publishes {@link #report()} to the control state, where {@code dr status} reads it. */
     public void publish() {
-        reports.publish(report());
+        ReplicationReport report = report();
+        reports.publish(report);
+        lagHistory.record(report);
         countOpen();
     }
 

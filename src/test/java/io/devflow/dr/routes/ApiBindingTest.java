@@ -12,7 +12,14 @@ import io.devflow.dr.drill.DrillRecords;
 import io.devflow.dr.drill.DrillResult;
 import io.devflow.dr.drill.DrillSuite;
 import io.devflow.dr.drill.DrillType;
+import io.devflow.dr.api.AuditList;
+import io.devflow.dr.api.Caller;
+import io.devflow.dr.api.LagHistoryList;
+import io.devflow.dr.control.AuditEntry;
+import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.api.ApiSecurity;
+import io.devflow.dr.api.AuditApi;
+import io.devflow.dr.api.VerifyApi;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.ConflictList;
@@ -81,6 +88,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ApiBindingTest extends CamelMainTestSupport {
 
     private static final String TOKEN = "api-binding-test-token";
+    private static final String VIEWER = "api-binding-test-viewer-token";
     private static final Instant NOW = Instant.parse("2026-01-27T10:30:00Z");
 
     private static final int PORT = TestEnvironment.freePort();
@@ -118,7 +126,8 @@ class ApiBindingTest extends CamelMainTestSupport {
         ReplicationControl control = new ReplicationControl(config.replication().orElseThrow(), state, audit, clock);
         Registry registry = new DefaultRegistry();
         ApiSecurity security = new ApiSecurity(List.of(new ApiToken("api", ApiRole.ADMIN,
-                Secret.literal("disasterRecovery.api.token", TOKEN))));
+                Secret.literal("disasterRecovery.api.token", TOKEN)), new ApiToken("grafana", ApiRole.VIEWER,
+                Secret.literal("disasterRecovery.api.tokens.grafana", VIEWER))));
         registry.bind("apiSecurity", security);
         registry.bind("apiErrors", new ApiErrors());
         registry.bind("apiGate", LifecycleStrategy.class, new ApiGate(security, new ApiErrors(), config.api()));
@@ -126,6 +135,8 @@ class ApiBindingTest extends CamelMainTestSupport {
         registry.bind("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter());
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(new RetentionAudit(audit)));
+        registry.bind("auditApi", new AuditApi(audit));
+        registry.bind("verifyApi", new VerifyApi(null, audit, clock));
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
                 TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
@@ -222,6 +233,88 @@ class ApiBindingTest extends CamelMainTestSupport {
     }
 
     @Test
+    void shouldTellACallerItsTokensNameAndRoleButNotTheToken() throws Exception {
+        HttpResponse<String> viewer = call("GET", "/api/whoami", null, null, VIEWER);
+        HttpResponse<String> admin = call("GET", "/api/whoami", null, null, TOKEN);
+
+        assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(200);
+        assertThat(ApiJson.MAPPER.readValue(viewer.body(), Caller.class)).isEqualTo(new Caller("grafana", "viewer"));
+        assertThat(ApiJson.MAPPER.readValue(admin.body(), Caller.class)).isEqualTo(new Caller("api", "admin"));
+        assertThat(viewer.body()).doesNotContain(VIEWER);
+        assertError(call("GET", "/api/whoami", null, null, null), 401, "missing credentials");
+    }
+
+    @Test
+    void shouldListTheAuditLogNewestFirstToAViewerAndFilterIt() throws Exception {
+        AuditLog audit = new AuditLog(state, clock);
+        audit.record("backup", "ci", "backup-full-20260127-100000-aaaaaa", Json.MAPPER.createObjectNode());
+        clock.advance(Duration.ofMinutes(1));
+        audit.record("conflict-resolved", "oncall", ConflictId.EXAMPLE, Json.MAPPER.createObjectNode().put("decision", "source"));
+
+        HttpResponse<String> all = call("GET", "/api/audit", null, null, VIEWER);
+        HttpResponse<String> resolved = call("GET", "/api/audit?action=conflict-resolved&since=2026-01-27T10:00:00Z", null, null, VIEWER);
+
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(ApiJson.MAPPER.readValue(all.body(), AuditList.class).entries()).extracting(AuditEntry::action)
+                .containsExactly("conflict-resolved", "backup");
+        AuditList filtered = ApiJson.MAPPER.readValue(resolved.body(), AuditList.class);
+        assertThat(filtered.entries()).singleElement().satisfies(e -> {
+            assertThat(e.by()).isEqualTo("oncall");
+            assertThat(e.details().path("decision").asText()).isEqualTo("source");
+        });
+        assertError(call("GET", "/api/audit?since=yesterday", null, null, VIEWER), 400, "since must be an ISO-8601 instant");
+        assertError(call("GET", "/api/audit?limit=0", null, null, VIEWER), 400, "limit must be a number from 1 to 1000");
+    }
+
+    @Test
+    void shouldLetOnlyAnOperatorVerifyABackupAndRefuseTheRestoreLevel() throws Exception {
+        assertError(call("POST", "/api/backups/" + BackupId.EXAMPLE + "/verify", "{\"level\": \"quick\"}", "application/json",
+                VIEWER), 403, "the token 'grafana' has the role viewer; this call needs operator or above");
+        assertError(call("POST", "/api/backups/" + BackupId.EXAMPLE + "/verify", "{\"level\": \"restore\"}", "application/json",
+                TOKEN), 400, "level must be \"quick\" or \"full\", not 'restore'");
+        assertError(call("POST", "/api/backups/not-a-backup/verify", null, null, TOKEN), 400, "'not-a-backup' is not a backup id");
+        assertError(call("POST", "/api/backups/" + BackupId.EXAMPLE + "/verify", "{\"depth\": 1}", "application/json", TOKEN),
+                400, "unknown field depth");
+        assertThat(state.paths()).noneMatch(p -> p.startsWith("audit/"));
+    }
+
+    @Test
+    void shouldAnswerTheLagOfTheLastHourAndRefuseALongerWindow() throws Exception {
+        HttpResponse<String> lag = call("GET", "/api/replication/lag", null, null, VIEWER);
+
+        assertThat(lag.statusCode()).as(lag.body()).isEqualTo(200);
+        assertThat(ApiJson.MAPPER.readValue(lag.body(), LagHistoryList.class)).isEqualTo(new LagHistoryList(60, List.of()));
+        assertError(call("GET", "/api/replication/lag?minutes=61", null, null, VIEWER), 400,
+                "minutes must be a number from 1 to 60, not '61'");
+    }
+
+    @Test
+    void shouldServeTheConsoleWithoutATokenUnderItsContentSecurityPolicy() throws Exception {
+        HttpResponse<String> folder = call("GET", "/console", null, null, null);
+        HttpResponse<String> index = call("GET", "/console/", null, null, null);
+        HttpResponse<String> script = call("GET", "/console/js/api.js", null, null, null);
+
+        assertThat(folder.statusCode()).isEqualTo(302);
+        assertThat(folder.headers().firstValue("Location")).contains("/console/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(index.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe"));
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(index.body()).contains("<script type=\"module\" src=\"js/overview.js\"></script>")
+                .doesNotContain(TOKEN).doesNotContainPattern("<script>|<script type=\"module\">|\\son[a-z]+=");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).contains("text/javascript; charset=utf-8");
+        assertThat(script.body()).contains("sessionStorage");
+        for (String path : List.of("/console/nothing.html", "/console/../application.properties", "/console/%2e%2e/logback.xml",
+                "/console/js/../../logback.xml", "/console/a/b/c.js", "/consoles")) {
+            HttpResponse<String> missing = call("GET", path, null, null, null);
+            assertThat(missing.statusCode()).as(path).isEqualTo(404);
+            assertThat(missing.body()).as(path).startsWith("{").doesNotContain("<configuration");
+        }
+    }
+
+    @Test
     void shouldDescribeTheBodiesInTheOpenApiDocument() throws Exception {
         HttpResponse<String> document = call("GET", "/api/openapi.json", null, null, null);
 
@@ -231,7 +324,8 @@ class ApiBindingTest extends CamelMainTestSupport {
         assertThat(schemas.path("RetentionRequest").path("properties").path("dryRun").path("type").asText()).isEqualTo("boolean");
         assertThat(schemas.path("TestRequestBody").path("properties").path("type").path("type").asText()).isEqualTo("string");
         for (String type : List.of("BackupAccepted", "BackupList", "ReplicationChange", "ReplicationChanged",
-                "ConflictResolutionRequest", "ConflictList", "Conflict", "TestsAccepted", "TestList", "DrillResult")) {
+                "ConflictResolutionRequest", "ConflictList", "Conflict", "TestsAccepted", "TestList", "DrillResult",
+                "Caller", "AuditList", "LagHistoryList", "VerifyRequestBody", "VerificationRecord")) {
             assertThat(schemas.has(type)).as(type + " in " + schemas.fieldNames()).isTrue();
         }
     }

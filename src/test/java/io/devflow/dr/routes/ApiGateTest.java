@@ -13,6 +13,8 @@ import io.devflow.dr.drill.DrillRecords;
 import io.devflow.dr.drill.DrillSuite;
 import io.devflow.dr.drill.DrillType;
 import io.devflow.dr.api.ApiSecurity;
+import io.devflow.dr.api.AuditApi;
+import io.devflow.dr.api.VerifyApi;
 import io.devflow.dr.api.BackupApi;
 import io.devflow.dr.api.FailoverApi;
 import io.devflow.dr.api.OperationsApi;
@@ -138,6 +140,8 @@ class ApiGateTest extends CamelMainTestSupport {
         registry.bind("apiHeaders", HeaderFilterStrategy.class, new ApiHeaderFilter());
         registry.bind("backupApi", new BackupApi(config, null, null, null, () -> config.primaryRegion().id()));
         registry.bind("operationsApi", new OperationsApi(new RetentionAudit(audit)));
+        registry.bind("auditApi", new AuditApi(audit));
+        registry.bind("verifyApi", new VerifyApi(null, audit, clock));
         registry.bind("failoverApi", new FailoverApi(config, TestFailovers.service(config, state,
                 TestFailovers.evidence(config, state, clock), new SimpleMeterRegistry(), clock)));
         registry.bind("replicationApi", new ReplicationApi(Optional.of(replication), Optional.of(control), null));
