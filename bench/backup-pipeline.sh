@@ -19,8 +19,8 @@ work_dir=bench/work
 heap=256m
 # mongo-java-server holds a whole query result in memory: several times the collection's size
 server_heap=8g
-mongo_port=27517
-s3_port=27518
+mongo_port=$(bench_port 17)
+s3_port=$(bench_port 18)
 smoke=
 if bench_smoke_requested "$@"; then
   smoke=1
@@ -49,9 +49,9 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
-mkdir -p "$work_dir/logs" bench/results
+mkdir -p "$work_dir/logs"
 work_dir="$(cd "$work_dir" && pwd)"
-results="bench/results/backup-pipeline${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+results="$(bench_results_file backup-pipeline)"
 bench_ports_free "$mongo_port" "$s3_port"
 
 echo "== build"

@@ -27,8 +27,8 @@ documents=1000
 lead=20
 work_dir=bench/work
 heap=256m
-mongo_port=27523
-s3_port=27524
+mongo_port=$(bench_port 23)
+s3_port=$(bench_port 24)
 # the baseline reader is up in a few seconds; only the smoke run, where the lead is most of the time, cuts it
 baseline_lead=
 late=
@@ -66,10 +66,10 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
-mkdir -p "$work_dir" bench/results
+mkdir -p "$work_dir"
 work_dir="$(cd "$work_dir" && pwd)/capture-throughput"
 mkdir -p "$work_dir/logs"
-results="bench/results/capture-throughput${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+results="$(bench_results_file capture-throughput)"
 config="$work_dir/dr-config.json"
 bench_ports_free "$mongo_port" "$s3_port"
 

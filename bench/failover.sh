@@ -28,11 +28,11 @@ failed_checks=
 rpo=240
 work_dir=bench/work
 heap=256m
-east_mongo_port=27530
-west_mongo_port=27531
-east_s3_port=27532
-west_s3_port=27533
-api_port=27534
+east_mongo_port=$(bench_port 30)
+west_mongo_port=$(bench_port 31)
+east_s3_port=$(bench_port 32)
+west_s3_port=$(bench_port 33)
+api_port=$(bench_port 34)
 smoke=
 if bench_smoke_requested "$@"; then
   smoke=1
@@ -75,11 +75,11 @@ for mode in ${modes//,/ }; do
 done
 
 cd "$(dirname "$0")/.."
-mkdir -p "$work_dir" bench/results
+mkdir -p "$work_dir"
 work_dir="$(cd "$work_dir" && pwd)/failover"
 rm -rf "$work_dir/logs"
 mkdir -p "$work_dir/logs"
-results="bench/results/failover${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+results="$(bench_results_file failover)"
 bench_ports_free "$east_mongo_port" "$west_mongo_port" "$east_s3_port" "$west_s3_port" "$api_port"
 
 echo "== build"

@@ -18,8 +18,8 @@ points=10000000
 rounds=3
 work_dir=bench/work
 heap=256m
-influx_port=27521
-s3_port=27522
+influx_port=$(bench_port 21)
+s3_port=$(bench_port 22)
 settle_seconds=10
 settle_tries=90
 smoke=
@@ -52,10 +52,10 @@ done
 cd "$(dirname "$0")/.."
 bench_require influxd influxdb
 bench_require pgrep procps
-mkdir -p "$work_dir" bench/results
+mkdir -p "$work_dir"
 work_dir="$(cd "$work_dir" && pwd)/influx-export"
 mkdir -p "$work_dir/logs"
-results="bench/results/influx-export${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+results="$(bench_results_file influx-export)"
 bench_ports_free "$influx_port" "$s3_port"
 
 echo "== build"

@@ -1,6 +1,6 @@
 # Helpers of the benchmarks; sourced, not run. They expect the repository root as the current directory (but
-# for bench_smoke_requested, which the scripts call while parsing their options) and set -euo pipefail in the
-# caller. The measuring helpers use the caller's variables: work_dir (logs go to $work_dir/logs), results (the
+# for bench_smoke_requested and bench_port, which the scripts call before changing to it) and set -euo pipefail in
+# the caller. The measuring helpers use the caller's variables: work_dir (logs go to $work_dir/logs), results (the
 # results file), heap (the measured JVM's -Xmx), store_pid (the data store's process), server_pid (the server
 # JVM: s3proxy) and smoke (set by --smoke).
 
@@ -49,11 +49,31 @@ bench_window() {
   exit 1
 }
 
+# The benchmarks' own environment, for a caller that runs them beside other work (BenchSmokeIT does):
+#   BENCH_PORT_BASE  the first of the 100 loopback ports the scripts listen on (default 27500: 27500-27599)
+#   BENCH_RESULTS    the directory of the results files (default bench/results)
+#   BENCH_BUILT      see bench_build
+
+# The loopback port $1 (0-99) of the benchmarks' block of ports.
+bench_port() {
+  echo $(( ${BENCH_PORT_BASE:-27500} + $1 ))
+}
+
+# Creates the results directory and prints the path of a new results file of benchmark $1.
+bench_results_file() {
+  local dir="${BENCH_RESULTS:-bench/results}"
+  mkdir -p "$dir"
+  echo "$dir/$1${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+}
+
+# Exits with this status when a tool is missing: a caller can tell a machine without it from a failed run.
+BENCH_TOOL_MISSING=3
+
 # Fails unless command $1 is on the PATH, naming the Debian package $2 that provides it.
 bench_require() {
   if ! command -v "$1" > /dev/null; then
     echo "$(basename "$0") needs $1, which is not on the PATH (Debian: apt-get install $2)" >&2
-    exit 1
+    exit "$BENCH_TOOL_MISSING"
   fi
 }
 
@@ -75,17 +95,22 @@ bench_load() {
 
 # Compiles main and test classes, and writes the class path to $1/classpath.txt and the JVM arguments to
 # $1/java.args. With BENCH_BUILT set to a directory where this already ran (bench/smoke.sh builds once for all
-# the benchmarks), it takes that directory's files instead.
+# the benchmarks, BenchSmokeIT writes the files from its own class path), it takes that directory's files
+# instead. In a smoke run the JVMs compile with C1 only and collect serially: their figures mean nothing, and
+# starting a dozen JVMs costs most of a smoke run's CPU otherwise.
 bench_build() {
   local work_dir="$1"
   bench_require java openjdk-17-jdk-headless
   if [ -n "${BENCH_BUILT:-}" ]; then
     cp "$BENCH_BUILT/classpath.txt" "$BENCH_BUILT/java.args" "$work_dir/"
-    return
+  else
+    ./mvnw -q -B -DskipTests test-compile
+    ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work_dir/classpath.txt"
+    echo "-cp $PWD/target/classes:$PWD/target/test-classes:$(cat "$work_dir/classpath.txt")" > "$work_dir/java.args"
   fi
-  ./mvnw -q -B -DskipTests test-compile
-  ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work_dir/classpath.txt"
-  echo "-cp $PWD/target/classes:$PWD/target/test-classes:$(cat "$work_dir/classpath.txt")" > "$work_dir/java.args"
+  if [ -n "${smoke:-}" ]; then
+    echo "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" >> "$work_dir/java.args"
+  fi
 }
 
 # Prints the redis-server to run: the one on the PATH, else the binary bundled with embedded-redis, unpacked

@@ -18,8 +18,8 @@ keys=1000000
 rounds=3
 work_dir=bench/work
 heap=256m
-redis_port=27519
-s3_port=27520
+redis_port=$(bench_port 19)
+s3_port=$(bench_port 20)
 smoke=
 if bench_smoke_requested "$@"; then
   smoke=1
@@ -47,11 +47,11 @@ done
 
 cd "$(dirname "$0")/.."
 bench_require redis-cli redis-tools
-mkdir -p "$work_dir" bench/results
+mkdir -p "$work_dir"
 work_dir="$(cd "$work_dir" && pwd)/redis-backup"
 rm -rf "$work_dir/redis" "$work_dir/rdb"
 mkdir -p "$work_dir/logs" "$work_dir/redis" "$work_dir/rdb"
-results="bench/results/redis-backup${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+results="$(bench_results_file redis-backup)"
 bench_ports_free "$redis_port" "$s3_port"
 
 echo "== build"

@@ -35,11 +35,11 @@ drain=30
 work_dir=bench/work
 heap=256m
 properties=()
-source_mongo_port=27525
-target_mongo_port=27526
-source_s3_port=27527
-target_s3_port=27528
-api_port=27529
+source_mongo_port=$(bench_port 25)
+target_mongo_port=$(bench_port 26)
+source_s3_port=$(bench_port 27)
+target_s3_port=$(bench_port 28)
+api_port=$(bench_port 29)
 quoted_rate=1000
 late=
 smoke=
@@ -77,10 +77,10 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
-mkdir -p "$work_dir" bench/results
+mkdir -p "$work_dir"
 work_dir="$(cd "$work_dir" && pwd)/replication-lag"
 mkdir -p "$work_dir/logs"
-results="bench/results/replication-lag${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+results="$(bench_results_file replication-lag)"
 config="$work_dir/dr-config.json"
 done_file="$work_dir/done"
 op_log="$work_dir/operations.txt"

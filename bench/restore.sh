@@ -27,8 +27,8 @@ points=1000000
 baseline=
 work_dir=bench/work
 heap=256m
-s3_port=27523
-store_port=27524
+s3_port=$(bench_port 23)
+store_port=$(bench_port 24)
 smoke=
 if bench_smoke_requested "$@"; then
   smoke=1
@@ -66,10 +66,10 @@ done
 cd "$(dirname "$0")/.."
 case ",$stores," in *,redis,*) bench_require redis-cli redis-tools ;; esac
 case ",$stores," in *,influxdb,*) bench_require influxd influxdb; bench_require pgrep procps ;; esac
-mkdir -p "$work_dir" bench/results
+mkdir -p "$work_dir"
 work_dir="$(cd "$work_dir" && pwd)/restore"
 mkdir -p "$work_dir/logs"
-results="bench/results/restore${smoke:+-smoke}-$(date -u +%Y%m%d-%H%M%S).txt"
+results="$(bench_results_file restore)"
 bench_ports_free "$s3_port" "$store_port"
 
 echo "== build"

@@ -14,6 +14,7 @@ import io.devflow.dr.support.Json;
 import io.devflow.dr.testing.CliRun;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,8 +142,13 @@ public final class FailoverBench {
                 }
             }
             doneFile = done;
-            dr = new ProcessBuilder("java", "-Xmx" + option("--heap"), "-cp", System.getProperty("java.class.path"),
-                    FailoverBench.class.getName(), "serve", config.toString(), done.toString())
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx" + option("--heap")));
+            // compiled and collected as this JVM is: a smoke run starts its JVMs with C1 only
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:"))
+                    .forEach(command::add);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), FailoverBench.class.getName(), "serve",
+                    config.toString(), done.toString()));
+            dr = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(work.resolve("logs").resolve("dr-" + name + ".log").toFile())
                     .start();
             await("the dr server's API", Duration.ofSeconds(120), () -> get(api.toString() + "?limit=1").isPresent());

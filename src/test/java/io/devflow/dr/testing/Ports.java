@@ -10,6 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Loopback ports for the servers a test starts, handed out in turn from a range of this test JVM's own.
@@ -45,6 +46,21 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free port in 127.0.0.1:" + START + "-" + (START + PER_RANGE - 1));
+    }
+
+    /**
+     * The first of {@code count} consecutive ports free on 127.0.0.1 now, none handed out by this JVM before (until
+     * the range wraps): for a process that numbers its ports from one base, as the benchmarks do.
+     */
+    public static int block(int count) {
+        for (int attempt = 0; attempt < PER_RANGE / count; attempt++) {
+            int first = START + Math.floorMod(NEXT.getAndAdd(count), PER_RANGE);
+            if (first + count <= START + PER_RANGE && IntStream.range(first, first + count).allMatch(Ports::free)) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " free ports in a row in 127.0.0.1:" + START + "-"
+                + (START + PER_RANGE - 1));
     }
 
     private static boolean free(int port) {
