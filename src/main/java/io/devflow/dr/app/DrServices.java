@@ -4,6 +4,7 @@ import io.devflow.dr.backup.BackupFailures;
 import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.RunningBackups;
 import io.devflow.dr.catalog.BackupCatalog;
+import io.devflow.dr.catalog.CatalogIndex;
 import io.devflow.dr.catalog.BackupKeys;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.crypto.CachingKeyProvider;
@@ -130,7 +131,7 @@ public final class DrServices implements AutoCloseable {
                         region -> stopping.get() || !mayActAsLeader() || !isActive(region)),
                 new RedisOperations(clock),
                 new InfluxOperations(clock)));
-        this.catalog = new BackupCatalog(regions, backupKeys, metrics);
+        this.catalog = new BackupCatalog(regions, backupKeys, metrics, new CatalogIndex(controlKeys::catalogMac, clock));
         this.verifier = new BackupVerifier(backupKeys, stores, clock);
         this.pipeline = new BackupPipeline(regions, stores, catalog, keys, backupKeys, verifier, metrics, running,
                 activeRegions::current, clock);
