@@ -55,12 +55,6 @@ public record BackupRecord(
                 durationMs, size, items, sections, parent, last, keyId, location, error, manifest);
     }
 
-    /** This record as read back from a catalog index, which keeps the manifest beside it. */
-    public BackupRecord withManifest(Manifest read) {
-        return new BackupRecord(id, type, store, region, status, trigger, startedAt, completedAt, coveredUntil,
-                durationMs, size, items, sections, parent, verification, keyId, location, error, read);
-    }
-
     /** This record with a problem noted, such as a verification record that was ignored. */
     public BackupRecord withError(String note) {
         return new BackupRecord(id, type, store, region, status, trigger, startedAt, completedAt, coveredUntil,

@@ -191,12 +191,22 @@ public final class CatalogIndex {
         ArrayNode backups = index.putArray("backups");
         for (BackupRecord record : records) {
             ObjectNode entry = backups.addObject();
-            entry.set("record", Json.MAPPER.valueToTree(record));
-            if (record.manifest() != null) {
-                entry.set("manifest", manifestTree(record));
+            if (record.isCompleted()) {
+                // everything else in the record of a completed backup is the manifest's
+                entry.set("manifest", ManifestCodec.tree(record.manifest()));
+                entry.put("location", record.location());
+                entry.put("verification", record.verification());
+                entry.put("error", record.error());
+            } else {
+                entry.set("record", Json.MAPPER.valueToTree(record));
             }
         }
-        byte[] body = Json.bytes(index);
+        byte[] body;
+        try {
+            body = Json.MAPPER.writeValueAsBytes(index);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a catalog index", e);
+        }
         byte[] tag;
         try {
             tag = mac.computeMac(concat(bound, body));
@@ -223,10 +233,11 @@ public final class CatalogIndex {
         try {
             List<BackupRecord> records = new ArrayList<>();
             for (JsonNode entry : Json.MAPPER.readTree(body).path("backups")) {
-                BackupRecord record = RECORD.readValue(entry.get("record"));
                 JsonNode manifest = entry.get("manifest");
-                records.add(manifest == null ? record
-                        : record.withManifest(ManifestCodec.read(Json.bytes(manifest), "backup " + record.id())));
+                records.add(manifest == null ? RECORD.readValue(entry.get("record"))
+                        : BackupRecord.completed(ManifestCodec.read(manifest, "an indexed backup"),
+                                entry.path("location").asText(), text(entry, "verification"))
+                        .withError(text(entry, "error")));
             }
             return records;
         } catch (IOException | RuntimeException e) {
@@ -234,12 +245,9 @@ public final class CatalogIndex {
         }
     }
 
-    private static JsonNode manifestTree(BackupRecord record) {
-        try {
-            return Json.MAPPER.readTree(ManifestCodec.write(record.manifest()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot index the manifest of " + record.id(), e);
-        }
+    private static String text(JsonNode entry, String field) {
+        JsonNode value = entry.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     private static int indexOf(byte[] bytes, byte wanted) {

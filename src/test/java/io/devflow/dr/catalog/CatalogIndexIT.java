@@ -105,7 +105,7 @@ class CatalogIndexIT {
         // September's index planted as October's, and September's with one record edited
         bucket.put(LAYOUT.monthIndex(StoreKind.MONGODB, OCTOBER), septemberIndex, "application/json");
         byte[] edited = new String(septemberIndex, UTF_8)
-                .replaceFirst("\"completed\"", "\"failed\"").getBytes(UTF_8);
+                .replaceFirst("full: passed", "full: failed").getBytes(UTF_8);
         assertThat(edited).isNotEqualTo(septemberIndex);
         bucket.put(LAYOUT.monthIndex(StoreKind.MONGODB, SEPTEMBER), edited, "application/json");
 
