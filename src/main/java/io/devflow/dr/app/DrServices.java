@@ -4,6 +4,7 @@ import io.devflow.dr.backup.BackupFailures;
 import io.devflow.dr.backup.BackupPipeline;
 import io.devflow.dr.backup.RunningBackups;
 import io.devflow.dr.catalog.BackupCatalog;
+import io.devflow.dr.catalog.CatalogIndex;
 import io.devflow.dr.catalog.BackupKeys;
 import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.DrConfig;
@@ -135,7 +136,7 @@ public final class DrServices implements AutoCloseable {
                 new InfluxOperations(clock)));
         config.regions().forEach((region, stores) -> Arrays.stream(StoreKind.values()).filter(stores::has).forEach(store ->
                 Arrays.stream(BackupType.values()).forEach(type -> metrics.expect(store.id(), type.id(), region.value()))));
-        this.catalog = new BackupCatalog(regions, backupKeys, metrics);
+        this.catalog = new BackupCatalog(regions, backupKeys, metrics, new CatalogIndex(controlKeys::catalogMac, clock));
         this.verifier = new BackupVerifier(backupKeys, stores, clock);
         this.pipeline = new BackupPipeline(regions, stores, catalog, keys, backupKeys, verifier, metrics, running,
                 activeRegions::current, clock);

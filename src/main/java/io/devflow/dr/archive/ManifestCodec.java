@@ -3,6 +3,7 @@ package io.devflow.dr.archive;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -35,16 +36,36 @@ public final class ManifestCodec {
         }
     }
 
+    /** The manifest as a JSON tree, as {@link #write} writes it, for documents that hold manifests. */
+    public static JsonNode tree(Manifest manifest) {
+        return JSON.valueToTree(manifest);
+    }
+
     /**
      * @throws ArchiveIntegrityException when the bytes are not a manifest of this format
      */
     public static Manifest read(byte[] json, String what) {
-        Manifest manifest;
         try {
-            manifest = JSON.readValue(json, Manifest.class);
+            return checked(JSON.readValue(json, Manifest.class), what);
         } catch (IOException e) {
             throw new ArchiveIntegrityException(what + ": the manifest is damaged (not a readable manifest)");
         }
+    }
+
+    /**
+     * A manifest held in another document, as {@link #tree} gave it.
+     *
+     * @throws ArchiveIntegrityException when the tree is not a manifest of this format
+     */
+    public static Manifest read(JsonNode tree, String what) {
+        try {
+            return checked(JSON.treeToValue(tree, Manifest.class), what);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ArchiveIntegrityException(what + ": the manifest is damaged (not a readable manifest)");
+        }
+    }
+
+    private static Manifest checked(Manifest manifest, String what) {
         if (manifest.formatVersion() != ArchiveFormat.MANIFEST_VERSION
                 && manifest.formatVersion() != ArchiveFormat.LEGACY_MANIFEST_VERSION) {
             throw new ArchiveIntegrityException(what + ": manifest format version " + manifest.formatVersion()

@@ -2,6 +2,7 @@ package io.devflow.dr.backup;
 
 import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.catalog.BackupStatus;
+import io.devflow.dr.catalog.CatalogIndex;
 import io.devflow.dr.catalog.FailureRecord;
 import io.devflow.dr.catalog.ObjectLayout;
 import io.devflow.dr.config.StoreKind;
@@ -62,6 +63,7 @@ public final class BackupFailures {
         try {
             store.put(ObjectLayout.of(backup.region()).failure(backup.store(), backup.id()), Json.bytes(record),
                     "application/json");
+            CatalogIndex.forgetIfEarlierMonth(backup.region(), backup.store(), backup.id(), failedAt);
         } catch (RuntimeException e) {
             LOG.warn("backup {}: could not record its failure in {} ({})", backup.id(), store.location(),
                     Failures.describe(e));

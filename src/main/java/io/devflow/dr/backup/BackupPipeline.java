@@ -11,6 +11,7 @@ import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupKeys;
 import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.CatalogIndex;
 import io.devflow.dr.catalog.BackupStatus;
 import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.catalog.VerificationRecord;
@@ -243,6 +244,7 @@ public final class BackupPipeline {
     /** After the commit: metrics, and the record returned to whoever asked for the backup. */
     public BackupRecord completed(PlannedBackup backup, SealedManifest committed) {
         Manifest m = committed.manifest();
+        CatalogIndex.forgetIfEarlierMonth(backup.region(), backup.store(), backup.id(), m.completedAt());
         running.finish(backup);
         backup.progress().phase("completed");
         metrics.backupCompleted(m.store(), m.type(), m.region(), Duration.ofMillis(m.durationMillis()),

@@ -43,11 +43,13 @@ public final class BackupCatalog {
     private final RegionDirectory regions;
     private final BackupKeys keys;
     private final DrMetrics metrics;
+    private final CatalogIndex index;
 
-    public BackupCatalog(RegionDirectory regions, BackupKeys keys, DrMetrics metrics) {
+    public BackupCatalog(RegionDirectory regions, BackupKeys keys, DrMetrics metrics, CatalogIndex index) {
         this.regions = regions;
         this.keys = keys;
         this.metrics = metrics;
+        this.index = index;
     }
 
     /** Backups newest first, and the regions whose storage could not be listed (with the reason). */
@@ -125,7 +127,8 @@ public final class BackupCatalog {
         for (RegionContext context : regions.all()) {
             for (StoreKind kind : StoreKind.values()) {
                 try {
-                    List<Read> found = listPrefix(context, ObjectLayout.of(context).backupFolder(kind, id));
+                    List<Read> found = listPrefix(context, ObjectLayout.of(context).backupFolder(kind, id),
+                            new Unreachable());
                     if (!found.isEmpty()) {
                         return new Located(context, kind, id, found.get(0).record(), found.get(0).problem());
                     }
@@ -144,17 +147,22 @@ public final class BackupCatalog {
                 + "; 'dr backups list' shows the backups there are");
     }
 
-    /** The backups of one store in one region; the damaged ones found are counted in the metrics. */
+    /**
+     * The backups of one store in one region, closed months from their index and the others read folder by folder;
+     * the damaged ones found are counted in the metrics.
+     */
     private List<BackupRecord> listStore(RegionContext context, StoreKind kind) {
-        List<BackupRecord> records = listPrefix(context, ObjectLayout.of(context).storePrefix(kind)).stream()
-                .map(Read::record).collect(Collectors.toCollection(ArrayList::new));
+        Unreachable kms = new Unreachable();
+        List<BackupRecord> records = new ArrayList<>(index.records(context, kind, month ->
+                listPrefix(context, ObjectLayout.of(context).monthPrefix(kind, month), kms).stream()
+                        .map(Read::record).toList()));
         metrics.damagedManifests(kind.id(), context.id().value(),
                 records.stream().filter(r -> r.status() == BackupStatus.DAMAGED).count());
         return records;
     }
 
     /** Reads the catalog entries of every backup folder under a prefix. */
-    private List<Read> listPrefix(RegionContext context, String prefix) {
+    private List<Read> listPrefix(RegionContext context, String prefix, Unreachable kms) {
         ObjectStore store = context.objectStore();
         ObjectLayout layout = ObjectLayout.of(context);
         Map<String, Folder> folders = new TreeMap<>();
@@ -168,7 +176,6 @@ public final class BackupCatalog {
             });
         }
         List<Read> records = new ArrayList<>();
-        Unreachable kms = new Unreachable();
         for (Folder folder : folders.values()) {
             records.add(read(context, folder, kms));
         }

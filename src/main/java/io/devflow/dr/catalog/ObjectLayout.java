@@ -4,12 +4,14 @@ import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
 
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.Optional;
 
 /**
  * Where things live in a bucket:
  * {@code <prefix>/<store>/<yyyy>/<mm>/<dd>/<backup-id>/{data.dre,manifest.json,failure.json,verification.json}}.
- * The bucket listing is the catalog, so these names are part of the on-disk format.
+ * The bucket listing is the catalog, so these names are part of the on-disk format. Beside the backups,
+ * {@code <prefix>/catalog-index/<store>/<yyyy>-<mm>.json} holds the sealed index of a closed month (decision 57).
  */
 public final class ObjectLayout {
 
@@ -31,6 +33,27 @@ public final class ObjectLayout {
 
     public String storePrefix(StoreKind store) {
         return prefix + store.id() + "/";
+    }
+
+    public String monthPrefix(StoreKind store, YearMonth month) {
+        return storePrefix(store) + String.format("%04d/%02d/", month.getYear(), month.getMonthValue());
+    }
+
+    /** The sealed index of one store's backups started in one month. */
+    public String monthIndex(StoreKind store, YearMonth month) {
+        return prefix + "catalog-index/" + store.id() + "/" + String.format("%04d-%02d.json", month.getYear(),
+                month.getMonthValue());
+    }
+
+    /** The month of a folder {@code <prefix>/<store>/<yyyy>/<mm>/} as {@link io.devflow.dr.storage.ObjectStore#folders} names it. */
+    public Optional<YearMonth> parseMonth(StoreKind store, String folder) {
+        String rest = folder.startsWith(storePrefix(store)) ? folder.substring(storePrefix(store).length()) : "";
+        if (!rest.matches("\\d{4}/\\d{2}/")) {
+            return Optional.empty();
+        }
+        int month = Integer.parseInt(rest.substring(5, 7));
+        return month >= 1 && month <= 12 ? Optional.of(YearMonth.of(Integer.parseInt(rest.substring(0, 4)), month))
+                : Optional.empty();
     }
 
     public String dayPrefix(StoreKind store, LocalDate day) {

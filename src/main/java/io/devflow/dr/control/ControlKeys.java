@@ -43,6 +43,7 @@ public final class ControlKeys implements AutoCloseable {
     private final Clock clock;
     private DataKey key;
     private Mac mac;
+    private Mac catalogMac;
 
     public ControlKeys(RegionDirectory regions, KeyProvider keys, String deploymentId, Clock clock) {
         this.regions = regions;
@@ -64,6 +65,19 @@ public final class ControlKeys implements AutoCloseable {
             key = loaded;
         }
         return mac;
+    }
+
+    /** The MAC that seals the catalog's month indexes, derived from the control key (decision 57). */
+    public synchronized Mac catalogMac() {
+        mac();
+        if (catalogMac == null) {
+            try {
+                catalogMac = key.catalogMac();
+            } catch (GeneralSecurityException e) {
+                throw new KeyUnavailableException("the catalog index key cannot be derived: " + e.getMessage(), e);
+            }
+        }
+        return catalogMac;
     }
 
     /** The key that signs exported compliance evidence, derived from the control key (decision 54). */
@@ -163,6 +177,7 @@ public final class ControlKeys implements AutoCloseable {
             key.close();
             key = null;
             mac = null;
+            catalogMac = null;
         }
     }
 }

@@ -75,6 +75,11 @@ public final class DataKey implements AutoCloseable {
         return material.controlMac();
     }
 
+    /** The MAC that seals the catalog's month indexes, when this is the deployment's control key. */
+    public Mac catalogMac() throws GeneralSecurityException {
+        return material.catalogMac();
+    }
+
     /** The Ed25519 key that signs compliance evidence, when this is the deployment's control key. */
     public EvidenceSigner evidenceSigner() throws GeneralSecurityException {
         return material.evidenceSigner();

@@ -41,6 +41,7 @@ public final class KeyMaterial implements AutoCloseable {
     private static final byte[] KEY_CHECK_INFO = "devflow-dr key check v1".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY_CHECK_BYTES = 16;
     private static final byte[] CONTROL_KEY_INFO = "devflow-dr control mac v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CATALOG_KEY_INFO = "devflow-dr catalog index mac v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVIDENCE_KEY_INFO = "devflow-dr evidence ed25519 v1".getBytes(StandardCharsets.US_ASCII);
     private static final int SEGMENT_BYTES = 1 << 20;
 
@@ -121,6 +122,11 @@ public final class KeyMaterial implements AutoCloseable {
     /** HMAC-SHA256 under a key derived from this one, for authenticating control-plane documents. */
     public Mac controlMac() throws GeneralSecurityException {
         return mac(CONTROL_KEY_INFO);
+    }
+
+    /** HMAC-SHA256 under a key derived from this one, for sealing the catalog's month indexes. */
+    public Mac catalogMac() throws GeneralSecurityException {
+        return mac(CATALOG_KEY_INFO);
     }
 
     /**

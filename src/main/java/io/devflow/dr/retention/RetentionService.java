@@ -4,6 +4,7 @@ import io.devflow.dr.backup.RunningBackups;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupRecord;
+import io.devflow.dr.catalog.CatalogIndex;
 import io.devflow.dr.catalog.ObjectLayout;
 import io.devflow.dr.config.RetentionConfig;
 import io.devflow.dr.config.StoreKind;
@@ -110,6 +111,7 @@ public final class RetentionService {
         for (ObjectStore.ObjectInfo object : store.list(folder)) {
             store.delete(object.key());
         }
+        CatalogIndex.forget(region, kind, id);
         LOG.info("retention: deleted {} ({}, {})", backup.id(), kind, region.id());
     }
 

@@ -39,6 +39,12 @@ public interface ObjectStore {
     /** Every object under a prefix, across pages. */
     List<ObjectInfo> list(String prefix);
 
+    /**
+     * The folders directly under a prefix ending in {@code /}: the common prefixes of a listing with the delimiter
+     * {@code /}, each ending in {@code /}, across pages.
+     */
+    List<String> folders(String prefix);
+
     void delete(String key);
 
     /**

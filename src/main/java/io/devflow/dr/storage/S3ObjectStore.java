@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -146,6 +147,18 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             List<ObjectInfo> result = new ArrayList<>();
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
                 result.add(new ObjectInfo(o.key(), o.size(), o.lastModified()));
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public List<String> folders(String prefix) {
+        return Remote.execute("listing the folders of s3://" + bucket + "/" + prefix, () -> {
+            List<String> result = new ArrayList<>();
+            for (CommonPrefix p : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/"))
+                    .commonPrefixes()) {
+                result.add(p.prefix());
             }
             return result;
         });

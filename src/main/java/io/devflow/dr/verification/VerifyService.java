@@ -5,6 +5,7 @@ import io.devflow.dr.archive.Progress;
 import io.devflow.dr.catalog.BackupCatalog;
 import io.devflow.dr.catalog.BackupId;
 import io.devflow.dr.catalog.BackupKeys;
+import io.devflow.dr.catalog.CatalogIndex;
 import io.devflow.dr.catalog.ObjectLayout;
 import io.devflow.dr.catalog.VerificationRecord;
 import io.devflow.dr.config.VerifyLevel;
@@ -55,6 +56,7 @@ public final class VerifyService {
             VerificationRecord passed = keys.seal(located.manifest(),
                     verifier.verify(located.region(), located.manifest(), level, progress));
             located.region().objectStore().put(key, Json.bytes(passed), "application/json");
+            CatalogIndex.forget(located.region(), located.store(), id);
             return passed;
         } catch (KeyUnavailableException e) {
             // a verdict on the keyring used, not on the backup: nothing is recorded against it
@@ -64,6 +66,7 @@ public final class VerifyService {
                 VerificationRecord failed = keys.seal(located.manifest(), new VerificationRecord(id.value(),
                         level.configName(), false, clock.instant(), 0, List.of(), e.getMessage()));
                 located.region().objectStore().put(key, Json.bytes(failed), "application/json");
+                CatalogIndex.forget(located.region(), located.store(), id);
             } catch (RuntimeException recordFailure) {
                 LOG.warn("could not record the failed verification of {}: {}", id, Failures.describe(recordFailure));
             }

@@ -43,6 +43,7 @@ class BenchSmokeIT {
     private static final Map<String, Set<String>> MODES = Map.of(
             "backup-pipeline", Set.of("archive", "pipeline-quick", "pipeline-full"),
             "capture-throughput", Set.of("capture", "baseline"),
+            "catalog-list", Set.of("scan", "indexed"),
             "failover", Set.of("manual", "automatic"),
             "influx-export", Set.of("query", "extract", "pipeline-quick"),
             "redis-backup", Set.of("rdb", "rdb-diskless", "extract", "pipeline-quick"),
