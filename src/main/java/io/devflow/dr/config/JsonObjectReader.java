@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads one JSON object of the configuration, recording a {@link ConfigProblem} with the full JSON path
@@ -23,8 +21,6 @@ import java.util.regex.Pattern;
  * default (or empty) after recording a problem so that reading can go on and report the rest.
  */
 final class JsonObjectReader {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     private final JsonNode node;
     private final String path;
@@ -212,41 +208,19 @@ final class JsonObjectReader {
         if (text.isEmpty()) {
             return defaultValue;
         }
-        Matcher m = DURATION.matcher(text.get());
-        if (!m.matches()) {
+        Optional<Duration> parsed = DurationText.parse(text.get(), max.plusSeconds(1));
+        if (parsed.isEmpty()) {
             problem(key, "'" + text.get() + "' is not a duration: write a whole number and a unit, such as 30s, 5m, "
                     + "4h or 2d");
             return defaultValue;
         }
-        Duration value;
-        try {
-            long amount = Long.parseLong(m.group(1));
-            value = switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        } catch (ArithmeticException | NumberFormatException e) {
-            value = max.plusSeconds(1);
-        }
+        Duration value = parsed.get();
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            problem(key, "must be between " + durationText(min) + " and " + durationText(max) + ", was " + text.get());
+            problem(key, "must be between " + DurationText.format(min) + " and " + DurationText.format(max) + ", was "
+                    + text.get());
             return defaultValue;
         }
         return value;
-    }
-
-    /** A duration as {@link #duration} reads it, in the largest unit that divides it. */
-    static String durationText(Duration d) {
-        long s = d.toSeconds();
-        if (s % 86_400 == 0) {
-            return s / 86_400 + "d";
-        }
-        if (s % 3_600 == 0) {
-            return s / 3_600 + "h";
-        }
-        return s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     boolean bool(String key, boolean defaultValue) {

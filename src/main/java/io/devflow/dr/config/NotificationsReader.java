@@ -38,7 +38,7 @@ final class NotificationsReader {
         Duration interval = a.duration("interval", defaults.interval(), Duration.ofSeconds(1), Duration.ofHours(1));
         Duration repeatEvery = a.duration("repeatEvery", defaults.repeatEvery(), Duration.ofSeconds(1), Duration.ofDays(7));
         if (repeatEvery.compareTo(interval) < 0) {
-            a.problem("repeatEvery", "must be at least the interval (" + JsonObjectReader.durationText(interval)
+            a.problem("repeatEvery", "must be at least the interval (" + DurationText.format(interval)
                     + "): an alert is only looked at once per interval");
         }
         Duration backupMaxAge = a.duration("backupMaxAge", defaults.backupMaxAge(), Duration.ofMinutes(1),
