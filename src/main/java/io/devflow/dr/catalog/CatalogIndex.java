@@ -92,13 +92,19 @@ public final class CatalogIndex {
 
     /**
      * The records of one store's backups in one region's bucket: each closed month from its index, the others from
-     * {@code scan}, after which a closed month's index is written when every record in it is settled.
+     * {@code scan}, after which a closed month's index is written when every record in it is settled. The index key
+     * is asked for only when there is a closed month, so a short history needs no control key to be listed.
      */
     List<BackupRecord> records(RegionContext region, StoreKind store, Function<YearMonth, List<BackupRecord>> scan) {
         ObjectLayout layout = ObjectLayout.of(region);
-        Optional<Mac> mac = mac();
+        IndexKey key = new IndexKey();
         List<BackupRecord> records = new ArrayList<>();
         for (YearMonth month : months(region.objectStore(), layout, store)) {
+            if (!isClosed(month)) {
+                records.addAll(scan.apply(month));
+                continue;
+            }
+            Optional<Mac> mac = key.get();
             String path = layout.monthIndex(store, month);
             Optional<List<BackupRecord>> indexed = mac.flatMap(m -> load(region, path, m));
             if (indexed.isPresent()) {
@@ -107,11 +113,25 @@ public final class CatalogIndex {
             }
             List<BackupRecord> scanned = scan.apply(month);
             records.addAll(scanned);
-            if (mac.isPresent() && isClosed(month) && scanned.stream().allMatch(CatalogIndex::isSettled)) {
+            if (mac.isPresent() && scanned.stream().allMatch(CatalogIndex::isSettled)) {
                 save(region, path, month, scanned, mac.get());
             }
         }
         return records;
+    }
+
+    /** The index key of one listing, asked for once, at the first closed month. */
+    private final class IndexKey {
+        private Optional<Mac> mac = Optional.empty();
+        private boolean asked;
+
+        Optional<Mac> get() {
+            if (!asked) {
+                mac = mac();
+                asked = true;
+            }
+            return mac;
+        }
     }
 
     boolean isClosed(YearMonth month) {

@@ -85,7 +85,8 @@ class BackupCrashSafetyIT {
         BackupCatalog.Listing listing = services.catalog().list(Optional.empty(), Optional.empty());
         assertThat(listing.backups()).extracting(BackupRecord::id, BackupRecord::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(record.id(), BackupStatus.FAILED));
-        assertThat(services.metrics().registry().get("dr.backup").tag("result", "failure").counter().count())
+        assertThat(services.metrics().registry().get("dr.backup")
+                .tags("store", "mongodb", "type", "full", "region", EAST, "result", "failure").counter().count())
                 .isEqualTo(1.0);
     }
 }
