@@ -1,11 +1,32 @@
-// What every console page shares: the sign-in check, who is signed in (GET /api/whoami), the navigation, the
-// notice line for errors, and polling: a page's refresh runs now and then every few seconds, so what it shows is
-// never more than POLL_MS old.
+// What every console page shares: the header with its navigation, the sign-in check, who is signed in
+// (GET /api/whoami), the notice line for errors, and polling: a page's refresh runs now and then every few seconds,
+// so what it shows is never more than POLL_MS old.
 import { call, token, signOut, ApiError } from './api.js';
-import { byId } from './dom.js';
+import { byId, el } from './dom.js';
 
 export const POLL_MS = 4000;
 const RANKS = { viewer: 0, operator: 1, admin: 2 };
+/** The console's pages, in the navigation's order: a new page is added here and nowhere else. */
+const PAGES = [
+  ['index.html', 'overview', 'Overview'],
+  ['replication.html', 'replication', 'Replication'],
+  ['backups.html', 'backups', 'Backups'],
+  ['conflicts.html', 'conflicts', 'Conflicts'],
+  ['failovers.html', 'failovers', 'Failovers and drills'],
+  ['audit.html', 'audit', 'Audit log'],
+];
+
+/** Fills the page's empty header: the title, the navigation with the current page marked, the session. */
+function header() {
+  const current = document.body.dataset.page;
+  const links = PAGES.map(([href, page, title]) =>
+    el('a', { href, dataset: { page }, 'aria-current': page === current ? 'page' : null }, title));
+  document.querySelector('header').replaceChildren(
+    el('h1', {}, 'devflow-dr'),
+    el('nav', {}, links),
+    el('div', { class: 'session' }, el('span', { id: 'who' }), ' ',
+      el('button', { type: 'button', id: 'sign-out' }, 'Sign out')));
+}
 
 /** Whether the signed-in role may do what the role {@code needed} may. */
 export function allows(me, needed) {
@@ -33,6 +54,7 @@ export function failed(error) {
  * role may use, then runs {@code refresh(me)} now and every POLL_MS.
  */
 export async function start(setup, refresh) {
+  header();
   if (!token()) {
     location.replace('login.html');
     return;
@@ -50,11 +72,6 @@ export async function start(setup, refresh) {
     signOut();
     location.replace('login.html');
   });
-  for (const link of document.querySelectorAll('nav a')) {
-    if (link.dataset.page === document.body.dataset.page) {
-      link.setAttribute('aria-current', 'page');
-    }
-  }
   // sections of actions the role may not take are removed, not merely hidden
   for (const [selector, needed] of [['.operator-only', 'operator'], ['.admin-only', 'admin']]) {
     for (const section of document.querySelectorAll(selector)) {
