@@ -1,6 +1,7 @@
 package io.devflow.dr.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devflow.dr.support.DurationText;
 
 import java.net.URI;
 import java.net.URISyntaxException;

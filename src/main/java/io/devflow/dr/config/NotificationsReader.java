@@ -1,5 +1,7 @@
 package io.devflow.dr.config;
 
+import io.devflow.dr.support.DurationText;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -1,12 +1,15 @@
-package io.devflow.dr.config;
+package io.devflow.dr.support;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as the configuration writes them: a whole number and a unit, {@code 30s}, {@code 5m}, {@code 4h}, {@code 2d}. */
-final class DurationText {
+/**
+ * Durations as people write them in the configuration and on the command line: a whole number and a unit,
+ * {@code 30s}, {@code 5m}, {@code 4h}, {@code 2d}.
+ */
+public final class DurationText {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
@@ -14,7 +17,7 @@ final class DurationText {
     }
 
     /** The duration, or empty when the text is not one; an amount too large for a {@link Duration} is {@code beyond}. */
-    static Optional<Duration> parse(String text, Duration beyond) {
+    public static Optional<Duration> parse(String text, Duration beyond) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
             return Optional.empty();
@@ -33,7 +36,7 @@ final class DurationText {
     }
 
     /** A duration as {@link #parse} reads it, in the largest unit that divides it. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long s = d.toSeconds();
         if (s % 86_400 == 0) {
             return s / 86_400 + "d";
