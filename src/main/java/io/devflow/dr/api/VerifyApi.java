@@ -52,7 +52,9 @@ public final class VerifyApi {
         } catch (KeyUnavailableException e) {
             details.put("outcome", "failed").put("error", Failures.describe(e));
             audit.record("verify", caller.name(), backupId.value(), details);
-            throw new ApiException(409, "the backup cannot be checked with this server's keys: " + e.getMessage());
+            throw new ApiException(409, "the backup cannot be checked with this server's keys: " + e.getMessage()
+                    + "; nothing was recorded against the backup. Check the server's key provider "
+                    + "(disasterRecovery.backup.encryption) and its access to the key (dr keys describe)");
         }
         audit.record("verify", caller.name(), backupId.value(), details);
         return record;

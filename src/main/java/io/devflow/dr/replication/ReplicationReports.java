@@ -97,7 +97,9 @@ public final class ReplicationReports {
             try {
                 return Json.MAPPER.treeToValue(c, ReplicationReport.class);
             } catch (JsonProcessingException e) {
-                throw new IllegalStateException("the published replication status is not readable: " + e.getOriginalMessage());
+                throw new IllegalStateException("the published replication status (control document " + REPORT
+                        + ") is not readable: " + e.getOriginalMessage() + "; the leading dr server rewrites it at its "
+                        + "next status report: if it stays unreadable, the servers run different versions of dr");
             }
         });
     }
