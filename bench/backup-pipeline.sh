@@ -2,12 +2,16 @@
 # Backup throughput and memory: a generated MongoDB collection backed up through the whole pipeline
 # (extract -> frame -> zstd -> Tink -> multipart upload -> verify -> manifest) in a JVM capped at -Xmx256m,
 # side by side with the same bytes through the archive stages alone (frame -> zstd -> Tink -> upload, read
-# from a local dump), so that the extract cost is the difference. See bench/README.md.
+# from a local dump), so that the extract cost is the difference; and beside the archive stage, two
+# yardsticks on the same dump: the CPU floor (zstd on one core piped into openssl's AES) and restic backing
+# it up to the same s3proxy. See bench/README.md.
 #
-#   bench/backup-pipeline.sh [--smoke] [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]
+#   bench/backup-pipeline.sh [--smoke] [--size-gb N] [--rounds N] [--modes LIST] [--work-dir DIR] [--heap SIZE]
+#                            [--server-heap SIZE]
 #
-# Each round runs archive, pipeline with verify=quick, pipeline with verify=full, each in a fresh JVM; the
-# table gives the median over the rounds. The servers (mongo-java-server and s3proxy) run in a separate JVM
+# Each round runs the modes in this order: archive, floor-zstd3, floor-zstd1, restic, pipeline-quick,
+# pipeline-full (--modes picks some, comma-separated), the JVM ones each in a fresh JVM; the table gives the
+# median over the rounds. The servers (mongo-java-server and s3proxy) run in a separate JVM
 # started here and stopped on exit; the data set is generated on the first run and reused afterwards.
 # --smoke: 1 MB, 1 round, in bench/work/smoke/backup-pipeline: every mode end to end in seconds.
 set -euo pipefail
@@ -19,6 +23,8 @@ work_dir=bench/work
 heap=256m
 # mongo-java-server holds a whole query result in memory: several times the collection's size
 server_heap=8g
+all_modes=archive,floor-zstd3,floor-zstd1,restic,pipeline-quick,pipeline-full
+modes=$all_modes
 mongo_port=$(bench_port 17)
 s3_port=$(bench_port 18)
 smoke=
@@ -31,7 +37,8 @@ if bench_smoke_requested "$@"; then
 fi
 
 usage() {
-  echo "usage: bench/backup-pipeline.sh [--smoke] [--size-gb N] [--rounds N] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]" >&2
+  echo "usage: bench/backup-pipeline.sh [--smoke] [--size-gb N] [--rounds N] [--modes LIST] [--work-dir DIR] [--heap SIZE] [--server-heap SIZE]" >&2
+  echo "modes: $all_modes" >&2
   exit 2
 }
 
@@ -40,6 +47,7 @@ while [ $# -gt 0 ]; do
     --smoke) shift ;;
     --size-gb) size_gb="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --modes) modes="$2"; shift 2 ;;
     --work-dir) work_dir="$2"; shift 2 ;;
     --heap) heap="$2"; shift 2 ;;
     --server-heap) server_heap="$2"; shift 2 ;;
@@ -47,6 +55,21 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1" >&2; usage ;;
   esac
 done
+
+for mode in ${modes//,/ }; do
+  case ",$all_modes," in
+    *",$mode,"*) ;;
+    *) echo "unknown mode: $mode" >&2; usage ;;
+  esac
+done
+selected() { case ",$modes," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+if selected floor-zstd3 || selected floor-zstd1; then
+  bench_require zstd zstd
+  bench_require openssl openssl
+fi
+if selected restic; then
+  bench_require restic restic
+fi
 
 cd "$(dirname "$0")/.."
 mkdir -p "$work_dir/logs"
@@ -123,6 +146,84 @@ measure() {
   echo "$line" | tee -a "$results"
 }
 
+# One yardstick outside the JVM: runs command "$@" (after its name, mode, and a command that prints the bytes
+# it stored, run after it) under /usr/bin/time, and appends its RESULT line, with the dump's size, to $results.
+measure_command() {
+  local name="$1" mode="$2" stored_bytes="$3"; shift 3
+  local log="$work_dir/logs/$name.log" timing="$work_dir/logs/$name.time" cpu_before cpu_after started ended
+  local status=0 raw_bytes line
+  raw_bytes=$(cat "$dump"/*.bson | wc -c)
+  cpu_before=$(server_cpu)
+  started=$(date +%s.%N)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v -o "$timing" "$@" > "$log" 2>&1 || status=$?
+  else
+    "$@" > "$log" 2>&1 || status=$?
+    : > "$timing"
+  fi
+  ended=$(date +%s.%N)
+  cpu_after=$(server_cpu)
+  if [ "$status" -ne 0 ]; then
+    echo "$name failed (exit $status); see $log" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+  line="$(awk -v mode="$mode" -v raw="$raw_bytes" -v stored="$($stored_bytes)" -v a="$started" -v b="$ended" \
+    -v c0="$cpu_before" -v c1="$cpu_after" 'BEGIN {
+      printf "RESULT mode=%s uncompressedMB=%.1f storedMB=%.1f seconds=%.2f mbPerSec=%.1f serverCpuSeconds=%.1f",
+        mode, raw / 1e6, stored / 1e6, b - a, raw / 1e6 / (b - a), c1 - c0 }')"
+  if [ -s "$timing" ]; then
+    line="$line $(awk -F': ' '
+      /Maximum resident set size/ { rss = $2 / 1024 }
+      /User time/ { cpu += $2 } /System time/ { cpu += $2 }
+      END { printf "processRssMiB=%.0f clientCpuSeconds=%.1f", rss, cpu }' "$timing")"
+  fi
+  echo "$line" | tee -a "$results"
+}
+
+# The CPU floor of the archive stage: the dump's BSON through zstd at level $2 on one thread, then AES-256
+# in openssl, the output counted and dropped. The key is derived from a throwaway passphrase in the
+# environment, so no key appears on a command line.
+measure_floor() {
+  local round="$1" level="$2"
+  stored="$work_dir/logs/floor-zstd$2-$1.bytes"
+  BENCH_FLOOR_PASS="$(openssl rand -hex 16)" measure_command "floor-zstd$level-$round" "floor-zstd$level" floor_stored \
+    sh -c 'cat "$1"/*.bson | zstd -q -c -T1 -"$2" | openssl enc -aes-256-ctr -pbkdf2 -iter 1 -pass env:BENCH_FLOOR_PASS \
+      | wc -c > "$3"' floor "$dump" "$level" "$stored"
+}
+
+# restic backing up the dump directory to a new repository on the same s3proxy, with its cache in the work
+# directory; creating the repository is not measured.
+floor_stored() {
+  cat "$stored"
+}
+
+measure_restic() {
+  local round="$1"
+  cache="$work_dir/restic-cache"
+  repo="s3:$(config_value endpoint)/restic-$(date +%s)-$round"
+  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY RESTIC_PASSWORD
+  AWS_ACCESS_KEY_ID="$(config_value accessKeyId)"
+  AWS_SECRET_ACCESS_KEY="$(config_value secretAccessKey)"
+  RESTIC_PASSWORD="$(openssl rand -hex 16)"
+  rm -rf "$cache"
+  restic -r "$repo" init --cache-dir "$cache" --quiet > "$work_dir/logs/restic-init-$round.log" 2>&1 \
+    || { tail -n 20 "$work_dir/logs/restic-init-$round.log" >&2; exit 1; }
+  measure_command "restic-$round" restic restic_stored restic -r "$repo" backup --cache-dir "$cache" --quiet "$dump"
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY RESTIC_PASSWORD
+}
+
+# The bytes the repository holds (after restic's own compression and encryption).
+restic_stored() {
+  restic -r "$repo" stats --json --mode raw-data --cache-dir "$cache" 2>/dev/null \
+    | sed -n 's/.*"total_size":\([0-9]*\).*/\1/p'
+}
+
+# A string value of the storage block in the servers' configuration file.
+config_value() {
+  tr -d '\n' < "$config" | sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p"
+}
+
 dump="$work_dir/dump"
 if ! cmp -s "$work_dir/dataset.json" "$dump/dataset.json"; then
   echo "== dump (not measured)"
@@ -141,9 +242,12 @@ bench_smoke_note | sed 's/^/== /'
   bench_smoke_note | sed 's/^/# /'
 } > "$results"
 for round in $(seq 1 "$rounds"); do
-  measure "archive-$round" archive "$config" "$dump"
-  measure "pipeline-quick-$round" pipeline "$config" quick
-  measure "pipeline-full-$round" pipeline "$config" full
+  if selected archive; then measure "archive-$round" archive "$config" "$dump"; fi
+  if selected floor-zstd3; then measure_floor "$round" 3; fi
+  if selected floor-zstd1; then measure_floor "$round" 1; fi
+  if selected restic; then measure_restic "$round"; fi
+  if selected pipeline-quick; then measure "pipeline-quick-$round" pipeline "$config" quick; fi
+  if selected pipeline-full; then measure "pipeline-full-$round" pipeline "$config" full; fi
 done
 
 echo
@@ -173,10 +277,12 @@ awk '
     heapMax[m] = heapMax[m] " " field("peakHeapMiB")
     afterGcMax[m] = afterGcMax[m] " " field("heapAfterGcMiB")
     rssMax[m] = rssMax[m] " " (field("processRssMiB") != "" ? field("processRssMiB") : field("maxRssMiB"))
-    docs = field("documents"); raw = field("uncompressedMB"); stored = field("storedMB")
+    if (field("documents") != "") { docs = field("documents"); raw = field("uncompressedMB"); stored = field("storedMB") }
+    storedBy[m] = field("storedMB")
   }
   END {
-    printf "data set: %d documents, %.0f MB of BSON, stored %.0f MB (zstd+Tink, %.2fx)\n\n", docs, raw, stored, raw / stored
+    if (stored > 0)
+      printf "data set: %d documents, %.0f MB of BSON, stored %.0f MB (zstd+Tink, %.2fx)\n\n", docs, raw, stored, raw / stored
     printf "%-15s %6s %7s %7s %7s %7s %7s %7s %7s %7s %6s\n", "", "MB/s", "seconds", "write", "verify",
       "server", "client", "heap", "heap", "RSS", "GC"
     printf "%-15s %6s %7s %7s %7s %7s %7s %7s %7s %7s %6s\n", "mode", "", "", "s", "s",
@@ -188,6 +294,14 @@ awk '
         show(median(values[m, "verifySeconds"])), show(median(values[m, "serverCpuSeconds"])),
         show(median(values[m, "clientCpuSeconds"])), maximum(heapMax[m]), maximum(afterGcMax[m]),
         maximum(rssMax[m]), show(median(values[m, "gcSeconds"]))
+    }
+    archive = median(values["archive", "seconds"])
+    for (i = 1; i <= modes; i++) {
+      m = order[i]
+      if (archive == "" || (m !~ /^floor-/ && m != "restic")) continue
+      if (!ratios++) print ""
+      printf "archive stage at %.2fx the speed of %-12s (%s s against %s s; it stored %s MB)\n",
+        median(values[m, "seconds"]) / archive, m, show(archive), show(median(values[m, "seconds"])), storedBy[m]
     }
     print "\nMedians over the rounds; memory: the maximum over the rounds, in MiB. heap peak: peaks of the heap"
     print "pools summed (an upper bound); heap aft.GC: the most left in use after any collection; RSS: peak"

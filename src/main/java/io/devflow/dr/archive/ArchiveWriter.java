@@ -20,8 +20,18 @@ public final class ArchiveWriter {
         return new FramingInputStream(source, progress);
     }
 
-    public static InputStream compress(InputStream framed, int level) {
-        return new OutputFilterInputStream(framed, "compression", sink -> new ZstdOutputStream(sink, level));
+    /**
+     * zstd at {@code level}; with {@code workers > 0}, zstd compresses on that many native threads of its own
+     * while the calling thread frames and encrypts. The output is one standard zstd frame either way.
+     */
+    public static InputStream compress(InputStream framed, int level, int workers) {
+        return new OutputFilterInputStream(framed, "compression", sink -> {
+            ZstdOutputStream zstd = new ZstdOutputStream(sink, level);
+            if (workers > 0) {
+                zstd.setWorkers(workers);
+            }
+            return zstd;
+        });
     }
 
     /** The object header followed by the Tink ciphertext whose associated data is that header. */

@@ -186,7 +186,8 @@ public final class BackupPipeline {
     }
 
     public Compressed compress(Framed framed) {
-        return new Compressed(framed, ArchiveWriter.compress(framed.stream(), config.compressionLevel()));
+        return new Compressed(framed, ArchiveWriter.compress(framed.stream(), config.compressionLevel(),
+                config.compressionWorkers()));
     }
 
     /** Encrypts under a fresh data key, wrapped by the key provider; the header binds id, store and region. */

@@ -50,6 +50,7 @@ final class BackupReader {
                 .orElse(VerifyLevel.FULL);
         int partSize = b.integer("partSizeMiB", 16, 5, 5120);
         int level = b.integer("compressionLevel", 3, 1, 19);
+        int workers = b.integer("compressionWorkers", BackupConfig.defaultCompressionWorkers(), 0, 16);
         RetryConfig retry = b.object("retry", false)
                 .map(r -> {
                     RetryConfig c = new RetryConfig(
@@ -70,7 +71,7 @@ final class BackupReader {
                 })
                 .orElse(new IncrementalConfig(Duration.ofHours(1), true));
         b.rejectUnknown();
-        return new BackupConfig(encryption, retention, schedule, verify, partSize, level, retry, incremental);
+        return new BackupConfig(encryption, retention, schedule, verify, partSize, level, workers, retry, incremental);
     }
 
     private static EncryptionConfig readEncryption(JsonObjectReader b, String defaultKmsRegion) {

@@ -45,6 +45,11 @@ public final class KeyMaterial implements AutoCloseable {
     private static final byte[] EVIDENCE_KEY_INFO = "devflow-dr evidence ed25519 v1".getBytes(StandardCharsets.US_ASCII);
     private static final int SEGMENT_BYTES = 1 << 20;
 
+    static {
+        // every cipher below is Tink's AES-GCM: route it to the fast provider before the first one is made
+        AesGcmProvider.inUse();
+    }
+
     private final byte[] bytes;
     private volatile boolean destroyed;
 

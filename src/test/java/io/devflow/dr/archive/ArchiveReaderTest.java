@@ -107,6 +107,20 @@ class ArchiveReaderTest {
     }
 
     @Test
+    void shouldReadTheSameItemsWhenZstdCompressedOnTheCallingThread() throws Exception {
+        FramingInputStream framing = ArchiveWriter.frame(new ListSource(records()), Progress.discarding());
+        byte[] singleThreaded = write(framing, header(BACKUP_ID, "mongodb", "us-east-1"), key.streamingAead(), 0);
+        Collector collector = new Collector();
+
+        ArchiveReader.Result result = ArchiveReader.read(new ByteArrayInputStream(singleThreaded), EXPECTED,
+                opener(key), Progress.discarding(), collector);
+
+        assertThat(result.summary()).isEqualTo(written);
+        assertThat(collector.ends).isEqualTo(written.sections());
+        assertThat(collector.items.get("devflow.blobs").get(2)).isEqualTo(sections.get("devflow.blobs").get(2));
+    }
+
+    @Test
     void shouldStartWithTheCleartextHeader() {
         byte[] header = header(BACKUP_ID, "mongodb", "us-east-1").encode();
 
@@ -278,7 +292,12 @@ class ArchiveReaderTest {
     }
 
     private static byte[] write(FramingInputStream framing, ObjectHeader header, StreamingAead aead) throws IOException {
-        try (InputStream stored = ArchiveWriter.encrypt(ArchiveWriter.compress(framing, 3), header, aead)) {
+        return write(framing, header, aead, 2);
+    }
+
+    private static byte[] write(FramingInputStream framing, ObjectHeader header, StreamingAead aead, int workers)
+            throws IOException {
+        try (InputStream stored = ArchiveWriter.encrypt(ArchiveWriter.compress(framing, 3, workers), header, aead)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             stored.transferTo(out);
             return out.toByteArray();

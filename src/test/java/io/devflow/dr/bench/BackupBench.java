@@ -106,7 +106,7 @@ public final class BackupBench {
             FramingInputStream framing = ArchiveWriter.frame(DumpFile.read(directory), Progress.discarding());
             ObjectStore.UploadResult upload;
             try (InputStream encrypted = ArchiveWriter.encrypt(
-                    ArchiveWriter.compress(framing, backup.compressionLevel()), header, key.streamingAead())) {
+                    ArchiveWriter.compress(framing, backup.compressionLevel(), backup.compressionWorkers()), header, key.streamingAead())) {
                 upload = store.upload(region.storage().prefix() + "/bench/" + id + ".dre", encrypted,
                         backup.partSizeBytes());
             }
@@ -143,7 +143,7 @@ public final class BackupBench {
     private static DrConfig withVerify(DrConfig c, VerifyLevel level) {
         BackupConfig b = c.backup();
         return new DrConfig(c.source(), c.deploymentId(), c.regions(), new BackupConfig(b.encryption(), b.retention(), b.schedule(),
-                level, b.partSizeMiB(), b.compressionLevel(), b.retry(), b.incremental()), c.recovery(), c.api(),
+                level, b.partSizeMiB(), b.compressionLevel(), b.compressionWorkers(), b.retry(), b.incremental()), c.recovery(), c.api(),
                 c.replication(), c.cluster(), c.notifications(), c.shorthandRegion());
     }
 

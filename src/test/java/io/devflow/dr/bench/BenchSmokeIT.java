@@ -41,7 +41,8 @@ class BenchSmokeIT {
 
     /** The modes each benchmark's smoke run must report a RESULT line of: every mode, end to end. */
     private static final Map<String, Set<String>> MODES = Map.of(
-            "backup-pipeline", Set.of("archive", "pipeline-quick", "pipeline-full"),
+            "backup-pipeline", Set.of("archive", "floor-zstd3", "floor-zstd1", "restic", "pipeline-quick",
+                    "pipeline-full"),
             "capture-throughput", Set.of("capture", "baseline"),
             "catalog-list", Set.of("scan", "indexed"),
             "failover", Set.of("manual", "automatic"),
