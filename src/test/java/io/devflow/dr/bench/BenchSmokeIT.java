@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +52,20 @@ class BenchSmokeIT {
             "replication-lag", Set.of("baseline", "replication"),
             "restore", Set.of("backup", "restore", "restore-merge"));
 
+    /** Benchmarks whose smoke also runs with other arguments: each list is one more run, with the same modes. */
+    private static final Map<String, List<List<String>>> VARIANTS = Map.of(
+            "replication-lag", List.of(List.of("--store", "redis")));
+
     @TestFactory
     Stream<DynamicTest> everyBenchmarkRunsAtItsSmokeSize() throws IOException {
         List<String> names = benchmarks();
         assertThat(names).as("benchmarks in bench/ (a new one needs its modes here)")
                 .containsExactlyInAnyOrderElementsOf(MODES.keySet());
         Path built = build();
-        return names.stream().map(name -> DynamicTest.dynamicTest(name, () -> smoke(name, built)));
+        return names.stream().flatMap(name -> Stream.concat(Stream.of(List.<String>of()),
+                        VARIANTS.getOrDefault(name, List.of()).stream())
+                .map(arguments -> DynamicTest.dynamicTest(String.join(" ", Stream.concat(Stream.of(name),
+                        arguments.stream()).toList()), () -> smoke(name, arguments, built))));
     }
 
     private static List<String> benchmarks() throws IOException {
@@ -88,13 +96,16 @@ class BenchSmokeIT {
         return dir;
     }
 
-    private static void smoke(String name, Path built) throws Exception {
-        Path work = WORK.resolve(name);
+    private static void smoke(String name, List<String> arguments, Path built) throws Exception {
+        Path work = WORK.resolve(String.join("-", Stream.concat(Stream.of(name), arguments.stream()
+                .map(a -> a.replace("-", ""))).toList()));
         deleteTree(work);
         Path results = Files.createDirectories(work.resolve("results"));
         Path log = work.resolve("smoke.log");
-        ProcessBuilder builder = new ProcessBuilder("bash", BENCH.resolve(name + ".sh").toString(), "--smoke",
-                "--work-dir", work.resolve("work").toString());
+        List<String> command = new ArrayList<>(List.of("bash", BENCH.resolve(name + ".sh").toString(),
+                "--smoke", "--work-dir", work.resolve("work").toString()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("BENCH_BUILT", built.toString());
         builder.environment().put("BENCH_PORT_BASE", Integer.toString(Ports.block(100)));
         builder.environment().put("BENCH_RESULTS", results.toString());

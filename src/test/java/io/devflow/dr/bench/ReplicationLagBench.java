@@ -11,7 +11,6 @@ import io.devflow.dr.config.ConfigLoader;
 import io.devflow.dr.config.Direction;
 import io.devflow.dr.config.DrConfig;
 import io.devflow.dr.config.RegionId;
-import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.MongoClientFactory;
 import io.devflow.dr.replication.ReplicationProgress;
 import org.bson.BsonDocument;
@@ -104,7 +103,7 @@ public final class ReplicationLagBench {
              DrRuntime runtime = DrRuntime.start(services, DrRuntime.Mode.SERVER, properties)) {
             ReplicationProgress progress = services.replication().orElseThrow().progress(
                     Direction.of(ReplicationServers.SOURCE, ReplicationServers.TARGET),
-                    StoreKind.MONGODB);
+                    config.replication().orElseThrow().stores().iterator().next());
             while (progress.phase() != ReplicationProgress.Phase.STREAMING) {
                 if (System.currentTimeMillis() > start) {
                     throw new IllegalStateException("replication not streaming at the start (phase " + progress.phase()

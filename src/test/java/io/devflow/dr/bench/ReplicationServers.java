@@ -10,7 +10,10 @@ import io.devflow.dr.crypto.LocalKeyring;
 import io.devflow.dr.embedded.EmbeddedS3;
 import io.devflow.dr.support.Json;
 import org.bson.RawBsonDocument;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,17 +25,20 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The server side of the replication-lag benchmark ({@code bench/replication-lag.sh}), in a JVM of its own:
- * two regions, {@value #SOURCE} and {@value #TARGET}, each with a mongo-java-server in memory (oplog on) and
- * an s3proxy on a directory emptied at every start (the region's bucket holds the control plane's state:
+ * two regions, {@value #SOURCE} and {@value #TARGET}, each with a mongo-java-server in memory (oplog on), or with
+ * {@code --store redis} a redis-server the script started (its URL given), and an s3proxy on a directory emptied
+ * at every start (the region's bucket holds the control plane's state:
  * checkpoints, conflicts). The source is seeded with N documents from {@link BenchDocuments} in
  * {@value StoreServers#DATABASE}.{@value StoreServers#COLLECTION} before its oplog is turned on; the target
  * starts empty, so replication begins with an initial sync of the seed.
  * <pre>
  *   --work-dir DIR --source-mongo-port P --target-mongo-port P --source-s3-port P --target-s3-port P
  *   --api-port P --seed-documents N
+ *   --store redis --source-redis-url URL --target-redis-url URL --source-s3-port P --target-s3-port P
+ *   --api-port P --seed-keys N         (the source's keys emptied and seeded, see {@link RedisLagBench})
  * </pre>
  * When everything is up it writes {@code dr-config.json} into the work directory (the script waits for that
- * file): both regions, MongoDB replication from the source to the target with the defaults otherwise
+ * file): both regions, MongoDB (or Redis) replication from the source to the target with the defaults otherwise
  * (last-write-wins, batches of 500, checkpoints every 5 s), no capture worker, and the API (which
  * {@code dr server} starts) on loopback. It runs until it is killed.
  */
@@ -79,27 +85,27 @@ public final class ReplicationServers {
         ObjectNode dr = root.putObject("disasterRecovery");
         dr.put("deploymentId", "devflow-bench");
         ObjectNode regions = dr.putObject("regions");
-        int seed = Integer.parseInt(required(options, "--seed-documents"));
+        String store = options.getOrDefault("--store", "mongodb");
+        int seed = Integer.parseInt(required(options, store.equals("redis") ? "--seed-keys" : "--seed-documents"));
         for (String region : List.of(SOURCE, TARGET)) {
             String side = region.equals(SOURCE) ? "source" : "target";
             int s3Port = Integer.parseInt(required(options, "--" + side + "-s3-port"));
-            int mongoPort = Integer.parseInt(required(options, "--" + side + "-mongo-port"));
             BenchServers.deleteTree(work.resolve("s3-" + region));
             EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("s3-" + region), bucket(region), "bench-secret-" + region, s3Port);
             servers.add(s3);
-            MongoServer mongo = new MongoServer(new MemoryBackend());
-            servers.add(mongo::shutdownNow);
-            mongo.bind("127.0.0.1", mongoPort);
-            String url = "mongodb://127.0.0.1:" + mongoPort;
-            if (region.equals(SOURCE)) {
-                seedMongo(url, seed);
-            }
-            mongo.enableOplog();
-            BenchServers.markOplogStart(url);
-
             ObjectNode r = regions.putObject(region);
             r.put("role", region.equals(SOURCE) ? "primary" : "secondary");
-            r.putObject("mongodb").put("url", url).putArray("databases").add(StoreServers.DATABASE);
+            if (store.equals("redis")) {
+                String url = required(options, "--" + side + "-redis-url");
+                if (region.equals(SOURCE)) {
+                    seedRedis(url, seed);
+                }
+                r.putObject("redis").put("url", url).putArray("databases").add(RedisLagBench.DATABASE);
+            } else {
+                String url = startMongo(Integer.parseInt(required(options, "--" + side + "-mongo-port")), servers,
+                        region.equals(SOURCE) ? seed : 0);
+                r.putObject("mongodb").put("url", url).putArray("databases").add(StoreServers.DATABASE);
+            }
             ObjectNode storage = r.putObject("storage");
             storage.put("type", "s3").put("bucket", bucket(region)).put("region", region)
                     .put("endpoint", s3.endpoint().toString()).put("prefix", "dr");
@@ -119,17 +125,44 @@ public final class ReplicationServers {
                         "bench-token-0123456789abcdef0123456789abcdef") + "}");
         ObjectNode replication = dr.putObject("replication");
         replication.put("enabled", true).put("source", SOURCE).putArray("targets").add(TARGET);
-        replication.putArray("stores").add("mongodb");
+        replication.putArray("stores").add(store);
 
         Path pending = work.resolve("dr-config.json.tmp");
         Files.write(pending, Json.bytes(root));
         Files.move(pending, config, StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("ready: " + seed + " documents in " + SOURCE + ", config " + config);
+        System.out.println("ready: " + seed + (store.equals("redis") ? " keys" : " documents") + " in " + SOURCE
+                + ", config " + config);
         stopped.await();
     }
 
     static String bucket(String region) {
         return "bench-" + region;
+    }
+
+    /** A mongo-java-server in memory with {@code seed} documents, then its oplog on; returns its URL. */
+    private static String startMongo(int port, List<AutoCloseable> servers, int seed) {
+        MongoServer mongo = new MongoServer(new MemoryBackend());
+        servers.add(mongo::shutdownNow);
+        mongo.bind("127.0.0.1", port);
+        String url = "mongodb://127.0.0.1:" + port;
+        if (seed > 0) {
+            seedMongo(url, seed);
+        }
+        mongo.enableOplog();
+        BenchServers.markOplogStart(url);
+        return url;
+    }
+
+    /** Keys bench:0 .. bench:(keys-1) in database 0 of a redis-server the script started, emptied first. */
+    private static void seedRedis(String url, int keys) {
+        try (Jedis jedis = new Jedis(URI.create(url))) {
+            jedis.flushAll();
+            Pipeline pipeline = jedis.pipelined();
+            for (int i = 0; i < keys; i++) {
+                pipeline.set(RedisLagBench.KEY_PREFIX + i, "0|seed");
+            }
+            pipeline.sync();
+        }
     }
 
     private static void seedMongo(String url, int documents) {
