@@ -101,7 +101,7 @@ public final class DrBeans {
                 for (RegionId region : replication.regions()) {
                     RedisConfig server = services.regions().get(region).config().requireRedis();
                     beans.add(new Bean(keyspaceListenerName(region), RedisMessageListenerContainer.class,
-                            () -> StoreClients.listenerContainer(server, services)));
+                            () -> StoreClients.listenerContainer(region.value(), server, services)));
                 }
                 beans.add(bean("redisKeyspaceSerializer", RedisSerializer.class, new StringRedisSerializer()));
             });

@@ -7,6 +7,7 @@ import io.devflow.dr.config.RedisConfig;
 import io.devflow.dr.store.redis.RedisConnections;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
@@ -15,12 +16,18 @@ import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The clients the Camel store components of the routes use (spring-redis, influxdb, influxdb2), built from
  * a region's configuration. The bulk data paths use their own clients; these serve the routes' own steps.
  */
 final class StoreClients {
+
+    /** Notifications waiting for the dispatch thread of a region's subscription, at most. */
+    private static final int KEYSPACE_QUEUE = 10_000;
 
     private StoreClients() {
     }
@@ -36,13 +43,32 @@ final class StoreClients {
     /**
      * The subscriber of the replication's keyspace-notification route (camel-spring-redis PSUBSCRIBE) on a
      * region's Redis. A subscription waits for messages, so its connection has no read timeout.
+     *
+     * <p>Messages are handed to one dispatch thread of the region's, through a bounded queue; the subscription
+     * itself reads on a thread of its own (with only the dispatch executor set, Spring would run the blocking
+     * subscription on the dispatch thread, and nothing would be delivered). Spring's default executor
+     * starts a new thread for every message: at 5,000 notifications a second that was most of the process's
+     * CPU (thread creation, and the JVM's monitor deflation behind it). When the queue is full, the subscription's
+     * own thread delivers, which slows its reading and leaves the backlog in Redis's output buffer for the
+     * subscriber, not in this heap; notifications carry no order replication relies on (any event means the
+     * key may have changed).
      */
-    static RedisMessageListenerContainer listenerContainer(RedisConfig config, DrServices services) {
+    static RedisMessageListenerContainer listenerContainer(String region, RedisConfig config, DrServices services) {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connectionFactory(config, Duration.ZERO, services));
+        ThreadPoolExecutor dispatch = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(KEYSPACE_QUEUE), runnable -> {
+                    Thread thread = new Thread(runnable, "dr-redis-keyspace-" + region);
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        container.setTaskExecutor(dispatch);
+        // the subscription blocks its thread for as long as it lasts: a thread of its own, started per (re)subscribe
+        container.setSubscriptionExecutor(new SimpleAsyncTaskExecutor("dr-redis-subscription-" + region + "-"));
         container.afterPropertiesSet();
         container.start();
         services.closeWithServices(container::destroy);
+        services.closeWithServices(dispatch::shutdownNow);
         return container;
     }
 
