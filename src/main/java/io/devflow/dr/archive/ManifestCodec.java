@@ -1,6 +1,7 @@
 package io.devflow.dr.archive;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,13 +54,14 @@ public final class ManifestCodec {
     }
 
     /**
-     * A manifest held in another document, as {@link #tree} gave it.
+     * A manifest held in another document, as {@link #tree} gave it, read where the parser stands (on the start of
+     * the manifest's object) without building a tree of the whole document first.
      *
-     * @throws ArchiveIntegrityException when the tree is not a manifest of this format
+     * @throws ArchiveIntegrityException when the value there is not a manifest of this format
      */
-    public static Manifest read(JsonNode tree, String what) {
+    public static Manifest read(JsonParser parser, String what) {
         try {
-            return checked(JSON.treeToValue(tree, Manifest.class), what);
+            return checked(JSON.readValue(parser, Manifest.class), what);
         } catch (IOException | IllegalArgumentException e) {
             throw new ArchiveIntegrityException(what + ": the manifest is damaged (not a readable manifest)");
         }

@@ -161,7 +161,7 @@ public final class BackupCatalog {
         return records;
     }
 
-    /** Reads the catalog entries of every backup folder under a prefix. */
+    /** Reads the catalog entries of every backup folder under a prefix, several folders at a time. */
     private List<Read> listPrefix(RegionContext context, String prefix, Unreachable kms) {
         ObjectStore store = context.objectStore();
         ObjectLayout layout = ObjectLayout.of(context);
@@ -175,16 +175,15 @@ public final class BackupCatalog {
                 }
             });
         }
-        List<Read> records = new ArrayList<>();
-        for (Folder folder : folders.values()) {
-            records.add(read(context, folder, kms));
-        }
-        return records;
+        return CatalogReads.each(new ArrayList<>(folders.values()), folder -> read(context, folder, kms));
     }
 
-    /** Once KMS cannot be reached, the rest of a listing does not wait for it again, manifest after manifest. */
+    /**
+     * Once KMS cannot be reached, the rest of a listing does not wait for it again, manifest after manifest (the
+     * reads already under way when it failed may still wait once each).
+     */
     private static final class Unreachable {
-        RemoteOperationException failure;
+        volatile RemoteOperationException failure;
     }
 
     private static final class Folder {

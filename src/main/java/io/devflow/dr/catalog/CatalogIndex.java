@@ -1,12 +1,14 @@
 package io.devflow.dr.catalog;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.Mac;
 import io.devflow.dr.archive.ArchiveIntegrityException;
+import io.devflow.dr.archive.Manifest;
 import io.devflow.dr.archive.ManifestCodec;
 import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.region.RegionContext;
@@ -27,7 +29,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -93,45 +97,37 @@ public final class CatalogIndex {
     /**
      * The records of one store's backups in one region's bucket: each closed month from its index, the others from
      * {@code scan}, after which a closed month's index is written when every record in it is settled. The index key
-     * is asked for only when there is a closed month, so a short history needs no control key to be listed.
+     * is asked for only when there is a closed month, so a short history needs no control key to be listed. The
+     * closed months' indexes are read {@linkplain CatalogReads side by side}; the months are scanned in order.
      */
     List<BackupRecord> records(RegionContext region, StoreKind store, Function<YearMonth, List<BackupRecord>> scan) {
         ObjectLayout layout = ObjectLayout.of(region);
-        IndexKey key = new IndexKey();
-        List<BackupRecord> records = new ArrayList<>();
-        for (YearMonth month : months(region.objectStore(), layout, store)) {
-            if (!isClosed(month)) {
-                records.addAll(scan.apply(month));
-                continue;
+        List<YearMonth> months = months(region.objectStore(), layout, store);
+        List<YearMonth> closed = months.stream().filter(this::isClosed).toList();
+        Optional<Mac> mac = closed.isEmpty() ? Optional.empty() : mac();
+        Map<YearMonth, List<BackupRecord>> indexed = new HashMap<>();
+        if (mac.isPresent()) {
+            List<Optional<List<BackupRecord>>> loaded = CatalogReads.each(closed,
+                    month -> load(region, layout.monthIndex(store, month), mac.get()));
+            for (int i = 0; i < closed.size(); i++) {
+                YearMonth month = closed.get(i);
+                loaded.get(i).ifPresent(monthRecords -> indexed.put(month, monthRecords));
             }
-            Optional<Mac> mac = key.get();
-            String path = layout.monthIndex(store, month);
-            Optional<List<BackupRecord>> indexed = mac.flatMap(m -> load(region, path, m));
-            if (indexed.isPresent()) {
-                records.addAll(indexed.get());
+        }
+        List<BackupRecord> records = new ArrayList<>();
+        for (YearMonth month : months) {
+            List<BackupRecord> fromIndex = indexed.get(month);
+            if (fromIndex != null) {
+                records.addAll(fromIndex);
                 continue;
             }
             List<BackupRecord> scanned = scan.apply(month);
             records.addAll(scanned);
-            if (mac.isPresent() && scanned.stream().allMatch(CatalogIndex::isSettled)) {
-                save(region, path, month, scanned, mac.get());
+            if (mac.isPresent() && closed.contains(month) && scanned.stream().allMatch(CatalogIndex::isSettled)) {
+                save(region, layout.monthIndex(store, month), month, scanned, mac.get());
             }
         }
         return records;
-    }
-
-    /** The index key of one listing, asked for once, at the first closed month. */
-    private final class IndexKey {
-        private Optional<Mac> mac = Optional.empty();
-        private boolean asked;
-
-        Optional<Mac> get() {
-            if (!asked) {
-                mac = mac();
-                asked = true;
-            }
-            return mac;
-        }
     }
 
     boolean isClosed(YearMonth month) {
@@ -243,21 +239,30 @@ public final class CatalogIndex {
         if (stored.length > MAX_BYTES || !header.startsWith(MAGIC)) {
             throw new ArchiveIntegrityException("not a catalog index");
         }
-        byte[] body = Arrays.copyOfRange(stored, newline + 1, stored.length);
+        int bodyStart = newline + 1;
         try {
-            mac.verifyMac(Base64.getDecoder().decode(header.substring(MAGIC.length())), concat(bound, body));
+            mac.verifyMac(Base64.getDecoder().decode(header.substring(MAGIC.length())),
+                    concat(bound, Arrays.copyOfRange(stored, bodyStart, stored.length)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new ArchiveIntegrityException("its seal does not match (altered, copied from another bucket or "
                     + "path, or not sealed with this deployment's control key)");
         }
-        try {
+        // read as a stream, entry by entry: a tree of the whole index first would double the work and the memory
+        try (JsonParser parser = Json.MAPPER.createParser(stored, bodyStart, stored.length - bodyStart)) {
+            expect(parser.nextToken(), JsonToken.START_OBJECT);
             List<BackupRecord> records = new ArrayList<>();
-            for (JsonNode entry : Json.MAPPER.readTree(body).path("backups")) {
-                JsonNode manifest = entry.get("manifest");
-                records.add(manifest == null ? RECORD.readValue(entry.get("record"))
-                        : BackupRecord.completed(ManifestCodec.read(manifest, "an indexed backup"),
-                                entry.path("location").asText(), text(entry, "verification"))
-                        .withError(text(entry, "error")));
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!"backups".equals(field)) {
+                    parser.skipChildren();
+                    continue;
+                }
+                expect(value, JsonToken.START_ARRAY);
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    records.add(entry(parser));
+                }
+                expect(parser.currentToken(), JsonToken.END_ARRAY);
             }
             return records;
         } catch (IOException | RuntimeException e) {
@@ -265,9 +270,38 @@ public final class CatalogIndex {
         }
     }
 
-    private static String text(JsonNode entry, String field) {
-        JsonNode value = entry.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+    /** One backup of an index, the parser on the start of its object; it ends on the object's end. */
+    private static BackupRecord entry(JsonParser parser) throws IOException {
+        Manifest manifest = null;
+        BackupRecord record = null;
+        String location = null;
+        String verification = null;
+        String error = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "manifest" -> manifest = ManifestCodec.read(parser, "an indexed backup");
+                case "record" -> record = RECORD.readValue(parser);
+                case "location" -> location = parser.getValueAsString();
+                case "verification" -> verification = parser.getValueAsString();
+                case "error" -> error = parser.getValueAsString();
+                default -> parser.skipChildren();
+            }
+        }
+        if (manifest != null) {
+            return BackupRecord.completed(manifest, location, verification).withError(error);
+        }
+        if (record == null) {
+            throw new IllegalArgumentException("an entry holds neither a manifest nor a record");
+        }
+        return record;
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("expected " + expected + ", found " + actual);
+        }
     }
 
     private static int indexOf(byte[] bytes, byte wanted) {

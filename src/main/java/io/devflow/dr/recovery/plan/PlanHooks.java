@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class PlanHooks {
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    /** The client of URL hooks, built at the first one: most processes (every CLI command) run no hook. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    }
 
     /** @return what the hook answered, for the step's record */
     String run(Hook hook, String planId, String region) {
@@ -70,7 +73,7 @@ final class PlanHooks {
         String shown = url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + url.getPath();
         int status;
         try {
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = Http.CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (HttpTimeoutException e) {
             throw new IllegalStateException("the hook " + hook.name() + " (POST " + shown + ") did not answer within "
                     + hook.timeout().toSeconds() + " s");
