@@ -56,8 +56,10 @@ public record ReplicationConfig(
     /**
      * @param metadataDatabase the database, in each target, that holds the version of every replicated document
      * @param batchSize change events applied per bulk write
+     * @param linger how long a round that read a partly filled batch waits once for the changes right behind it
+     *               (zero: never), so that a steady trickle of writes is applied in rounds of several
      */
-    public record Mongo(String metadataDatabase, int batchSize) {
+    public record Mongo(String metadataDatabase, int batchSize, Duration linger) {
     }
 
     /**

@@ -90,10 +90,11 @@ final class ReplicationReader {
                         .findFirst().ifPresent(c -> m.problem("metadataDatabase",
                                 "'" + database + "' is also a replicated database; choose a database of its own"));
             }
-            ReplicationConfig.Mongo c = new ReplicationConfig.Mongo(database, m.integer("batchSize", 500, 1, 10_000));
+            ReplicationConfig.Mongo c = new ReplicationConfig.Mongo(database, m.integer("batchSize", 500, 1, 10_000),
+                    Duration.ofMillis(m.integer("lingerMs", 50, 0, 1_000)));
             m.rejectUnknown();
             return c;
-        }).orElse(new ReplicationConfig.Mongo("devflow_dr", 500));
+        }).orElse(new ReplicationConfig.Mongo("devflow_dr", 500, Duration.ofMillis(50)));
         ReplicationConfig.Redis redis = r.object("redis", false).map(m -> {
             int database = m.integer("metadataDatabase", 15, 0, 15);
             if (stores.contains(StoreKind.REDIS)) {

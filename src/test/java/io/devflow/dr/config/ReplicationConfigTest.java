@@ -38,7 +38,7 @@ class ReplicationConfigTest {
         assertThat(replication.health()).isEqualTo(
                 new ReplicationConfig.Health(Duration.ofSeconds(60), Duration.ofSeconds(300)));
         assertThat(replication.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(replication.mongodb()).isEqualTo(new ReplicationConfig.Mongo("devflow_dr", 500));
+        assertThat(replication.mongodb()).isEqualTo(new ReplicationConfig.Mongo("devflow_dr", 500, Duration.ofMillis(50)));
         assertThat(replication.redis()).isEqualTo(new ReplicationConfig.Redis(15, Duration.ofMinutes(5), 500));
         assertThat(replication.influxdb()).isEqualTo(
                 new ReplicationConfig.Influx(Duration.ofSeconds(10), Duration.ofMinutes(1)));
@@ -67,7 +67,7 @@ class ReplicationConfigTest {
         replication.putArray("stores").add("mongodb");
         replication.putObject("conflictResolution").put("strategy", "timestamp-based").put("timestampField", "modifiedAt");
         replication.putObject("health").put("degradedLagSeconds", 10).put("failedLagSeconds", 20);
-        replication.putObject("mongodb").put("metadataDatabase", "dr_meta").put("batchSize", 100);
+        replication.putObject("mongodb").put("metadataDatabase", "dr_meta").put("batchSize", 100).put("lingerMs", 20);
         replication.putObject("redis").put("metadataDatabase", 14).put("reconcileIntervalSeconds", 60).put("batchSize", 50);
         replication.putObject("influxdb").put("windowSeconds", 30).put("overlapSeconds", 0);
 
@@ -77,7 +77,7 @@ class ReplicationConfigTest {
                 Set.of(StoreKind.MONGODB),
                 new ReplicationConfig.ConflictConfig(ConflictStrategy.TIMESTAMP_BASED, "modifiedAt"),
                 new ReplicationConfig.Health(Duration.ofSeconds(10), Duration.ofSeconds(20)), Duration.ofSeconds(30),
-                new ReplicationConfig.Mongo("dr_meta", 100),
+                new ReplicationConfig.Mongo("dr_meta", 100, Duration.ofMillis(20)),
                 new ReplicationConfig.Redis(14, Duration.ofSeconds(60), 50),
                 new ReplicationConfig.Influx(Duration.ofSeconds(30), Duration.ZERO)));
     }
@@ -209,8 +209,10 @@ class ReplicationConfigTest {
         ObjectNode root = TestConfigs.minimal();
         ObjectNode replication = at(root, DR).putObject("replication").put("checkpointIntervalSeconds", 0);
         replication.putObject("health").put("degradedLagSeconds", -5).put("failedLagSeconds", 100_000);
+        replication.putObject("mongodb").put("lingerMs", 5_000);
 
         assertThat(problems(root)).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                REPLICATION + ".mongodb.lingerMs: must be between 0 and 1000, was 5000",
                 REPLICATION + ".health.degradedLagSeconds: must be between 1 and 86400, was -5",
                 REPLICATION + ".health.failedLagSeconds: must be between 1 and 86400, was 100000",
                 REPLICATION + ".checkpointIntervalSeconds: must be between 1 and 3600, was 0");

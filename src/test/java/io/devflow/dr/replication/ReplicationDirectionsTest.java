@@ -92,7 +92,7 @@ class ReplicationDirectionsTest {
         return new ReplicationConfig(true, source, List.of(targets), Set.of(StoreKind.MONGODB, StoreKind.REDIS),
                 new ReplicationConfig.ConflictConfig(ConflictStrategy.LAST_WRITE_WINS, "updatedAt"),
                 new ReplicationConfig.Health(Duration.ofMinutes(1), Duration.ofMinutes(5)), Duration.ofSeconds(1),
-                new ReplicationConfig.Mongo("devflow_dr", 500), new ReplicationConfig.Redis(15, Duration.ofSeconds(60), 200),
+                new ReplicationConfig.Mongo("devflow_dr", 500, Duration.ofMillis(50)), new ReplicationConfig.Redis(15, Duration.ofSeconds(60), 200),
                 new ReplicationConfig.Influx(Duration.ofSeconds(10), Duration.ofMinutes(1)));
     }
 }

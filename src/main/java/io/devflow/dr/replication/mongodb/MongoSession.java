@@ -53,6 +53,8 @@ final class MongoSession implements DirectionSessions.Session {
     private final RegionContext target;
     private final List<String> databases;
     private final int batchSize;
+    private final Duration linger;
+    private final Pause pause;
     private final Clock clock;
     private final MongoVersions targetVersions;
     private final MongoVersions sourceVersions;
@@ -72,11 +74,19 @@ final class MongoSession implements DirectionSessions.Session {
 
     MongoSession(Direction direction, RegionContext source, RegionContext target, ReplicationConfig.Mongo config,
                  Clock clock) {
+        this(direction, source, target, config, clock, duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    /** @param pause how the session waits out its linger (the tests' own writes arrive during it) */
+    MongoSession(Direction direction, RegionContext source, RegionContext target, ReplicationConfig.Mongo config,
+                 Clock clock, Pause pause) {
         this.direction = direction;
         this.source = source;
         this.target = target;
         this.databases = source.config().requireMongodb().databases();
         this.batchSize = config.batchSize();
+        this.linger = config.linger();
+        this.pause = pause;
         this.clock = clock;
         this.targetVersions = new MongoVersions(target.mongo(), config.metadataDatabase());
         this.sourceVersions = new MongoVersions(source.mongo(), config.metadataDatabase());
@@ -130,7 +140,7 @@ final class MongoSession implements DirectionSessions.Session {
         }
         List<MongoChange> changes = new ArrayList<>();
         int superseded = 0;
-        for (MongoChangeFeed.Event event : feed.poll(batchSize)) {
+        for (MongoChangeFeed.Event event : lingered(feed.poll(batchSize))) {
             MongoChange change = MongoChange.of(event.namespace(), event.change());
             if (change != null) {
                 changes.add(change);
@@ -141,6 +151,32 @@ final class MongoSession implements DirectionSessions.Session {
         Map<String, String> positions = new LinkedHashMap<>();
         feed.positions().forEach((namespace, position) -> positions.put(namespace, position.encode()));
         return new MongoChanges(direction, changes, superseded, false, from.at(positions), changes.size() >= batchSize);
+    }
+
+    /**
+     * A partly filled batch waits once, for the linger, and takes the changes that arrived meanwhile: every round
+     * costs the same few round trips to both servers (the target's versions, the rewrite marker, the writes)
+     * whatever it carries, and without the wait a steady trickle of writes is applied one write per round.
+     */
+    private List<MongoChangeFeed.Event> lingered(List<MongoChangeFeed.Event> read) {
+        if (read.isEmpty() || read.size() >= batchSize || linger.isZero()) {
+            return read;
+        }
+        try {
+            pause.pause(linger);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return read;
+        }
+        List<MongoChangeFeed.Event> events = new ArrayList<>(read);
+        events.addAll(feed.poll(batchSize - read.size()));
+        return events;
+    }
+
+    /** Waits, as {@link Thread#sleep} does. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(Duration duration) throws InterruptedException;
     }
 
     private RuntimeException historyLost(RuntimeException failure, String namespace, ChangePosition from) {

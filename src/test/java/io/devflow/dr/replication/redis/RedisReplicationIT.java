@@ -741,7 +741,7 @@ class RedisReplicationIT {
         return new ReplicationConfig(true, direction.source(), List.of(direction.target()),
                 Set.of(StoreKind.REDIS), new ReplicationConfig.ConflictConfig(strategy, "updatedAt"),
                 new ReplicationConfig.Health(Duration.ofMinutes(1), Duration.ofMinutes(5)), Duration.ofSeconds(1),
-                new ReplicationConfig.Mongo("devflow_dr", 500), new ReplicationConfig.Redis(15, Duration.ofSeconds(60), 200),
+                new ReplicationConfig.Mongo("devflow_dr", 500, Duration.ofMillis(50)), new ReplicationConfig.Redis(15, Duration.ofSeconds(60), 200),
                 new ReplicationConfig.Influx(Duration.ofSeconds(10), Duration.ofMinutes(1)));
     }
 
