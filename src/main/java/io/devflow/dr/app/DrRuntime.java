@@ -8,11 +8,14 @@ import io.devflow.dr.config.StoreKind;
 import io.devflow.dr.store.redis.RedisConnections;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
+import org.apache.camel.spi.InflightRepository;
+import org.apache.camel.spi.ShutdownStrategy;
 
 import java.net.URI;
 import java.time.Duration;
@@ -38,6 +41,8 @@ public final class DrRuntime implements AutoCloseable {
     public enum Mode { SERVER, ONE_SHOT, CONTROLLER }
 
     /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
+    /** How often the shutdown looks whether the leader's routes are done. */
+    private static final long LEADER_WORK_POLL_MS = 50;
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup", "notify");
     private static final List<String> CONTROLLER_ROUTES = List.of("_shared", "failover", "notify");
     private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
@@ -178,9 +183,39 @@ public final class DrRuntime implements AutoCloseable {
     public void close() {
         services.beginShutdown();
         try {
+            awaitLeaderWork();
             main.stop();
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Lets the exchanges under way in the leader's routes ({@code master:} endpoints: the capture worker, the
+     * schedules, health, alerts) end before Camel stops those routes. Stopping a {@code master:} route shuts down the
+     * timer or Quartz consumer under it at once, and with it the route's error handler, so an exchange still running
+     * (a capture segment closing early, a scheduled backup) would end refused, with a stack trace in the log, after
+     * its work was done. The services are stopping, so such work ends early; this waits at most Camel's shutdown
+     * timeout, as Camel would for any route.
+     */
+    private void awaitLeaderWork() {
+        CamelContext context = main.getCamelContext();
+        if (context == null || !context.isStarted()) {
+            return;
+        }
+        List<String> leaderRoutes = context.getRoutes().stream()
+                .filter(route -> route.getEndpoint().getEndpointUri().startsWith("master:"))
+                .map(Route::getRouteId).toList();
+        InflightRepository inflight = context.getInflightRepository();
+        ShutdownStrategy shutdown = context.getShutdownStrategy();
+        long deadline = System.nanoTime() + shutdown.getTimeUnit().toNanos(shutdown.getTimeout());
+        while (leaderRoutes.stream().anyMatch(route -> inflight.size(route) > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(LEADER_WORK_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
