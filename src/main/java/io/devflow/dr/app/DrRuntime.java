@@ -40,9 +40,9 @@ public final class DrRuntime implements AutoCloseable {
 
     public enum Mode { SERVER, ONE_SHOT, CONTROLLER }
 
-    /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
     /** How often the shutdown looks whether the leader's routes are done. */
     private static final long LEADER_WORK_POLL_MS = 50;
+    /** Route directories under routes/: the pipelines, and for the server also the API (schedules live beside their flow). */
     private static final List<String> ONE_SHOT_ROUTES = List.of("_shared", "backup", "notify");
     private static final List<String> CONTROLLER_ROUTES = List.of("_shared", "failover", "notify");
     private static final List<String> SERVER_ROUTES = List.of("_shared", "backup", "retention", "replication", "failover",
