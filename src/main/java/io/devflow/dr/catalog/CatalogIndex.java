@@ -54,7 +54,7 @@ public final class CatalogIndex {
     static final Duration CLOSE_AFTER = Duration.ofDays(2);
     /** After the index key could not be had, listings scan without asking again for this long. */
     private static final Duration RETRY_KEY_AFTER = Duration.ofMinutes(1);
-    private static final String MAGIC = "devflow-dr catalog index v1 ";
+    static final String MAGIC = "devflow-dr catalog index v1 ";
     private static final int MAX_BYTES = 256 * 1024 * 1024;
 
     /** Records as they are written, derived properties ({@code completed}) included. */
@@ -242,7 +242,7 @@ public final class CatalogIndex {
         int bodyStart = newline + 1;
         try {
             mac.verifyMac(Base64.getDecoder().decode(header.substring(MAGIC.length())),
-                    concat(bound, Arrays.copyOfRange(stored, bodyStart, stored.length)));
+                    concat(bound, stored, bodyStart));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new ArchiveIntegrityException("its seal does not match (altered, copied from another bucket or "
                     + "path, or not sealed with this deployment's control key)");
@@ -314,8 +314,13 @@ public final class CatalogIndex {
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
-        byte[] joined = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, joined, first.length, second.length);
+        return concat(first, second, 0);
+    }
+
+    /** {@code first} followed by {@code second} from {@code from} on, in one copy. */
+    private static byte[] concat(byte[] first, byte[] second, int from) {
+        byte[] joined = Arrays.copyOf(first, first.length + second.length - from);
+        System.arraycopy(second, from, joined, first.length, second.length - from);
         return joined;
     }
 }

@@ -5,6 +5,7 @@ import io.devflow.dr.catalog.BackupRecord;
 import io.devflow.dr.catalog.BackupType;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.testing.Poll;
 import io.devflow.dr.testing.TestEnvironment;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import static io.devflow.dr.testing.TestEnvironment.EAST;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +67,7 @@ class RuntimeShutdownIT {
         BackupRecord full = runtime.producer().requestBody("direct:backup",
                 new BackupRequest(BackupType.FULL, StoreKind.MONGODB, RegionId.of(EAST), "test"), BackupRecord.class);
         assertThat(full.isCompleted()).as(String.valueOf(full.error())).isTrue();
-        await("a capture segment open", () -> services.running().all().stream()
+        Poll.until("a capture segment open", Duration.ofSeconds(60), () -> services.running().all().stream()
                 .anyMatch(r -> r.trigger().equals("capture")));
         env.client(EAST).getDatabase("devflow").getCollection("things").insertOne(new Document("_id", "during-segment"));
 
@@ -78,15 +78,5 @@ class RuntimeShutdownIT {
                 .stream().filter(r -> r.trigger().equals("capture")).toList();
         assertThat(segments).as("the open segment, closed early and committed").hasSize(1);
         assertThat(segments.get(0).parent()).isEqualTo(full.id());
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 60 s waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

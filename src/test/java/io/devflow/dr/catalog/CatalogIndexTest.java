@@ -56,7 +56,7 @@ class CatalogIndexTest {
     void shouldRefuseASealedIndexWhoseEntriesAreNotBackups() throws GeneralSecurityException {
         String body = "{\"month\":\"2026-09\",\"backups\":[{\"location\":\"s3://elsewhere/\"}]}";
         byte[] tag = mac.computeMac((new String(BOUND, StandardCharsets.UTF_8) + body).getBytes(StandardCharsets.UTF_8));
-        byte[] stored = ("devflow-dr catalog index v1 " + Base64.getEncoder().encodeToString(tag) + "\n" + body)
+        byte[] stored = (CatalogIndex.MAGIC + Base64.getEncoder().encodeToString(tag) + "\n" + body)
                 .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> CatalogIndex.decode(stored, BOUND, mac))
