@@ -45,11 +45,6 @@ public final class KeyMaterial implements AutoCloseable {
     private static final byte[] EVIDENCE_KEY_INFO = "devflow-dr evidence ed25519 v1".getBytes(StandardCharsets.US_ASCII);
     private static final int SEGMENT_BYTES = 1 << 20;
 
-    static {
-        // every cipher below is Tink's AES-GCM: route it to the fast provider before the first one is made
-        AesGcmProvider.inUse();
-    }
-
     private final byte[] bytes;
     private volatile boolean destroyed;
 
@@ -104,6 +99,7 @@ public final class KeyMaterial implements AutoCloseable {
      * authenticate the manifest without reusing key bytes across algorithms.
      */
     public StreamingAead streamingAead() throws GeneralSecurityException {
+        AesGcmProvider.inUse(); // Tink's GCM comes from the JCA's order: the fast provider first, as in aead(byte[])
         byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], ARCHIVE_KEY_INFO, KEY_BYTES);
         try {
             AesGcmHkdfStreamingParameters parameters = AesGcmHkdfStreamingParameters.builder()
@@ -215,6 +211,9 @@ public final class KeyMaterial implements AutoCloseable {
     }
 
     private static Aead aead(byte[] key) throws GeneralSecurityException {
+        // the fast provider goes first before Tink's first GCM cipher is made, and not before: loading its native
+        // library costs about 0.1 s that a command which encrypts nothing (a listing) need not pay
+        AesGcmProvider.inUse();
         AesGcmParameters parameters = AesGcmParameters.builder()
                 .setKeySizeBytes(KEY_BYTES)
                 .setIvSizeBytes(12)

@@ -19,6 +19,7 @@ public final class Json {
 
     public static final JsonMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(InstantReader.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)

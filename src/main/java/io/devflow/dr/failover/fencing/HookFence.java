@@ -34,7 +34,11 @@ public final class HookFence implements StoreFence {
     private final StoreKind store;
     private final Optional<FenceHook> hook;
     private final Predicate<RegionId> configured;
-    private final HttpClient http;
+
+    /** The client of URL hooks, built at the first one: most processes (every CLI command) fence nothing. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    }
 
     /**
      * @param configured whether a region has this store at all (one without it has nothing to fence)
@@ -43,7 +47,6 @@ public final class HookFence implements StoreFence {
         this.store = store;
         this.hook = hook;
         this.configured = configured;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -149,7 +152,7 @@ public final class HookFence implements StoreFence {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         int status;
         try {
-            status = http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            status = Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
         } catch (java.util.concurrent.TimeoutException e) {
             throw new HookFailedException("the fence hook at " + display(url) + " did not answer within "
