@@ -2,7 +2,8 @@
 # for bench_smoke_requested and bench_port, which the scripts call before changing to it) and set -euo pipefail in
 # the caller. The measuring helpers use the caller's variables: work_dir (logs go to $work_dir/logs), results (the
 # results file), heap (the measured JVM's -Xmx), store_pid (the data store's process), server_pid (the server
-# JVM: s3proxy) and smoke (set by --smoke).
+# JVM: s3proxy) and smoke (set by --smoke); bench_run_java also java_args (the JVM's arguments file, default
+# $work_dir/java.args) and java_options (more JVM options), when set.
 
 # True when the arguments hold --smoke: the script then starts from its smoke sizes (the smallest run that still
 # takes every mode end to end), which other options still override wherever they stand.
@@ -206,8 +207,10 @@ bench_run_java() {
   local name="$1" class="$2"; shift 2
   local log="$work_dir/logs/$name.log" store0 s30 figures
   store0=$(bench_cpu "$store_pid"); s30=$(bench_cpu "$server_pid")
+  # shellcheck disable=SC2086 # java_options is a list of JVM options, split on spaces
   figures="$(bench_timed "$work_dir/logs/$name.time" "$log" -- \
-    java "-Xmx$heap" @"$work_dir/java.args" "io.devflow.dr.bench.$class" "$@")" || bench_failed "$name" "$log"
+    java "-Xmx$heap" ${java_options:-} @"${java_args:-$work_dir/java.args}" "io.devflow.dr.bench.$class" "$@")" \
+    || bench_failed "$name" "$log"
   grep -q '^RESULT ' "$log" || bench_failed "$name" "$log"
   echo "$(grep '^RESULT ' "$log") $(bench_cpu_since "$store0" "$s30") $figures"
 }

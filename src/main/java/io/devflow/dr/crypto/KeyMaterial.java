@@ -99,7 +99,10 @@ public final class KeyMaterial implements AutoCloseable {
      * authenticate the manifest without reusing key bytes across algorithms.
      */
     public StreamingAead streamingAead() throws GeneralSecurityException {
-        AesGcmProvider.inUse(); // Tink's GCM comes from the JCA's order: the fast provider first, as in aead(byte[])
+        // Tink makes its GCM ciphers from the JCA's order: put the fast provider first before the first archive's
+        // cipher, and not before, as loading its native library costs about 0.1 s that a process which encrypts no
+        // archive (a listing, a status) need not pay; keys and records (a few bytes) are sealed as well by the JDK's
+        AesGcmProvider.inUse();
         byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], ARCHIVE_KEY_INFO, KEY_BYTES);
         try {
             AesGcmHkdfStreamingParameters parameters = AesGcmHkdfStreamingParameters.builder()
@@ -211,9 +214,6 @@ public final class KeyMaterial implements AutoCloseable {
     }
 
     private static Aead aead(byte[] key) throws GeneralSecurityException {
-        // the fast provider goes first before Tink's first GCM cipher is made, and not before: loading its native
-        // library costs about 0.1 s that a command which encrypts nothing (a listing) need not pay
-        AesGcmProvider.inUse();
         AesGcmParameters parameters = AesGcmParameters.builder()
                 .setKeySizeBytes(KEY_BYTES)
                 .setIvSizeBytes(12)
