@@ -5,14 +5,15 @@
 # bench/README.md.
 #
 #   bench/restore.sh [--smoke] [--stores mongodb,redis,influxdb] [--rounds N] [--documents N] [--collections N]
-#                    [--keys N] [--points N] [--baseline REV] [--work-dir DIR] [--heap SIZE]
+#                    [--keys N] [--points N] [--baseline REV] [--mongo-backend h2|memory] [--work-dir DIR]
+#                    [--heap SIZE]
 #
 # Each round, per store, each in a fresh JVM: backup (full, verify quick), restore (into emptied targets:
 # MongoDB bench -> bench_restored, Redis database 0 -> 1, InfluxDB bench -> bench_restored) and restore-merge
 # (the same again over what the restore left: upserts by _id, RESTORE REPLACE, points replacing themselves);
 # with --baseline, the two restores again with the main classes of that commit (compiled once under the work
 # directory), alternating which goes first. Servers: mongo-java-server on an H2 file (as `dr demo` keeps its
-# data) with the oplog on, redis-server (from the PATH, else the binary bundled with embedded-redis), influxd,
+# data; --mongo-backend memory: in memory, where the server's cost per document is far smaller) with the oplog on, redis-server (from the PATH, else the binary bundled with embedded-redis), influxd,
 # and s3proxy, started per store and stopped after it. --smoke: 1,000 documents in 4 collections, 5,000 keys,
 # 20,000 points, 1 round, in bench/work/smoke.
 set -euo pipefail
@@ -25,6 +26,7 @@ collections=8
 keys=200000
 points=1000000
 baseline=
+mongo_backend=h2
 work_dir=bench/work
 heap=256m
 s3_port=$(bench_port 23)
@@ -42,7 +44,7 @@ fi
 
 usage() {
   echo "usage: bench/restore.sh [--smoke] [--stores LIST] [--rounds N] [--documents N] [--collections N] [--keys N]" \
-    "[--points N] [--baseline REV] [--work-dir DIR] [--heap SIZE]" >&2
+    "[--points N] [--baseline REV] [--mongo-backend h2|memory] [--work-dir DIR] [--heap SIZE]" >&2
   exit 2
 }
 
@@ -56,12 +58,15 @@ while [ $# -gt 0 ]; do
     --keys) keys="$2"; shift 2 ;;
     --points) points="$2"; shift 2 ;;
     --baseline) baseline="$2"; shift 2 ;;
+    --mongo-backend) mongo_backend="$2"; shift 2 ;;
     --work-dir) work_dir="$2"; shift 2 ;;
     --heap) heap="$2"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
   esac
 done
+
+case "$mongo_backend" in h2 | memory) ;; *) echo "--mongo-backend is h2 or memory, not $mongo_backend" >&2; usage ;; esac
 
 cd "$(dirname "$0")/.."
 case ",$stores," in *,redis,*) bench_require redis-cli redis-tools ;; esac
@@ -111,7 +116,7 @@ start_servers() {
   rm -f "$config" "$dir/dataset.json"
   local options=(--work-dir "$dir" --s3-port "$s3_port")
   case "$store" in
-    mongodb) options+=(--mongo-port "$store_port" --mongo-backend h2 --seed-documents "$documents"
+    mongodb) options+=(--mongo-port "$store_port" --mongo-backend "$mongo_backend" --seed-documents "$documents"
                        --seed-collections "$collections") ;;
     redis)
       local redis_bin
@@ -178,7 +183,9 @@ IFS=, read -r -a store_list <<< "$stores"
 for store in "${store_list[@]}"; do
   echo "== $store: servers"
   start_servers "$store"
-  echo "# $store data set: $dataset" >> "$results"
+  backend_note=
+  [ "$store" != mongodb ] || backend_note=" (mongo-java-server, $mongo_backend backend)"
+  echo "# $store data set: $dataset$backend_note" >> "$results"
   echo "== $store: $rounds round(s), -Xmx$heap, $(nproc) cores, data set $dataset"
   bench_smoke_note | sed 's/^/== /'
   for round in $(seq 1 "$rounds"); do
