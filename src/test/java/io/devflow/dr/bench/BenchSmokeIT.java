@@ -45,7 +45,7 @@ class BenchSmokeIT {
             "backup-pipeline", Set.of("archive", "floor-zstd3", "floor-zstd1", "restic", "pipeline-quick",
                     "pipeline-full"),
             "capture-throughput", Set.of("capture", "baseline"),
-            "catalog-list", Set.of("scan", "indexed"),
+            "catalog-list", Set.of("scan", "indexed", "archived"),
             "failover", Set.of("manual", "automatic"),
             "influx-export", Set.of("query", "extract", "pipeline-quick"),
             "redis-backup", Set.of("rdb", "rdb-diskless", "extract", "pipeline-quick"),
