@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** {@code dr demo}: the whole system on an embedded two-region environment. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -69,6 +70,8 @@ final class DemoCommand extends DrSubcommand {
                 List<BackupRecord> backups = new ArrayList<>();
                 VerificationRecord verification = null;
                 RegionConfig active = config.requireRegion(services.activeRegions().current().region().value());
+                String standby = config.regions().values().stream().map(r -> r.id().value())
+                        .filter(id -> !id.equals(active.id().value())).findFirst().orElse(DemoEnvironment.SECONDARY);
                 try (Terminal.ProgressLine line = new Terminal.ProgressLine(progress, err())) {
                     for (StoreKind store : StoreKind.values()) {
                         if (services.stores().get(store).isConfigured(active)) {
@@ -82,23 +85,31 @@ final class DemoCommand extends DrSubcommand {
                                 VerifyLevel.RESTORE, progress);
                     }
                 }
-                summary(out, env, config, backups, verification);
+                summary(out, env, config, backups, verification, active.id().value(), standby);
                 List<String> failed = backups.stream().filter(b -> !b.isCompleted())
                         .map(b -> b.store() + ": " + b.error()).toList();
                 if (!failed.isEmpty()) {
                     throw new OperationFailedException("the demo backup failed: " + String.join("; ", failed));
                 }
                 out.println();
-                out.println("Replicating us-east-1 -> us-west-2 (last-write-wins) ...");
+                if (!active.id().value().equals(DemoEnvironment.PRIMARY)) {
+                    out.println(active.id() + " is the active region, not " + DemoEnvironment.PRIMARY + ": a failover "
+                            + "in an earlier run of this demo moved it, and the demo follows it (the commands above "
+                            + "name it; 'failovers list' says when and why).");
+                }
+                ReplicationService replication = services.replication().orElseThrow();
+                out.println("Replicating " + replication.directions().stream().map(Direction::toString)
+                        .collect(Collectors.joining(", ")) + " (" + replication.config().conflicts().strategy().id()
+                        + ") ...");
                 out.flush();
-                boolean synced = awaitReplication(services.replication().orElseThrow(), REPLICATION_WAIT);
+                boolean synced = awaitReplication(replication, REPLICATION_WAIT);
                 if (synced) {
                     backups.addAll(backUpStandby(runtime, services, config, active));
                 }
                 out.println();
                 StatusCommand.print(out, services.systemStatus().status(true));
                 if (!synced) {
-                    throw new OperationFailedException("replication to us-west-2 did not catch up within "
+                    throw new OperationFailedException("replication to " + standby + " did not catch up within "
                             + REPLICATION_WAIT.toSeconds() + " s; see the status above");
                 }
                 List<String> standbyFailed = backups.stream().filter(b -> !b.isCompleted())
@@ -110,7 +121,8 @@ final class DemoCommand extends DrSubcommand {
                     return ExitCode.OK;
                 }
                 out.println();
-                out.println("Running: us-west-2 follows us-east-1 (change something in us-east-1 and watch 'status'); "
+                out.println("Running: " + standby + " follows " + active.id() + " (change something in " + active.id()
+                        + " and watch 'status'); "
                         + "the change-capture worker commits a MongoDB segment every minute. Press Ctrl-C to stop.");
                 out.flush();
                 Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "dr-demo-shutdown"));
@@ -163,7 +175,7 @@ final class DemoCommand extends DrSubcommand {
     }
 
     private void summary(PrintWriter out, DemoEnvironment env, DrConfig config, List<BackupRecord> backups,
-                         VerificationRecord verification) {
+                         VerificationRecord verification, String active, String standby) {
         String dir = relative(env.dataDir());
         out.println();
         out.println("devflow-dr demo: embedded two-region environment in " + dir);
@@ -204,15 +216,16 @@ final class DemoCommand extends DrSubcommand {
         out.println("  " + c + " backups list");
         out.println("  " + c + " backup --type full --store redis");
         out.println("  " + c + " verify " + id + " --level full");
-        out.println("  " + c + " restore " + id + " --target-region us-west-2 --yes");
+        out.println("  " + c + " restore " + id + " --target-region " + standby + " --yes");
         out.println("  " + c + " restore --point-in-time $(date -u -d '1 minute ago' +%Y-%m-%dT%H:%M:%SZ) "
-                + "--target-region us-west-2 --target-database devflow=devflow_pitr --store mongodb --yes");
+                + "--target-region " + standby + " --target-database devflow=devflow_pitr --store mongodb --yes");
         out.println("  " + c + " retention apply --dry-run");
         out.println("  " + c + " conflicts list --status all");
         out.println("  " + c + " replication stop --store redis");
-        out.println("  " + c + " failover us-west-2 --reason drill --dry-run");
-        out.println("  " + c + " failover us-west-2 --reason drill --yes --token-file " + relative(env.apiTokenFile()));
-        out.println("  " + c + " failover us-east-1 --reason 'switch back' --yes --token-file " + relative(env.apiTokenFile()));
+        out.println("  " + c + " failover " + standby + " --reason drill --dry-run");
+        out.println("  " + c + " failover " + standby + " --reason drill --yes --token-file " + relative(env.apiTokenFile()));
+        out.println("  " + c + " failover " + active + " --reason 'switch back' --yes --token-file "
+                + relative(env.apiTokenFile()));
         out.println("  " + c + " failovers list");
         out.println("  curl -H \"Authorization: Bearer $(cat " + relative(env.apiTokenFile()) + ")\" " + base + "/api/status");
         out.flush();

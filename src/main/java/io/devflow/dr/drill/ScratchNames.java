@@ -8,9 +8,9 @@ import java.util.Map;
  * random part, so that no two drills (nor anything else) share one; {@code dr_drill_<tag>_<n>} when the source's
  * name would make it too long or is not a plain word.
  */
-final class ScratchNames {
+public final class ScratchNames {
 
-    static final String PREFIX = "dr_drill_";
+    public static final String PREFIX = "dr_drill_";
     private static final int MAX_LENGTH = 63;
 
     private ScratchNames() {

@@ -98,6 +98,8 @@ public final class DemoEnvironment implements AutoCloseable {
             }
             s3s.put(region, EmbeddedS3.start(dataDir.resolve(region).resolve("s3"), bucket(region), s3Secret, 0));
         }
+        // the earlier runs' verification restores, which this server's oplog would keep for ever (EmbeddedMongo)
+        mongos.values().forEach(EmbeddedMongo::forgetScratchHistory);
         try (MongoClient client = MongoClients.create(mongos.get(PRIMARY).connectionString())) {
             seeded = new SampleData().seedIfEmpty(client);
         }

@@ -37,6 +37,9 @@ import java.util.Map;
  */
 public final class BackupVerifier {
 
+    /** The start of the name of every scratch database a restore-level verification creates and drops again. */
+    public static final String SCRATCH_PREFIX = "dr_verify_";
+
     private final BackupKeys keys;
     private final StoreRegistry stores;
     private final Clock clock;
@@ -169,7 +172,7 @@ public final class BackupVerifier {
         String suffix = manifest.id().substring(manifest.id().length() - 6);
         for (String database : manifest.source().getOrDefault("databases", "").split(",")) {
             if (!database.isBlank()) {
-                scratch.put(database, "dr_verify_" + suffix + "_" + scratch.size());
+                scratch.put(database, SCRATCH_PREFIX + suffix + "_" + scratch.size());
             }
         }
         return scratch;
