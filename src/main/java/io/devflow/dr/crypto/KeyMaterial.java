@@ -101,7 +101,7 @@ public final class KeyMaterial implements AutoCloseable {
     public StreamingAead streamingAead() throws GeneralSecurityException {
         // Tink makes its GCM ciphers from the JCA's order: put the fast provider first before the first archive's
         // cipher, and not before, as loading its native library costs about 0.1 s that a process which encrypts no
-        // archive (a listing, a status) need not pay; keys and records (a few bytes) are sealed as well by the JDK's
+        // archive (a listing, a status) need not pay; the JDK's GCM seals keys and records (a few bytes) just as well
         AesGcmProvider.inUse();
         byte[] derived = Hkdf.computeHkdf("HMACSHA256", live(), new byte[0], ARCHIVE_KEY_INFO, KEY_BYTES);
         try {

@@ -7,7 +7,6 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.devflow.dr.drill.ScratchNames;
 import io.devflow.dr.verification.BackupVerifier;
-import org.bson.Document;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -63,10 +62,10 @@ public final class EmbeddedMongo implements AutoCloseable {
      * Removes from the oplog the history of the scratch databases this tool creates and drops again (restore
      * verification's {@code dr_verify_*}, drills' {@code dr_drill_*}), and returns how many entries went. A real
      * {@code mongod} caps its oplog; this server keeps every entry and reads all of them for every change-stream
-     * read, so each demo run's verification (about 10,700 entries) made every later read slower: after five runs
-     * in one data directory an empty read took 2-3.5 s, health checks of the server timed out and the controller
-     * failed over by itself. Nothing follows these databases, so no change stream loses a position. Call it before
-     * any change stream is open.
+     * read, so each demo run's verification (about 10,700 entries) made every later read slower: after six runs
+     * in one data directory an empty read took 2-3.5 s, and health checks of the server timed out toward an
+     * automatic failover (decision 68). Nothing follows these databases, so no change stream loses a position.
+     * Call it before any change stream is open.
      */
     public long forgetScratchHistory() {
         Pattern scratch = Pattern.compile("^(" + Pattern.quote(BackupVerifier.SCRATCH_PREFIX) + "|"
