@@ -60,6 +60,9 @@ public record ReplicationConfig(
      *               (zero: never), so that a steady trickle of writes is applied in rounds of several
      */
     public record Mongo(String metadataDatabase, int batchSize, Duration linger) {
+
+        /** What {@code replication.mongodb} holds when the configuration leaves it, or a field of it, out. */
+        public static final Mongo DEFAULTS = new Mongo("devflow_dr", 500, Duration.ofMillis(50));
     }
 
     /**
@@ -68,6 +71,9 @@ public record ReplicationConfig(
      * @param batchSize keys copied per pipelined round trip
      */
     public record Redis(int metadataDatabase, Duration reconcileInterval, int batchSize) {
+
+        /** What {@code replication.redis} holds when the configuration leaves it, or a field of it, out. */
+        public static final Redis DEFAULTS = new Redis(15, Duration.ofMinutes(5), 500);
     }
 
     /**

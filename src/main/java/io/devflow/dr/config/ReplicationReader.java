@@ -80,8 +80,9 @@ final class ReplicationReader {
             return new ReplicationConfig.Health(Duration.ofSeconds(degraded), Duration.ofSeconds(failed));
         }).orElse(new ReplicationConfig.Health(Duration.ofMinutes(1), Duration.ofMinutes(5)));
         int checkpointSeconds = r.integer("checkpointIntervalSeconds", 5, 1, 3_600);
+        ReplicationConfig.Mongo mongoDefaults = ReplicationConfig.Mongo.DEFAULTS;
         ReplicationConfig.Mongo mongo = r.object("mongodb", false).map(m -> {
-            String database = m.string("metadataDatabase", "devflow_dr");
+            String database = m.string("metadataDatabase", mongoDefaults.metadataDatabase());
             if (!RegionsReader.DATABASE.matcher(database).matches()) {
                 m.problem("metadataDatabase", "'" + database + "' is not a valid MongoDB database name");
             }
@@ -90,27 +91,32 @@ final class ReplicationReader {
                         .findFirst().ifPresent(c -> m.problem("metadataDatabase",
                                 "'" + database + "' is also a replicated database; choose a database of its own"));
             }
-            ReplicationConfig.Mongo c = new ReplicationConfig.Mongo(database, m.integer("batchSize", 500, 1, 10_000),
-                    Duration.ofMillis(m.integer("lingerMs", 50, 0, 1_000)));
+            ReplicationConfig.Mongo c = new ReplicationConfig.Mongo(database,
+                    m.integer("batchSize", mongoDefaults.batchSize(), 1, 10_000),
+                    Duration.ofMillis(m.integer("lingerMs", (int) mongoDefaults.linger().toMillis(), 0, 1_000)));
             m.rejectUnknown();
             return c;
-        }).orElse(new ReplicationConfig.Mongo("devflow_dr", 500, Duration.ofMillis(50)));
+        }).orElse(mongoDefaults);
+        ReplicationConfig.Redis redisDefaults = ReplicationConfig.Redis.DEFAULTS;
         ReplicationConfig.Redis redis = r.object("redis", false).map(m -> {
-            int database = m.integer("metadataDatabase", 15, 0, 15);
+            int database = m.integer("metadataDatabase", redisDefaults.metadataDatabase(), 0, 15);
             if (stores.contains(StoreKind.REDIS)) {
                 involved.stream().flatMap(c -> c.redis().stream()).filter(c -> c.databases().contains(database))
                         .findFirst().ifPresent(c -> m.problem("metadataDatabase",
                                 database + " is also a replicated database; choose a database of its own"));
             }
             ReplicationConfig.Redis c = new ReplicationConfig.Redis(database,
-                    Duration.ofSeconds(m.integer("reconcileIntervalSeconds", 300, 1, 86_400)),
-                    m.integer("batchSize", 500, 1, 10_000));
+                    Duration.ofSeconds(m.integer("reconcileIntervalSeconds",
+                            (int) redisDefaults.reconcileInterval().toSeconds(), 1, 86_400)),
+                    m.integer("batchSize", redisDefaults.batchSize(), 1, 10_000));
             m.rejectUnknown();
             return c;
-        }).orElse(new ReplicationConfig.Redis(15, Duration.ofMinutes(5), 500));
+        }).orElse(redisDefaults);
         if (stores.contains(StoreKind.REDIS) && !r.has("redis")) {
-            involved.stream().flatMap(c -> c.redis().stream()).filter(c -> c.databases().contains(15)).findFirst()
-                    .ifPresent(c -> r.problem("redis", "Redis database 15 holds replication metadata by default but is "
+            involved.stream().flatMap(c -> c.redis().stream())
+                    .filter(c -> c.databases().contains(redisDefaults.metadataDatabase())).findFirst()
+                    .ifPresent(c -> r.problem("redis", "Redis database " + redisDefaults.metadataDatabase()
+                            + " holds replication metadata by default but is "
                             + "also replicated; set redis.metadataDatabase to an unused database"));
         }
         ReplicationConfig.Influx influx = r.object("influxdb", false).map(m -> {

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.FencingConfig.FenceHook;
 import io.devflow.dr.config.RegionId;
 import io.devflow.dr.config.StoreKind;
+import io.devflow.dr.support.HookHttp;
 import io.devflow.dr.support.Json;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -34,11 +34,6 @@ public final class HookFence implements StoreFence {
     private final StoreKind store;
     private final Optional<FenceHook> hook;
     private final Predicate<RegionId> configured;
-
-    /** The client of URL hooks, built at the first one: most processes (every CLI command) fence nothing. */
-    private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    }
 
     /**
      * @param configured whether a region has this store at all (one without it has nothing to fence)
@@ -152,7 +147,7 @@ public final class HookFence implements StoreFence {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         int status;
         try {
-            status = Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            status = HookHttp.client().sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
         } catch (java.util.concurrent.TimeoutException e) {
             throw new HookFailedException("the fence hook at " + display(url) + " did not answer within "

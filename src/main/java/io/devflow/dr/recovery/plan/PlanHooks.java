@@ -2,11 +2,11 @@ package io.devflow.dr.recovery.plan;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devflow.dr.config.RecoveryPlansConfig.Hook;
+import io.devflow.dr.support.HookHttp;
 import io.devflow.dr.support.Json;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -21,10 +21,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class PlanHooks {
 
-    /** The client of URL hooks, built at the first one: most processes (every CLI command) run no hook. */
-    private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    }
 
     /** @return what the hook answered, for the step's record */
     String run(Hook hook, String planId, String region) {
@@ -73,7 +69,7 @@ final class PlanHooks {
         String shown = url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + url.getPath();
         int status;
         try {
-            status = Http.CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = HookHttp.client().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (HttpTimeoutException e) {
             throw new IllegalStateException("the hook " + hook.name() + " (POST " + shown + ") did not answer within "
                     + hook.timeout().toSeconds() + " s");
